@@ -1,0 +1,46 @@
+using Beacon.Domain.Time;
+
+namespace Beacon.Domain.Query;
+
+/// <summary>
+/// A validated granular usage query. <see cref="StartMicros"/> and <see cref="EndMicros"/> are already
+/// normalized to UTC midnights (the day-granular contract); <see cref="WorkspaceIds"/> are canonical,
+/// distinct and sorted.
+/// </summary>
+public sealed record UsageQuery(
+    UsageKind Kind,
+    GroupBy GroupBy,
+    TraceTier? TierFilter,
+    long StartMicros,
+    long EndMicros,
+    IReadOnlyList<string> WorkspaceIds)
+{
+    public DateOnly StartDay => Timestamps.DayOf(StartMicros);
+    public DateOnly EndDay => Timestamps.DayOf(EndMicros);
+    public int RangeDays => EndDay.DayNumber - StartDay.DayNumber;
+    public int StrideDays => Stride.DaysFor(RangeDays);
+
+    /// <summary>Bucket boundaries: start at the normalized start, advance by the stride, the last ends at the normalized end.</summary>
+    public IReadOnlyList<(DateOnly Start, DateOnly End)> Buckets()
+    {
+        var list = new List<(DateOnly, DateOnly)>();
+        for (var s = StartDay; s < EndDay; s = s.AddDays(StrideDays))
+        {
+            var e = s.AddDays(StrideDays);
+            list.Add((s, e < EndDay ? e : EndDay));
+        }
+        return list;
+    }
+}
+
+/// <summary>The stride table of the seed document: daily is the minimum.</summary>
+public static class Stride
+{
+    public static int DaysFor(int rangeDays) => rangeDays switch
+    {
+        <= 31 => 1,
+        <= 93 => 7,
+        <= 366 => 30,
+        _ => 365,
+    };
+}
