@@ -104,7 +104,7 @@ public class TableClient
     public virtual async Task<TableEntity?> GetAsync(string partitionKey, string rowKey, IEnumerable<string>? columns = null, CancellationToken ct = default)
     {
         var url = EntityUrl(partitionKey, rowKey);
-        if (columns is not null) url += "?$select=" + Uri.EscapeDataString(string.Join(",", columns));
+        if (columns is not null) url += "?$select=" + Uri.EscapeDataString(string.Join(",", columns.Concat(["PartitionKey", "RowKey"]).Distinct()));
         using var message = Create(RequestMethod.Get, url, null);
         var response = await SendAsync(message, ct);
         if (response.Status == 404) return null;

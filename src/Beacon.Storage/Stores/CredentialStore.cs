@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Beacon.Domain;
+using Beacon.Storage.Client;
+
+namespace Beacon.Storage.Stores;
+
+/// <summary>
+/// API keys and licenses. The record lives in the org's Directory partition; a second entity keyed by
+/// the secret's hash (Credentials table) points to it, written after the record so it never dangles.
+/// </summary>
+public sealed class CredentialStore(Tables tables, TimeProvider time)
+{
+    private const string Row = "credential";
+
+    public async Task<(string ApiKey, ApiKeyRecord Record)> CreateApiKeyAsync(
+        string orgId, string? userId, IReadOnlyList<string> permissions, IReadOnlyList<string>? workspaceScope, CancellationToken ct = default)
+    {
+        var secret = Secrets.NewApiKey();
+        var record = new ApiKeyRecord(orgId, Ids.NewId(), Secrets.ShortKey(secret), userId ?? "", permissions,
+            workspaceScope is { Count: > 0 } ? workspaceScope : null, time.GetUtcNow(), null, null, Secrets.Hash(secret));
+        await tables.Directory.InsertAsync(new TableEntity(orgId, "apikey|" + record.KeyId)
+        {
+            ["hash"] = record.Hash,
+            ["short_key"] = record.ShortKey,
+            ["user_id"] = record.UserId,
+            ["permissions"] = string.Join(',', permissions),
+            ["workspace_scope"] = record.WorkspaceScope is null ? "*" : string.Join(',', record.WorkspaceScope),
+            ["created_at"] = record.CreatedAt,
+        }, ct);
+        await IndexAsync(record.Hash, "apikey", orgId, record.KeyId, ct);
+        return (secret, record);
+    }
+
+    public async Task<(string LicenseKey, LicenseRecord Record)> CreateLicenseAsync(
+        string orgId, string plan, DateTimeOffset? expiresAt, IReadOnlyList<string> entitlements, CancellationToken ct = default)
+    {
+        var secret = Secrets.NewLicenseKey();
+        var record = new LicenseRecord(orgId, Ids.NewId(), plan, entitlements, expiresAt, LicenseStatus.Active, time.GetUtcNow(), Secrets.Hash(secret));
+        var e = new TableEntity(orgId, "license|" + record.LicenseId)
+        {
+            ["hash"] = record.Hash,
+            ["plan"] = plan,
+            ["entitlements"] = JsonSerializer.Serialize(entitlements),
+            ["status"] = "active",
+            ["created_at"] = record.CreatedAt,
+        };
+        if (expiresAt is { } x) e["expires_at"] = x;
+        await tables.Directory.InsertAsync(e, ct);
+        await IndexAsync(record.Hash, "license", orgId, record.LicenseId, ct);
+        return (secret, record);
+    }
+
+    private async Task IndexAsync(string hash, string kind, string orgId, string id, CancellationToken ct) =>
+        await tables.Credentials.InsertAsync(new TableEntity(hash, Row) { ["kind"] = kind, ["org_id"] = orgId, ["id"] = id }, ct);
+
+    /// <summary>Finds the API key whose plaintext is <paramref name="apiKey"/>; null when unknown.</summary>
+    public async Task<ApiKeyRecord?> FindApiKeyAsync(string apiKey, CancellationToken ct = default)
+    {
+        var record = await FindAsync(apiKey, "apikey", ct);
+        return record is null ? null : ToApiKey(record);
+    }
+
+    public async Task<LicenseRecord?> FindLicenseAsync(string licenseKey, CancellationToken ct = default)
+    {
+        var record = await FindAsync(licenseKey, "license", ct);
+        return record is null ? null : ToLicense(record);
+    }
+
+    private async Task<TableEntity?> FindAsync(string secret, string kind, CancellationToken ct)
+    {
+        if (!Secrets.IsPlausible(secret)) return null;
+        var hash = Secrets.Hash(secret);
+        var index = await tables.Credentials.GetAsync(hash, Row, ct: ct);
+        if (index is null || index.GetString("kind") != kind) return null;
+        var record = await tables.Directory.GetAsync(index.GetStringOrEmpty("org_id"), kind + "|" + index.GetStringOrEmpty("id"), ct: ct);
+        // Defence in depth: the record must carry the same hash, compared in constant time.
+        return record is not null && Secrets.HashMatches(secret, record.GetStringOrEmpty("hash")) ? record : null;
+    }
+
+    public async Task<bool> RevokeApiKeyAsync(string orgId, string keyId, CancellationToken ct = default)
+    {
+        var existing = await tables.Directory.GetAsync(orgId, "apikey|" + keyId, ct: ct);
+        if (existing is null) return false;
+        if (existing.Contains("revoked_at") && existing["revoked_at"] is not null) return true;
+        await tables.Directory.UpsertAsync(new TableEntity(orgId, "apikey|" + keyId) { ["revoked_at"] = time.GetUtcNow() }, TableUpdateMode.Merge, ct);
+        return true;
+    }
+
+    /// <summary>Records when a key was last used. Callers throttle this; it is diagnostics, not billing.</summary>
+    public Task TouchApiKeyAsync(string orgId, string keyId, DateTimeOffset when, CancellationToken ct = default) =>
+        tables.Directory.UpsertAsync(new TableEntity(orgId, "apikey|" + keyId) { ["last_used_at"] = when }, TableUpdateMode.Merge, ct);
+
+    public async Task<bool> SetLicenseStatusAsync(string orgId, string licenseId, LicenseStatus status, CancellationToken ct = default)
+    {
+        if (await tables.Directory.GetAsync(orgId, "license|" + licenseId, ct: ct) is null) return false;
+        await tables.Directory.UpsertAsync(new TableEntity(orgId, "license|" + licenseId)
+        {
+            ["status"] = status.ToString().ToLowerInvariant(), ["status_changed_at"] = time.GetUtcNow(),
+        }, TableUpdateMode.Merge, ct);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string orgId, CancellationToken ct = default) =>
+        await tables.Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "apikey|"), ct: ct).Select(ToApiKey).ToListAsync(ct);
+
+    public async Task<IReadOnlyList<LicenseRecord>> ListLicensesAsync(string orgId, CancellationToken ct = default) =>
+        await tables.Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "license|"), ct: ct).Select(ToLicense).ToListAsync(ct);
+
+    private static ApiKeyRecord ToApiKey(TableEntity e)
+    {
+        var scope = e.GetStringOrEmpty("workspace_scope");
+        return new ApiKeyRecord(
+            e.PartitionKey,
+            e.RowKey["apikey|".Length..],
+            e.GetStringOrEmpty("short_key"),
+            e.GetStringOrEmpty("user_id"),
+            e.GetStringOrEmpty("permissions").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            scope == "*" ? null : scope.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            e.GetDateTime("created_at") ?? DateTimeOffset.MinValue,
+            e.GetDateTime("revoked_at"),
+            e.GetDateTime("last_used_at"),
+            e.GetStringOrEmpty("hash"));
+    }
+
+    private static LicenseRecord ToLicense(TableEntity e) => new(
+        e.PartitionKey,
+        e.RowKey["license|".Length..],
+        e.GetStringOrEmpty("plan"),
+        JsonSerializer.Deserialize<string[]>(e.GetString("entitlements") ?? "[]") ?? [],
+        e.GetDateTime("expires_at"),
+        Enum.Parse<LicenseStatus>(e.GetString("status") ?? "active", ignoreCase: true),
+        e.GetDateTime("created_at") ?? DateTimeOffset.MinValue,
+        e.GetStringOrEmpty("hash"));
+}

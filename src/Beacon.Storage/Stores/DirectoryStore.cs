@@ -1,0 +1,117 @@
+using Beacon.Domain;
+using Beacon.Domain.Time;
+using Beacon.Storage.Client;
+
+namespace Beacon.Storage.Stores;
+
+/// <summary>Organizations, workspaces, users and project names.</summary>
+public sealed class DirectoryStore(Tables tables, TimeProvider time)
+{
+    private const string OrgsPartition = "orgs";
+    private TableClient Directory => tables.Directory;
+
+    public async Task<Organization> CreateOrgAsync(string name, CancellationToken ct = default)
+    {
+        var org = new Organization(Ids.NewId(), name, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        await Directory.InsertAsync(new TableEntity(OrgsPartition, org.OrgId)
+        {
+            ["name"] = name, ["created_day"] = Timestamps.DayKey(org.CreatedDay),
+        }, ct);
+        return org;
+    }
+
+    public async Task<Organization?> GetOrgAsync(string orgId, CancellationToken ct = default)
+    {
+        if (!Ids.TryNormalizeUuid(orgId, out orgId)) return null;
+        var e = await Directory.GetAsync(OrgsPartition, orgId, ct: ct);
+        return e is null ? null : ToOrg(e);
+    }
+
+    public IAsyncEnumerable<Organization> ListOrgsAsync(CancellationToken ct = default) =>
+        Directory.QueryAsync(TableFilter.Create($"PartitionKey eq {OrgsPartition}"), ct: ct).Select(ToOrg);
+
+    private static Organization ToOrg(TableEntity e) =>
+        new(e.RowKey, e.GetStringOrEmpty("name"), Timestamps.ParseDayKey(e.GetStringOrEmpty("created_day")));
+
+    /// <summary>
+    /// Registers a workspace for an org: claims the id in <see cref="Tables.WorkspaceOwners"/> first (a
+    /// workspace belongs to one org, forever), then writes or renames the org's record.
+    /// </summary>
+    public async Task<WorkspaceClaim> CreateWorkspaceAsync(string orgId, string workspaceId, string name, CancellationToken ct = default)
+    {
+        var claim = await ClaimWorkspaceAsync(orgId, workspaceId, ct);
+        if (claim == WorkspaceClaim.OwnedByThisOrg)
+            await Directory.UpsertAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = name }, TableUpdateMode.Merge, ct);
+        return claim;
+    }
+
+    /// <summary>
+    /// Usage may name a workspace Beacon has not seen (the platform's own tenant id). The first org to
+    /// report it owns it, with an empty name an operator can fill in; another org is refused.
+    /// </summary>
+    public async Task<WorkspaceClaim> EnsureWorkspaceAsync(string orgId, string workspaceId, CancellationToken ct = default)
+    {
+        var claim = await ClaimWorkspaceAsync(orgId, workspaceId, ct);
+        if (claim == WorkspaceClaim.OwnedByThisOrg)
+            await Directory.TryInsertAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = "" }, ct);
+        return claim;
+    }
+
+    private async Task<WorkspaceClaim> ClaimWorkspaceAsync(string orgId, string workspaceId, CancellationToken ct)
+    {
+        if (await tables.WorkspaceOwners.TryInsertAsync(new TableEntity(workspaceId, "owner") { ["org_id"] = orgId }, ct) is not null)
+            return WorkspaceClaim.OwnedByThisOrg;
+        var owner = await tables.WorkspaceOwners.GetAsync(workspaceId, "owner", ct: ct);
+        return owner?.GetString("org_id") == orgId ? WorkspaceClaim.OwnedByThisOrg : WorkspaceClaim.OwnedByAnotherOrg;
+    }
+
+    public async Task<IReadOnlyList<Workspace>> ListWorkspacesAsync(string orgId, CancellationToken ct = default) =>
+        await Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "workspace|"), ct: ct)
+            .Select(e => new Workspace(e.RowKey["workspace|".Length..], e.GetStringOrEmpty("name")))
+            .ToListAsync(ct);
+
+    public async Task<User> CreateUserAsync(string orgId, string email, IReadOnlyList<string> workspaceIds, CancellationToken ct = default)
+    {
+        var user = new User(Ids.NewId(), email, workspaceIds);
+        await Directory.InsertAsync(new TableEntity(orgId, "user|" + user.UserId)
+        {
+            ["email"] = email, ["workspaces"] = string.Join(',', workspaceIds),
+        }, ct);
+        return user;
+    }
+
+    public async Task<User?> GetUserAsync(string orgId, string userId, CancellationToken ct = default)
+    {
+        var e = await Directory.GetAsync(orgId, "user|" + userId, ct: ct);
+        return e is null ? null : ToUser(e);
+    }
+
+    public async Task<IReadOnlyList<User>> ListUsersAsync(string orgId, CancellationToken ct = default) =>
+        await Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "user|"), ct: ct).Select(ToUser).ToListAsync(ct);
+
+    private static User ToUser(TableEntity e) => new(
+        e.RowKey["user|".Length..],
+        e.GetStringOrEmpty("email"),
+        e.GetStringOrEmpty("workspaces").Split(',', StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Records a project id seen in usage, with an empty name unless it is already known.</summary>
+    public async Task EnsureProjectAsync(string orgId, string projectId, string workspaceId, CancellationToken ct = default)
+    {
+        if (projectId.Length == 0) return;
+        await Directory.TryInsertAsync(new TableEntity(orgId, "project|" + KeyPart.Of(projectId))
+        {
+            ["project_id"] = projectId, ["name"] = "", ["workspace_id"] = workspaceId,
+        }, ct);
+    }
+
+    public Task NameProjectAsync(string orgId, string projectId, string name, CancellationToken ct = default) =>
+        Directory.UpsertAsync(new TableEntity(orgId, "project|" + KeyPart.Of(projectId))
+        {
+            ["project_id"] = projectId, ["name"] = name,
+        }, TableUpdateMode.Merge, ct);
+
+    public async Task<IReadOnlyList<Project>> ListProjectsAsync(string orgId, CancellationToken ct = default) =>
+        await Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "project|"), ct: ct)
+            .Select(e => new Project(e.GetStringOrEmpty("project_id"), e.GetStringOrEmpty("name"), e.GetStringOrEmpty("workspace_id")))
+            .ToListAsync(ct);
+}

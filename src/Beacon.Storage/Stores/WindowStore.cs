@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Beacon.Domain.Query;
+using Beacon.Domain.Time;
+using Beacon.Domain.Usage;
+using Beacon.Storage.Client;
+
+namespace Beacon.Storage.Stores;
+
+public enum SupersedeOutcome
+{
+    /// <summary>A new window key.</summary>
+    Inserted,
+
+    /// <summary>The key existed and this report (same or later <c>to_timestamp</c>) replaced it.</summary>
+    Replaced,
+
+    /// <summary>The key existed with a later <c>to_timestamp</c>: this is a late, stale copy.</summary>
+    IgnoredOlder,
+}
+
+/// <summary>Storage could not settle a write after repeated conflicts; the caller answers 503.</summary>
+public sealed class StorageContentionException(string message) : Exception(message);
+
+/// <summary>
+/// Deployment usage windows. One entity per window key (org, workspace, project, from_timestamp µs)
+/// in the partition of its first UTC day, holding its per-day split; a window that reaches past its
+/// first day also gets a pointer in WindowSpans so reads of later days find it.
+/// </summary>
+public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
+{
+    private const int MaxInlineDiagnosticsChars = 30_000;
+    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "days"];
+
+    public static string PartitionOf(string orgId, DateOnly day) => $"{orgId}|{Timestamps.DayKey(day)}";
+
+    public static string RowOf(string workspaceId, string projectId, long fromMicros) =>
+        $"{workspaceId}|{KeyPart.Of(projectId)}|{fromMicros.ToString("D19", CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// Stores a window under its key. A new key is one conditional insert; an existing key is replaced
+    /// (never added to) when this report's <c>to_timestamp</c> is later or equal, under an ETag condition
+    /// so concurrent reports of one key end in the newest; an older copy is ignored.
+    /// </summary>
+    public async Task<SupersedeOutcome> SupersedeWindowAsync(string orgId, UsageReport report, Reporter reporter, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var shares = report.SplitByDay();
+        var first = shares[0].Day;
+        var last = shares[^1].Day;
+        var pk = PartitionOf(orgId, first);
+        var rk = RowOf(report.WorkspaceId, report.ProjectId, report.FromMicros);
+
+        // Order matters: the dirty mark and the span pointer go first, so that whatever reads the
+        // window's days later (a query, a rollup) can never miss the window once it exists.
+        var past = DirtyDayStore.PastRuns(shares.Select(s => s.Day), now);
+        if (past.Count > 0) await dirty.MarkAsync(orgId, [(past[0].First, past[^1].Last)], now, ct);
+        if (last > first)
+        {
+            await tables.WindowSpans.UpsertAsync(new TableEntity(orgId, $"{Timestamps.DayKey(last)}|{Timestamps.DayKey(first)}|{rk}")
+            {
+                ["first_day"] = Timestamps.DayKey(first), ["window_pk"] = pk, ["window_rk"] = rk,
+            }, TableUpdateMode.Replace, ct);
+        }
+
+        var entity = await BuildEntityAsync(pk, rk, report, reporter, shares, now, ct);
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            if (await tables.UsageWindows.TryInsertAsync(entity, ct) is not null) return SupersedeOutcome.Inserted;
+            var existing = await tables.UsageWindows.GetAsync(pk, rk, ["to_us"], ct);
+            if (existing is null) continue; // deleted in between: insert again
+            if (report.ToMicros < existing.GetInt64("to_us")) return SupersedeOutcome.IgnoredOlder;
+            if (await tables.UsageWindows.TryUpdateAsync(entity, existing.ETag, TableUpdateMode.Replace, ct) is not null)
+                return SupersedeOutcome.Replaced;
+        }
+        throw new StorageContentionException("The usage window kept changing under concurrent reports.");
+    }
+
+    private async Task<TableEntity> BuildEntityAsync(string pk, string rk, UsageReport report, Reporter reporter, IReadOnlyList<DayShare> shares, DateTimeOffset now, CancellationToken ct)
+    {
+        var e = new TableEntity(pk, rk)
+        {
+            ["workspace_id"] = report.WorkspaceId,
+            ["project_id"] = report.ProjectId,
+            ["from_us"] = report.FromMicros,
+            ["to_us"] = report.ToMicros,
+            ["runs"] = report.Runs,
+            ["nodes"] = report.Nodes,
+            ["days"] = EncodeDays(shares),
+            ["user_id"] = reporter.UserId,
+            ["api_key_short_key"] = reporter.ApiKeyShortKey,
+            ["credential"] = reporter.CredentialKind + ":" + reporter.CredentialId,
+            ["host_kind"] = report.Tags.GetValueOrDefault(UsageReport.HostTag, ""),
+            ["measures"] = JsonSerializer.Serialize(report.OtherMeasures),
+            ["log_count"] = report.LogCount,
+            ["received_at"] = now,
+        };
+        var tags = JsonSerializer.Serialize(report.Tags);
+        if (report.LogCount == 0 && tags.Length <= MaxInlineDiagnosticsChars)
+        {
+            e["tags"] = tags;
+            return e;
+        }
+        // Large diagnostics go to a blob, written before the entity that references it.
+        var blob = $"windows/{pk.Replace('|', '/')}/{KeyPart.Of(rk)}-{report.ToMicros.ToString(CultureInfo.InvariantCulture)}.json";
+        var body = $"{{\"tags\":{tags},\"logs\":{report.LogsJson}}}";
+        await tables.Diagnostics.PutAsync(blob, Encoding.UTF8.GetBytes(body), "application/json", ct: ct);
+        e["diagnostics_blob"] = blob;
+        return e;
+    }
+
+    /// <summary>The stored window of a key, for support and tests; null when absent.</summary>
+    public Task<TableEntity?> GetAsync(string orgId, string workspaceId, string projectId, long fromMicros, CancellationToken ct = default) =>
+        tables.UsageWindows.GetAsync(PartitionOf(orgId, Timestamps.DayOf(fromMicros)), RowOf(workspaceId, projectId, fromMicros), ct: ct);
+
+    /// <summary>
+    /// Every day share of every window that overlaps [<paramref name="from"/>, <paramref name="to"/>), as
+    /// one-day cells: the windows starting in the range (one range query), plus those that started
+    /// earlier and reach into it (found through their span pointers).
+    /// </summary>
+    public async IAsyncEnumerable<(DateOnly Day, UsageCell Cell)> ReadDayCellsAsync(
+        string orgId, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var filter = TableFilter.Create($"PartitionKey ge {PartitionOf(orgId, from)} and PartitionKey lt {PartitionOf(orgId, to)}")
+                     + WorkspaceFilter.Clause(workspaceIds);
+        await foreach (var e in tables.UsageWindows.QueryAsync(filter, CellColumns, ct: ct))
+            foreach (var c in CellsOf(e, from, to, workspaceIds))
+                yield return c;
+
+        var fromKey = Timestamps.DayKey(from);
+        var spanFilter = TableFilter.Create($"PartitionKey eq {orgId} and RowKey ge {fromKey} and first_day lt {fromKey}");
+        var earlier = await tables.WindowSpans.QueryAsync(spanFilter, ["window_pk", "window_rk"], ct: ct)
+            .Select(s => (Pk: s.GetStringOrEmpty("window_pk"), Rk: s.GetStringOrEmpty("window_rk")))
+            .Distinct()
+            .ToListAsync(ct);
+        foreach (var (pk, rk) in earlier)
+        {
+            var e = await tables.UsageWindows.GetAsync(pk, rk, CellColumns, ct);
+            if (e is null) continue; // pointer written, window write failed: nothing to count
+            foreach (var c in CellsOf(e, from, to, workspaceIds))
+                yield return c;
+        }
+    }
+
+    private static IEnumerable<(DateOnly, UsageCell)> CellsOf(TableEntity e, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds)
+    {
+        var ws = e.GetStringOrEmpty("workspace_id");
+        if (!WorkspaceFilter.Accepts(workspaceIds, ws)) yield break;
+        foreach (var s in DecodeDays(e.GetStringOrEmpty("days")))
+        {
+            if (s.Day < from || s.Day >= to) continue;
+            yield return (s.Day, new UsageCell(ws, e.GetStringOrEmpty("project_id"), e.GetStringOrEmpty("user_id"),
+                e.GetStringOrEmpty("api_key_short_key"), null, 0, s.Runs, s.Nodes, s.UptimeMicros));
+        }
+    }
+
+    /// <summary><c>[["20260310",runs,nodes,uptime_us],…]</c>: compact enough for a 400-day window.</summary>
+    internal static string EncodeDays(IReadOnlyList<DayShare> shares)
+    {
+        var sb = new StringBuilder("[");
+        foreach (var s in shares)
+        {
+            if (sb.Length > 1) sb.Append(',');
+            sb.Append(CultureInfo.InvariantCulture, $"[\"{Timestamps.DayKey(s.Day)}\",{s.Runs},{s.Nodes},{s.UptimeMicros}]");
+        }
+        return sb.Append(']').ToString();
+    }
+
+    public static IReadOnlyList<DayShare> DecodeDays(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return [.. doc.RootElement.EnumerateArray().Select(a => new DayShare(
+            Timestamps.ParseDayKey(a[0].GetString()!), a[1].GetInt64(), a[2].GetInt64(), a[3].GetInt64()))];
+    }
+}

@@ -1,0 +1,193 @@
+using Beacon.Domain;
+using Beacon.Domain.Time;
+using Beacon.Storage.Stores;
+using Beacon.Tokens;
+
+namespace Beacon.Cli;
+
+/// <summary><c>beacon admin …</c>: the operator commands of SPEC §8.</summary>
+internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
+{
+    private DirectoryStore Directory => services.GetRequiredService<DirectoryStore>();
+    private CredentialStore Credentials => services.GetRequiredService<CredentialStore>();
+
+    public async Task<int> RunAsync(CliArgs args, CancellationToken ct)
+    {
+        var w = args.Words;
+        string What(int i) => w.Count > i ? w[i] : "";
+        return (What(1), What(2)) switch
+        {
+            ("org", "create") => await CreateOrgAsync(args, ct),
+            ("workspace", "create") => await CreateWorkspaceAsync(args, ct),
+            ("user", "create") => await CreateUserAsync(args, ct),
+            ("apikey", "create") => await CreateApiKeyAsync(args, ct),
+            ("apikey", "revoke") => await RevokeApiKeyAsync(args, ct),
+            ("apikey", "list") => await ListApiKeysAsync(args, ct),
+            ("license", "create") => await CreateLicenseAsync(args, ct),
+            ("license", "suspend") => await SetLicenseStatusAsync(args, LicenseStatus.Suspended, ct),
+            ("license", "revoke") => await SetLicenseStatusAsync(args, LicenseStatus.Revoked, ct),
+            ("license", "activate") => await SetLicenseStatusAsync(args, LicenseStatus.Active, ct),
+            ("license", "list") => await ListLicensesAsync(args, ct),
+            ("project", "name") => await NameProjectAsync(args, ct),
+            ("signing-key", "rotate") => await RotateSigningKeyAsync(ct),
+            _ => throw new CliUsageException($"Unknown admin command '{What(1)} {What(2)}'. See `beacon help`."),
+        };
+    }
+
+    private async Task<int> CreateOrgAsync(CliArgs a, CancellationToken ct)
+    {
+        var org = await Directory.CreateOrgAsync(a.Required("name"), ct);
+        output.Result(new { org_id = org.OrgId }, $"Created organization {org.Name}: {org.OrgId}");
+        return 0;
+    }
+
+    private async Task<string> RequireOrgAsync(CliArgs a, CancellationToken ct)
+    {
+        var id = a.Required("org");
+        var org = await Directory.GetOrgAsync(id, ct) ?? throw new CliUsageException($"No organization {id}.");
+        return org.OrgId;
+    }
+
+    private static string Uuid(string value, string option) =>
+        Ids.TryNormalizeUuid(value, out var id) ? id : throw new CliUsageException($"--{option} must be a UUID, got '{value}'.");
+
+    private async Task<IReadOnlyList<string>> RequireWorkspacesAsync(string orgId, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        var known = (await Directory.ListWorkspacesAsync(orgId, ct)).Select(x => x.WorkspaceId).ToHashSet();
+        var list = ids.Select(i => Uuid(i, "workspace")).Distinct().ToList();
+        foreach (var id in list)
+            if (!known.Contains(id)) throw new CliUsageException($"Workspace {id} does not belong to organization {orgId}.");
+        return list;
+    }
+
+    private async Task<int> CreateWorkspaceAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        // --id registers a workspace the platform already knows (its tenant id); otherwise a new UUID.
+        var id = a.Optional("id") is { } given ? Uuid(given, "id") : Ids.NewId();
+        var claim = await Directory.CreateWorkspaceAsync(orgId, id, a.Required("name"), ct);
+        if (claim == WorkspaceClaim.OwnedByAnotherOrg) return output.Fail($"Workspace {id} belongs to another organization.");
+        output.Result(new { workspace_id = id }, $"Workspace {a.Required("name")}: {id}");
+        return 0;
+    }
+
+    private async Task<int> CreateUserAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        var workspaces = await RequireWorkspacesAsync(orgId, a.All("workspace"), ct);
+        var user = await Directory.CreateUserAsync(orgId, a.Required("email"), workspaces, ct);
+        output.Result(new { user_id = user.UserId }, $"User {user.Email}: {user.UserId}");
+        return 0;
+    }
+
+    private async Task<int> CreateApiKeyAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        string? userId = null;
+        if (a.Optional("user") is { } u)
+        {
+            userId = Uuid(u, "user");
+            if (await Directory.GetUserAsync(orgId, userId, ct) is null) throw new CliUsageException($"No user {userId} in organization {orgId}.");
+        }
+        var workspaces = await RequireWorkspacesAsync(orgId, a.All("workspace"), ct);
+        var permissions = a.All("permission").Count > 0 ? a.All("permission") : [ApiKeyRecord.OrganizationRead];
+        var (secret, record) = await Credentials.CreateApiKeyAsync(orgId, userId, permissions, workspaces, ct);
+        output.Result(
+            new { api_key = secret, api_key_id = record.KeyId, api_key_short_key = record.ShortKey },
+            $"API key {record.ShortKey} ({record.KeyId}). Shown once, store it now:\n{secret}");
+        return 0;
+    }
+
+    private async Task<int> RevokeApiKeyAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        var id = a.Required("id");
+        if (!await Credentials.RevokeApiKeyAsync(orgId, id, ct)) return output.Fail($"No API key {id} in organization {orgId}.");
+        output.Result(new { api_key_id = id, revoked = true }, $"Revoked API key {id}. It stops working within a minute.");
+        return 0;
+    }
+
+    private async Task<int> ListApiKeysAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        var keys = await Credentials.ListApiKeysAsync(orgId, ct);
+        output.Listing(new
+        {
+            api_keys = keys.Select(k => new
+            {
+                api_key_id = k.KeyId,
+                api_key_short_key = k.ShortKey,
+                user_id = NullIfEmpty(k.UserId),
+                permissions = k.Permissions,
+                workspace_ids = k.WorkspaceScope,
+                created_at = k.CreatedAt,
+                revoked_at = k.RevokedAt,
+                last_used_at = k.LastUsedAt,
+            }),
+        });
+        return 0;
+    }
+
+    private async Task<int> CreateLicenseAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        DateTimeOffset? expires = null;
+        if (a.Optional("expires") is { } x)
+            expires = Timestamps.TryParseQueryTime(x, out var micros)
+                ? Timestamps.ToDateTimeOffset(micros)
+                : throw new CliUsageException("--expires must be an ISO 8601 date-time with an offset, or a date.");
+        var (secret, record) = await Credentials.CreateLicenseAsync(orgId, a.Required("plan"), expires, a.All("entitlement"), ct);
+        output.Result(
+            new { license_key = secret, license_id = record.LicenseId },
+            $"License {record.LicenseId} ({record.Plan}). Shown once, store it now:\n{secret}");
+        return 0;
+    }
+
+    private async Task<int> SetLicenseStatusAsync(CliArgs a, LicenseStatus status, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        var id = a.Required("id");
+        if (!await Credentials.SetLicenseStatusAsync(orgId, id, status, ct)) return output.Fail($"No license {id} in organization {orgId}.");
+        var name = status.ToString().ToLowerInvariant();
+        output.Result(new { license_id = id, status = name }, $"License {id} is now {name}.");
+        return 0;
+    }
+
+    private async Task<int> ListLicensesAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        var licenses = await Credentials.ListLicensesAsync(orgId, ct);
+        output.Listing(new
+        {
+            licenses = licenses.Select(l => new
+            {
+                license_id = l.LicenseId,
+                plan = l.Plan,
+                entitlements = l.Entitlements,
+                status = l.Status.ToString().ToLowerInvariant(),
+                expires_at = l.ExpiresAt,
+                created_at = l.CreatedAt,
+            }),
+        });
+        return 0;
+    }
+
+    private async Task<int> NameProjectAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        if (!Ids.TryNormalizeProjectId(a.Required("id"), out var projectId) || projectId.Length == 0)
+            throw new CliUsageException("--id must be a project id.");
+        await Directory.NameProjectAsync(orgId, projectId, a.Required("name"), ct);
+        output.Result(new { project_id = projectId, name = a.Required("name") }, $"Project {projectId} is now named {a.Required("name")}.");
+        return 0;
+    }
+
+    private async Task<int> RotateSigningKeyAsync(CancellationToken ct)
+    {
+        var kid = await services.GetRequiredService<SigningKeyRing>().RotateAsync(ct);
+        output.Result(new { kid }, $"New signing key {kid}. The previous key stays published until the next rotation.");
+        return 0;
+    }
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+}

@@ -1,0 +1,92 @@
+using Azure;
+using Beacon.Hosting;
+using Beacon.Storage.Stores;
+
+namespace Beacon.Cli;
+
+/// <summary>The <c>beacon</c> executable's entry: one subcommand per operator task (SPEC §8).</summary>
+public static class CliApp
+{
+    public const string Usage = """
+        beacon — metering and licensing for self-hosted deployments
+
+          serve [--urls URL] [--functions-host]   run the API (and the rollup scheduler when standalone)
+          dev [--urls URL]                         local run: Azurite + demo data + API + dashboard
+          rollup [--now ISO8601]                   run the rollup once
+          seed-demo                                create a demo org with ~90 days of usage
+          admin org create --name N
+          admin workspace create --org ORG --name N [--id UUID]
+          admin user create --org ORG --email E [--workspace W]...
+          admin apikey create --org ORG [--user U] [--permission P]... [--workspace W]...
+          admin apikey revoke --org ORG --id ID | admin apikey list --org ORG
+          admin license create --org ORG --plan P [--expires ISO8601] [--entitlement E]...
+          admin license suspend|revoke|activate --org ORG --id ID | admin license list --org ORG
+          admin project name --org ORG --id ID --name N
+          admin signing-key rotate
+
+        Add --json to print one JSON object on stdout. Storage: AzureWebJobsStorage (connection string,
+        or UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for managed identity.
+        """;
+
+    /// <param name="settings">Extra configuration (tests use it to point at their Azurite).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
+    {
+        CliArgs parsed;
+        try
+        {
+            parsed = CliArgs.Parse(args);
+        }
+        catch (CliUsageException e)
+        {
+            await stderr.WriteLineAsync("error: " + e.Message);
+            return 2;
+        }
+        var output = new CliOutput(stdout, stderr, parsed.Json);
+        try
+        {
+            switch (parsed.Words.Count > 0 ? parsed.Words[0] : null)
+            {
+                case "serve":
+                    return await ServeAsync(parsed, ct);
+                case "dev":
+                    return await DevCommand.RunAsync(parsed, output, ct);
+                case "admin":
+                    using (var host = await StartHostAsync(settings, ct))
+                        return await new AdminCommands(host.Services, output).RunAsync(parsed, ct);
+                case null or "help" or "--help":
+                    await stdout.WriteLineAsync(Usage);
+                    return parsed.Words.Count == 0 ? 2 : 0;
+                default:
+                    return output.Fail($"Unknown command '{parsed.Words[0]}'.\n{Usage}", 2);
+            }
+        }
+        catch (CliUsageException e)
+        {
+            return output.Fail(e.Message, 2);
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or InvalidOperationException)
+        {
+            return output.Fail(e is InvalidOperationException ? e.Message : "Storage is unavailable: " + e.Message);
+        }
+    }
+
+    private static async Task<int> ServeAsync(CliArgs args, CancellationToken ct)
+    {
+        var mode = args.Has("functions-host") ? HostMode.FunctionsHost : HostMode.Standalone;
+        var app = BeaconApp.Build(args.PassThrough(), mode);
+        await app.RunAsync(ct);
+        return 0;
+    }
+
+    /// <summary>A host with Beacon's services and no web server, for commands that run and exit.</summary>
+    internal static async Task<IHost> StartHostAsync(IReadOnlyDictionary<string, string?>? settings, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Services.AddBeacon(builder.Configuration);
+        var host = builder.Build();
+        await host.Services.GetRequiredService<Tables>().EnsureCreatedAsync(ct);
+        return host;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Beacon.Cli;
+
+/// <summary>
+/// With <c>--json</c> a command prints exactly one JSON object on stdout and nothing else there
+/// (scripts rely on the field names in SPEC §8); without it, readable lines.
+/// </summary>
+internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
+{
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
+
+    public TextWriter Error => stderr;
+
+    public void Result(object value, string human)
+    {
+        if (json) stdout.WriteLine(JsonSerializer.Serialize(value));
+        else stdout.WriteLine(human);
+    }
+
+    public void Listing(object value)
+    {
+        if (json) stdout.WriteLine(JsonSerializer.Serialize(value));
+        else stdout.WriteLine(JsonSerializer.Serialize(value, Pretty));
+    }
+
+    public void Info(string line)
+    {
+        // Progress goes to stderr so stdout stays clean for --json.
+        stderr.WriteLine(line);
+    }
+
+    public int Fail(string message, int code = 1)
+    {
+        stderr.WriteLine("error: " + message);
+        if (json) stdout.WriteLine(JsonSerializer.Serialize(new { error = message }));
+        return code;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Beacon.Api;
+using Beacon.Domain.Usage;
+
+namespace Beacon.Hosting;
+
+/// <summary>Composes the web application. Only wiring lives here; behaviour lives in the endpoint classes.</summary>
+public static class BeaconApp
+{
+    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    /// <param name="customize">Lets tests replace services (a clock, a faulty transport) before the app is built.</param>
+    public static WebApplication Build(string[] args, HostMode mode, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = Limits.MaxBodyBytes;
+            k.AddServerHeader = false;
+        });
+
+        if (mode == HostMode.FunctionsHost)
+        {
+            var port = builder.Configuration[CustomHandlerPortVariable]
+                       ?? throw new InvalidOperationException($"{CustomHandlerPortVariable} is not set: the Functions host sets it when it starts a custom handler.");
+            builder.WebHost.UseUrls($"http://127.0.0.1:{int.Parse(port, CultureInfo.InvariantCulture)}");
+            // The host's timer trigger owns the schedule in this mode.
+            builder.Configuration[$"{BeaconOptions.Section}:{nameof(BeaconOptions.RunScheduler)}"] = "false";
+        }
+
+        builder.Services.AddBeacon(builder.Configuration).AddBeaconApi();
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapLicenseEndpoints();
+        app.MapAuthEndpoints();
+        app.MapUsageReportEndpoints();
+        app.MapHealthEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Beacon.Hosting;
+
+/// <summary>Settings under the <c>Beacon</c> configuration section, validated at start.</summary>
+public sealed class BeaconOptions
+{
+    public const string Section = "Beacon";
+
+    /// <summary>Issuer (<c>iss</c>) of license tokens.</summary>
+    [Required]
+    public string TokenIssuer { get; set; } = "beacon";
+
+    /// <summary>Audience (<c>aud</c>) of license tokens: what self-hosted deployments check.</summary>
+    [Required]
+    public string TokenAudience { get; set; } = "langgraph-platform";
+
+    /// <summary>How long a license token from <c>/v1/beacon/verify</c> is valid.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a credential lookup is cached; a revoked key stops working within this time (SPEC: ≤ 60 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CredentialCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Token bucket per credential: burst size.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitBurst { get; set; } = 200;
+
+    /// <summary>Token bucket per credential: sustained requests per second.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitPerSecond { get; set; } = 50;
+
+    /// <summary>NCRONTAB (6 fields, UTC) of the rollup; the same value function.json declares.</summary>
+    [Required]
+    public string RollupSchedule { get; set; } = "0 */15 * * * *";
+
+    /// <summary>Run the in-process rollup scheduler in standalone mode (off in custom-handler mode: the host's timer owns it).</summary>
+    public bool RunScheduler { get; set; } = true;
+}

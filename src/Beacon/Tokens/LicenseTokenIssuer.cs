@@ -1,0 +1,40 @@
+using Beacon.Hosting;
+using Beacon.Storage.Stores;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Beacon.Tokens;
+
+/// <summary>Issues the short-lived ES256 JWT that <c>/v1/beacon/verify</c> returns for an active license.</summary>
+public sealed class LicenseTokenIssuer(SigningKeyRing keys, IOptions<BeaconOptions> options, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public async Task<string> IssueAsync(LicenseRecord license, CancellationToken ct)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var expires = now + o.TokenLifetime;
+        // A token never outlives its license.
+        if (license.ExpiresAt is { } e && e.UtcDateTime < expires) expires = e.UtcDateTime;
+        var key = await keys.GetSigningKeyAsync(ct);
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = o.TokenIssuer,
+            Audience = o.TokenAudience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = expires,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = license.LicenseId,
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("D"),
+                ["org_id"] = license.OrgId,
+                ["plan"] = license.Plan,
+                ["entitlements"] = license.Entitlements.ToList(),
+            },
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
+        });
+    }
+}

@@ -1,0 +1,126 @@
+global using Beacon.Testing;
+using System.Net.Http.Json;
+using Beacon.Hosting;
+using Beacon.Storage.Client;
+using Beacon.Storage.Stores;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Beacon.Tests;
+
+/// <summary>
+/// Azurite plus the real Beacon app on Kestrel (loopback, free port), with a shiftable clock, a
+/// fault-injecting storage transport and a capture of every log line.
+/// </summary>
+public sealed class BeaconFixture : AzuriteFixture
+{
+    private readonly List<WebApplication> _apps = [];
+
+    public ShiftableClock Clock { get; } = new();
+    public LogCapture Logs { get; } = new();
+    public FaultInjectingTransport Faults { get; } = new();
+    public WebApplication App { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public IServiceProvider Services => App.Services;
+    public Tables Tables => Services.GetRequiredService<Tables>();
+    public StorageMetrics Metrics => Services.GetRequiredService<StorageAccount>().Metrics;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        (App, Http) = await StartAppAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var app in _apps) await app.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>The settings every test app gets; <paramref name="extra"/> overrides them.</summary>
+    public Dictionary<string, string> Settings(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["AzureWebJobsStorage"] = Endpoints.ToConnectionString(),
+            ["Beacon:RunScheduler"] = "false",
+            ["Beacon:CredentialCacheTtl"] = "00:00:01",
+            ["Beacon:RateLimitBurst"] = "100000",
+            ["Beacon:RateLimitPerSecond"] = "100000",
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) settings[k] = v;
+        return settings;
+    }
+
+    public async Task<(WebApplication App, HttpClient Http)> StartAppAsync(IReadOnlyDictionary<string, string>? extra = null, HostMode mode = HostMode.Standalone)
+    {
+        var args = Settings(extra).Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
+        var app = BeaconApp.Build(args, mode, b =>
+        {
+            b.Services.AddSingleton<TimeProvider>(Clock);
+            var options = new StorageClientOptions { Transport = Faults };
+            options.Retry.Delay = TimeSpan.FromMilliseconds(5);
+            options.Retry.MaxDelay = TimeSpan.FromMilliseconds(20);
+            options.Retry.MaxRetries = 2;
+            b.Services.AddSingleton(options);
+            b.Logging.ClearProviders();
+            b.Logging.AddProvider(Logs);
+            b.Logging.SetMinimumLevel(LogLevel.Trace);
+        });
+        await app.StartAsync();
+        _apps.Add(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    /// <summary>A new organization with two workspaces, a user who reads both, a license and an org-wide API key.</summary>
+    public async Task<TestOrg> NewOrgAsync(string? name = null)
+    {
+        var directory = Services.GetRequiredService<DirectoryStore>();
+        var credentials = Services.GetRequiredService<CredentialStore>();
+        var org = await directory.CreateOrgAsync(name ?? "Org " + Guid.NewGuid().ToString("N")[..6]);
+        var wsA = Guid.NewGuid().ToString("D");
+        var wsB = Guid.NewGuid().ToString("D");
+        await directory.CreateWorkspaceAsync(org.OrgId, wsA, "Workspace A");
+        await directory.CreateWorkspaceAsync(org.OrgId, wsB, "Workspace B");
+        var user = await directory.CreateUserAsync(org.OrgId, "ada@example.com", [wsA, wsB]);
+        var (license, licenseRecord) = await credentials.CreateLicenseAsync(org.OrgId, "enterprise", null, ["agent_deployments", "traces"]);
+        var (apiKey, keyRecord) = await credentials.CreateApiKeyAsync(org.OrgId, user.UserId, [ApiKeyRecord.OrganizationRead], null);
+        return new TestOrg(org.OrgId, wsA, wsB, user.UserId, license, licenseRecord.LicenseId, apiKey, keyRecord);
+    }
+
+    public async Task<HttpResponseMessage> PostJsonAsync(string path, string json, string? apiKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        return await Http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string path, object body) => Http.PostAsJsonAsync(path, body);
+
+    /// <summary>Every entity an org has in <paramref name="table"/> (partition = org id, or starts with "org|").</summary>
+    public async Task<List<TableEntity>> RawAsync(TableClient table, string orgId) =>
+        await table.QueryAsync(TableFilter.Create($"PartitionKey ge {orgId} and PartitionKey lt {orgId + "}"}")).ToListAsync();
+
+    /// <summary>How many usage entities of any kind an org has: zero means nothing was stored.</summary>
+    public async Task<int> StoredUsageCountAsync(string orgId)
+    {
+        int n = 0;
+        foreach (var t in new[] { Tables.UsageWindows, Tables.WindowSpans, Tables.TraceIds, Tables.TraceTransactions, Tables.DirtyDays })
+            n += (await RawAsync(t, orgId)).Count;
+        return n;
+    }
+}
+
+public sealed record TestOrg(
+    string OrgId, string WorkspaceA, string WorkspaceB, string UserId, string LicenseKey, string LicenseId, string ApiKey, ApiKeyRecord ApiKeyRecord);
+
+[CollectionDefinition(Name)]
+public sealed class BeaconCollection : ICollectionFixture<BeaconFixture>
+{
+    public const string Name = "beacon";
+}
