@@ -1,0 +1,40 @@
+using Beacon.Domain.Csv;
+using Beacon.Domain.Query;
+
+namespace Beacon.Domain.Tests;
+
+public sealed class CsvLayoutTests
+{
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\",\"y\")", "\t=HYPERLINK(\"http://x\",\"y\")")]
+    [InlineData("+1, \"q\"\n", "\t+1, \"q\"\n")]
+    [InlineData("-2", "\t-2")]
+    [InlineData("@SUM(A1)", "\t@SUM(A1)")]
+    [InlineData("\tx", "\t\tx")]
+    [InlineData("\rx", "\t\rx")]
+    [InlineData("\nx", "\t\nx")]
+    [InlineData("plain", "plain")]
+    [InlineData("a=b", "a=b")]
+    [InlineData("", "")]
+    public void Formula_starters_are_tab_prefixed(string value, string expected) => Assert.Equal(expected, CsvLayout.Neutralize(value));
+
+    [Fact]
+    public void Headers_match_the_spec_exactly()
+    {
+        Assert.Equal("Time Bucket Start,Time Bucket End,Workspace ID,Workspace Name,Project ID,Project Name,User ID,User Email,API Key Short Key,Trace Tier,Traces",
+            string.Join(',', CsvLayout.Header(UsageKind.Traces)));
+        Assert.Equal("Time Bucket Start,Time Bucket End,Workspace ID,Workspace Name,Project ID,Project Name,User ID,User Email,API Key Short Key,Nodes Executed,Agent Runs,Agent Uptime (seconds)",
+            string.Join(',', CsvLayout.Header(UsageKind.Deployments)));
+    }
+
+    [Fact]
+    public void Only_the_grouped_columns_are_populated()
+    {
+        var r = new UsageRecord(0, 86_400_000_000, "p1", 0, 3, 9, 1_500_000);
+        var row = CsvLayout.Row(UsageKind.Deployments, GroupBy.Project, r, new DimensionLabel("p1", "Bot"));
+        Assert.Equal(["1970-01-01T00:00:00Z", "1970-01-02T00:00:00Z", "", "", "p1", "Bot", "", "", "", "9", "3", "2"], row);
+        var t = CsvLayout.Row(UsageKind.Traces, GroupBy.TraceTier, new UsageRecord(0, 1, "longlived", 5, 0, 0, 0), new DimensionLabel("longlived", null));
+        Assert.Equal("longlived", t[9]);
+        Assert.Equal("5", t[10]);
+    }
+}

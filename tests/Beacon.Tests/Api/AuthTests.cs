@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Beacon.Tests.Api;
+
+[Collection(BeaconCollection.Name)]
+public sealed class AuthTests(BeaconFixture f)
+{
+    private async Task<HttpResponseMessage> AuthAsync(string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth");
+        if (key is not null) request.Headers.Add("X-Api-Key", key);
+        return await f.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_valid_key_gets_its_organizations_config()
+    {
+        var org = await f.NewOrgAsync("Acme Robotics");
+        var response = await AuthAsync(org.ApiKey);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var config = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("org_config");
+        Assert.Equal(org.OrgId, config.GetProperty("org_id").GetString());
+        Assert.Equal("Acme Robotics", config.GetProperty("org_name").GetString());
+        Assert.Equal("enterprise", config.GetProperty("plan").GetString());
+        Assert.Equal(org.ApiKeyRecord.ShortKey, config.GetProperty("api_key_short_key").GetString());
+        Assert.DoesNotContain(org.ApiKey, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_unknown_or_revoked_key_is_401()
+    {
+        var org = await f.NewOrgAsync();
+        await f.Services.GetRequiredService<Storage.Stores.CredentialStore>().RevokeApiKeyAsync(org.OrgId, org.ApiKeyRecord.KeyId);
+        await Task.Delay(1100);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AuthAsync(null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AuthAsync("bcn_ak_" + new string('z', 40))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AuthAsync(org.ApiKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AuthAsync(org.LicenseKey)).StatusCode);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Beacon.Cli;
+using Beacon.Storage.Stores;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Beacon.Tests.Cli;
+
+/// <summary>The operator CLI: field names scripts rely on (SPEC §8), secrets shown once and stored hashed.</summary>
+[Collection(BeaconCollection.Name)]
+public sealed class AdminCliTests(BeaconFixture f)
+{
+    private async Task<(int Code, JsonElement Json, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync([.. args, "--json"], stdout, stderr,
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString() });
+        var text = stdout.ToString();
+        var json = text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default;
+        return (code, json, text, stderr.ToString());
+    }
+
+    private static string[] Names(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name).Order()];
+
+    [Fact]
+    public async Task The_admin_commands_print_exactly_the_documented_fields()
+    {
+        var (code, org, _, _) = await RunAsync("admin", "org", "create", "--name", "Acme");
+        Assert.Equal(0, code);
+        Assert.Equal(["org_id"], Names(org));
+        var orgId = org.GetProperty("org_id").GetString()!;
+
+        var ws = (await RunAsync("admin", "workspace", "create", "--org", orgId, "--name", "Prod")).Json;
+        Assert.Equal(["workspace_id"], Names(ws));
+        var wsId = ws.GetProperty("workspace_id").GetString()!;
+
+        var user = (await RunAsync("admin", "user", "create", "--org", orgId, "--email", "ada@acme.test", "--workspace", wsId)).Json;
+        Assert.Equal(["user_id"], Names(user));
+
+        var key = (await RunAsync("admin", "apikey", "create", "--org", orgId, "--user", user.GetProperty("user_id").GetString()!,
+            "--permission", "organization:read", "--workspace", wsId)).Json;
+        Assert.Equal(["api_key", "api_key_id", "api_key_short_key"], Names(key));
+        var apiKey = key.GetProperty("api_key").GetString()!;
+        Assert.Equal(apiKey[..7] + "..." + apiKey[^4..], key.GetProperty("api_key_short_key").GetString());
+
+        var license = (await RunAsync("admin", "license", "create", "--org", orgId, "--plan", "enterprise", "--expires", "2030-01-01T00:00:00Z")).Json;
+        Assert.Equal(["license_id", "license_key"], Names(license));
+        Assert.StartsWith("lcl_", license.GetProperty("license_key").GetString(), StringComparison.Ordinal);
+
+        var project = (await RunAsync("admin", "project", "name", "--org", orgId, "--id", "3a1c2b6f-4430-4b92-8a5b-79b8b567bbc1", "--name", "Support bot")).Json;
+        Assert.Equal("Support bot", project.GetProperty("name").GetString());
+        Assert.Equal(["kid"], Names((await RunAsync("admin", "signing-key", "rotate")).Json));
+
+        // Listings show the non-secret forms only.
+        var keys = await RunAsync("admin", "apikey", "list", "--org", orgId);
+        var licenses = await RunAsync("admin", "license", "list", "--org", orgId);
+        Assert.DoesNotContain(apiKey, keys.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(license.GetProperty("license_key").GetString()!, licenses.Stdout, StringComparison.Ordinal);
+        Assert.Equal([wsId], keys.Json.GetProperty("api_keys")[0].GetProperty("workspace_ids").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal("active", licenses.Json.GetProperty("licenses")[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Suspend_revoke_and_apikey_revoke_take_effect()
+    {
+        var org = await f.NewOrgAsync();
+        var (code, json, _, _) = await RunAsync("admin", "license", "suspend", "--org", org.OrgId, "--id", org.LicenseId);
+        Assert.Equal((0, "suspended"), (code, json.GetProperty("status").GetString()));
+        Assert.Equal("revoked", (await RunAsync("admin", "license", "revoke", "--org", org.OrgId, "--id", org.LicenseId)).Json.GetProperty("status").GetString());
+        Assert.Equal(0, (await RunAsync("admin", "apikey", "revoke", "--org", org.OrgId, "--id", org.ApiKeyRecord.KeyId)).Code);
+
+        var credentials = f.Services.GetRequiredService<CredentialStore>();
+        Assert.Equal(LicenseStatus.Revoked, (await credentials.FindLicenseAsync(org.LicenseKey))!.Status);
+        Assert.True((await credentials.FindApiKeyAsync(org.ApiKey))!.IsRevoked);
+    }
+
+    [Fact]
+    public async Task Mistakes_fail_clearly_with_a_json_error_and_a_nonzero_exit()
+    {
+        var org = await f.NewOrgAsync();
+        var other = await f.NewOrgAsync();
+        var missing = await RunAsync("admin", "org", "create");
+        var unknownOrg = await RunAsync("admin", "workspace", "create", "--org", Guid.NewGuid().ToString(), "--name", "x");
+        var foreignWorkspace = await RunAsync("admin", "apikey", "create", "--org", org.OrgId, "--workspace", other.WorkspaceA);
+        var unknownKey = await RunAsync("admin", "apikey", "revoke", "--org", org.OrgId, "--id", "nope");
+
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("--name", missing.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, unknownOrg.Code);
+        Assert.Equal(2, foreignWorkspace.Code);
+        Assert.Equal(1, unknownKey.Code);
+        Assert.All(new[] { missing, unknownOrg, foreignWorkspace, unknownKey }, r => Assert.True(r.Json.TryGetProperty("error", out _)));
+    }
+
+    [Fact]
+    public async Task The_real_executable_prints_one_json_object_and_nothing_else_on_stdout()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "admin", "org", "create", "--name", "Proc Org", "--json" }) psi.ArgumentList.Add(a);
+        psi.Environment["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString();
+        using var process = Process.Start(psi)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var json = JsonDocument.Parse(Assert.Single(lines)).RootElement;
+        Assert.NotNull(await f.Services.GetRequiredService<DirectoryStore>().GetOrgAsync(json.GetProperty("org_id").GetString()!));
+    }
+}
