@@ -13,7 +13,7 @@ public static class CliApp
           serve [--urls URL] [--functions-host]   run the API (and the rollup scheduler when standalone)
           dev [--urls URL]                         local run: Azurite + demo data + API + dashboard
           rollup [--now ISO8601]                   run the rollup once
-          seed-demo                                create a demo org with ~90 days of usage
+          seed-demo [--url BASE_URL]               create a demo org with ~90 days of usage
           admin org create --name N
           admin workspace create --org ORG --name N [--id UUID]
           admin user create --org ORG --email E [--workspace W]...
@@ -50,6 +50,16 @@ public static class CliApp
                     return await ServeAsync(parsed, ct);
                 case "dev":
                     return await DevCommand.RunAsync(parsed, output, ct);
+                case "seed-demo":
+                    using (var host = await StartHostAsync(settings, ct))
+                    {
+                        var seeded = await new SeedDemo(host.Services, host.Services.GetRequiredService<TimeProvider>())
+                            .RunAsync(parsed.Optional("url") ?? DevCommand.DefaultUrl, ct);
+                        output.Result(
+                            new { org_id = seeded.OrgId, api_key = seeded.ApiKey, license_key = seeded.LicenseKey, dashboard_url = seeded.DashboardUrl },
+                            DevCommand.Describe(seeded));
+                        return 0;
+                    }
                 case "admin":
                     using (var host = await StartHostAsync(settings, ct))
                         return await new AdminCommands(host.Services, output).RunAsync(parsed, ct);

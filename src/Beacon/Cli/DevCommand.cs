@@ -1,16 +1,20 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Beacon.Hosting;
 using Beacon.Storage.Local;
+using Beacon.Storage.Stores;
 
 namespace Beacon.Cli;
 
 /// <summary>
-/// <c>beacon dev</c>: everything a newcomer needs in one command. Installs the npm packages if needed,
-/// starts Azurite with its data in <c>.azurite/</c> on the default ports, serves the API, and prints
-/// how to use it.
+/// <c>beacon dev</c> (what <c>npm start</c> runs): everything a newcomer needs in one command. Installs
+/// the npm packages if needed, starts Azurite with its data in <c>.azurite/</c> on its default ports,
+/// seeds the demo organization on first start, serves the API and dashboard, and prints how to sign in.
 /// </summary>
 internal static class DevCommand
 {
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
     public static async Task<int> RunAsync(CliArgs args, CliOutput output, CancellationToken ct)
     {
         var root = Azurite.FindRepositoryRoot(Directory.GetCurrentDirectory());
@@ -23,25 +27,50 @@ internal static class DevCommand
             if (npm.ExitCode != 0) return output.Fail("npm ci failed.");
         }
 
+        var data = Path.Combine(root, ".azurite");
         output.Info("Starting Azurite (data in .azurite/)…");
-        await using var azurite = await Azurite.StartAsync(root, Path.Combine(root, ".azurite"), tablePort: 10002, blobPort: 10000, ct: ct);
+        await using var azurite = await Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
         Environment.SetEnvironmentVariable("AzureWebJobsStorage", "UseDevelopmentStorage=true");
 
-        var urls = args.Optional("urls") ?? "http://127.0.0.1:5080";
+        var urls = args.Optional("urls") ?? DefaultUrl;
+        var baseUrl = urls.Split(';')[0].TrimEnd('/');
         var app = BeaconApp.Build([$"--urls={urls}"], HostMode.Standalone);
         await app.StartAsync(ct);
-        var baseUrl = urls.Split(';')[0].TrimEnd('/');
-        output.Info($"""
 
-            Beacon is running at {baseUrl} (Azurite: UseDevelopmentStorage=true).
-            Create a license and an API key from another shell:
-              export AzureWebJobsStorage=UseDevelopmentStorage=true
-              ORG=$(dotnet run --project src/Beacon -- admin org create --name Acme --json | jq -r .org_id)
-              dotnet run --project src/Beacon -- admin license create --org $ORG --plan enterprise
-              dotnet run --project src/Beacon -- admin apikey create --org $ORG
-            Press Ctrl+C to stop.
-            """);
+        var demo = await LoadOrSeedDemoAsync(app.Services, Path.Combine(data, "demo.json"), baseUrl, output, ct);
+        output.Info(Describe(demo));
+        output.Info("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync(ct);
         return 0;
     }
+
+    /// <summary>
+    /// The demo credentials are kept in <c>.azurite/demo.json</c> (git-ignored, local Azurite data only)
+    /// so every later start can print them again: secrets are otherwise shown only once.
+    /// </summary>
+    private static async Task<SeedDemo.Result> LoadOrSeedDemoAsync(IServiceProvider services, string file, string baseUrl, CliOutput output, CancellationToken ct)
+    {
+        if (File.Exists(file))
+        {
+            var saved = JsonSerializer.Deserialize<SeedDemo.Result>(await File.ReadAllTextAsync(file, ct));
+            if (saved is not null && await services.GetRequiredService<DirectoryStore>().GetOrgAsync(saved.OrgId, ct) is not null)
+                return saved with { DashboardUrl = baseUrl + "/dashboard/" };
+        }
+        output.Info($"Seeding the demo organization ({SeedDemo.Days} days of usage; about a minute the first time)…");
+        var demo = await new SeedDemo(services, services.GetRequiredService<TimeProvider>()).RunAsync(baseUrl, ct);
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(demo), ct);
+        return demo;
+    }
+
+    public static string Describe(SeedDemo.Result demo) => $"""
+
+        Demo organization {demo.OrgId}
+          Dashboard:   {demo.DashboardUrl}   (sign in with the API key)
+          API key:     {demo.ApiKey}
+          License key: {demo.LicenseKey}
+
+        Try:  curl -s -H "X-Api-Key: {demo.ApiKey}" "{demo.DashboardUrl.Replace("/dashboard/", "", StringComparison.Ordinal)}/api/v1/orgs/current/workspaces"
+        Admin commands against this Azurite: export AzureWebJobsStorage=UseDevelopmentStorage=true, then
+          dotnet run --project src/Beacon -- admin org create --name Acme --json
+        """;
 }

@@ -48,6 +48,7 @@ public static class BeaconApp
         app.MapLicenseEndpoints();
         app.MapAuthEndpoints();
         app.MapUsageReportEndpoints();
+        app.MapGranularUsageEndpoints();
         app.MapHealthEndpoints();
         return app;
     }

@@ -1,5 +1,7 @@
 using Beacon.Api;
 using Beacon.Storage.Client;
+using Beacon.Storage.Query;
+using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
 using Beacon.Tokens;
 
@@ -28,6 +30,8 @@ public static class ServiceRegistration
         services.AddSingleton<WindowStore>();
         services.AddSingleton<TraceStore>();
         services.AddSingleton<SigningKeyStore>();
+        services.AddSingleton<RollupStore>();
+        services.AddSingleton<UsageQueryEngine>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<LicenseTokenIssuer>();
         return services;
@@ -41,6 +45,7 @@ public static class ServiceRegistration
         services.AddSingleton<CredentialRateLimiter>();
         services.AddSingleton<Callers>();
         services.AddSingleton<UsageAdmission>();
+        services.AddSingleton<UsageAccess>();
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFaultHandler>();
         services.AddHostedService<StorageInitializer>();

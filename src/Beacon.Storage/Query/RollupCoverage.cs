@@ -1,0 +1,23 @@
+using Beacon.Domain.Query;
+using Beacon.Storage.Rollups;
+using Beacon.Storage.Stores;
+
+namespace Beacon.Storage.Query;
+
+/// <summary>
+/// Which precomputed blocks a query may use: covered by the org's rollup progress and not touching a
+/// dirty day (data that arrived after the block was computed). Everything else is read raw.
+/// </summary>
+public sealed class RollupCoverage(RollupProgress? progress, IReadOnlyList<DirtyRange> dirty)
+{
+    public static RollupCoverage None { get; } = new(null, []);
+
+    public RollupProgress? Progress => progress;
+
+    public IReadOnlyList<DirtyRange> Dirty => dirty;
+
+    public bool IsUsable(Block block) =>
+        progress is not null && progress.Covers(block) && !dirty.Any(d => d.Intersects(block.Start, block.End));
+
+    public bool AnyDirty(DateOnly from, DateOnly to) => dirty.Any(d => d.Intersects(from, to));
+}

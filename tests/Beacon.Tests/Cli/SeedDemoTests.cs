@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Beacon.Cli;
+using Beacon.Tests.Usage;
+
+namespace Beacon.Tests.Cli;
+
+[Collection(BeaconCollection.Name)]
+public sealed class SeedDemoTests(BeaconFixture f)
+{
+    [Fact]
+    public async Task Seed_demo_creates_an_org_whose_90_days_of_both_kinds_are_visible_through_the_api()
+    {
+        using var stdout = new StringWriter();
+        var code = await CliApp.RunAsync(["seed-demo", "--json"], stdout, TextWriter.Null,
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString() });
+        Assert.Equal(0, code);
+        var demo = JsonDocument.Parse(stdout.ToString()).RootElement;
+        Assert.Equal(["api_key", "dashboard_url", "license_key", "org_id"], demo.EnumerateObject().Select(p => p.Name).Order());
+        var key = demo.GetProperty("api_key").GetString()!;
+        Assert.Equal("http://127.0.0.1:5080/dashboard/", demo.GetProperty("dashboard_url").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await f.PostAsync("/v1/beacon/verify", new { license = demo.GetProperty("license_key").GetString() })).StatusCode);
+
+        var workspaces = (await (await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/workspaces", key)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("workspaces").EnumerateArray().Select(w => w.GetProperty("workspace_id").GetString()!).ToList();
+        Assert.Equal(3, workspaces.Count);
+        var end = DateTimeOffset.UtcNow.Date.AddDays(1);
+        var range = (Start: UsageModel.Iso(end.AddDays(-91)), End: UsageModel.Iso(end));
+
+        var (_, deployments) = await UsageClient.QueryAsync(f.Http, key,
+            UsageClient.QueryString("langsmith_deployments", "project", null, range.Start, range.End, workspaces), "project");
+        var (_, traces) = await UsageClient.QueryAsync(f.Http, key, UsageClient.QueryString("traces", "user", null, range.Start, range.End, workspaces), "user");
+        var (_, tiers) = await UsageClient.QueryAsync(f.Http, key, UsageClient.QueryString("traces", "trace_tier", null, range.Start, range.End, workspaces), "trace_tier");
+
+        Assert.Equal(5, deployments.Select(r => r.Name).Distinct().Count());
+        Assert.All(deployments, r => Assert.NotNull(r.Name));
+        Assert.InRange(deployments.Select(r => r.Bucket).Distinct().Count(), 12, 14); // weekly buckets over ~13 weeks
+        Assert.True(deployments.Sum(r => r.Runs) > 10_000);
+        Assert.True(deployments.Sum(r => r.Uptime) > 86_400 * 90);
+        Assert.Equal(3, traces.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(["longlived", "shortlived"], tiers.Select(r => r.Id).Distinct().Order());
+    }
+}
