@@ -12,9 +12,10 @@ namespace Beacon.Storage.Rollups;
 /// <summary>
 /// Which days an org's rollups cover: every day in [<see cref="FirstDay"/>, <see cref="RolledThrough"/>]
 /// has its daily cells, and every ISO week and calendar month inside that range has its cells.
-/// <see cref="Epoch"/> changes whenever any cell changes (staged exports compare it).
+/// <see cref="Epoch"/> changes whenever any cell changes; staged exports record the epoch they were
+/// made at (<see cref="StagedEpoch"/>, for presets ending at <see cref="StagedEnd"/>).
 /// </summary>
-public sealed record RollupProgress(DateOnly FirstDay, DateOnly RolledThrough, long Epoch, ETag ETag)
+public sealed record RollupProgress(DateOnly FirstDay, DateOnly RolledThrough, long Epoch, DateOnly? StagedEnd, long StagedEpoch, ETag ETag)
 {
     public bool Covers(Block b) => b.Start >= FirstDay && b.End <= RolledThrough.AddDays(1);
 }
@@ -35,19 +36,31 @@ public sealed class RollupStore(Tables tables)
     public async Task<RollupProgress?> GetProgressAsync(string orgId, CancellationToken ct = default)
     {
         var e = await tables.Rollups.GetAsync(ProgressPartition(orgId), "progress", ct: ct);
-        return e is null ? null : new RollupProgress(
-            Timestamps.ParseDayKey(e.GetStringOrEmpty("first_day")), Timestamps.ParseDayKey(e.GetStringOrEmpty("rolled_through")), e.GetInt64("epoch"), e.ETag);
+        if (e is null) return null;
+        var staged = e.GetStringOrEmpty("staged_end");
+        return new RollupProgress(
+            Timestamps.ParseDayKey(e.GetStringOrEmpty("first_day")), Timestamps.ParseDayKey(e.GetStringOrEmpty("rolled_through")), e.GetInt64("epoch"),
+            staged.Length > 0 ? Timestamps.ParseDayKey(staged) : null, e.GetInt64("staged_epoch"), e.ETag);
     }
 
-    /// <summary>Saves progress if nobody else changed it since it was read; false otherwise.</summary>
-    public async Task<RollupProgress?> TrySaveProgressAsync(string orgId, DateOnly firstDay, DateOnly rolledThrough, long epoch, ETag? ifMatch, CancellationToken ct = default)
+    /// <summary>
+    /// Saves progress if nobody else changed it since <paramref name="previous"/> was read (or creates it
+    /// when <paramref name="previous"/> is null); null when it changed — the caller stops.
+    /// </summary>
+    public async Task<RollupProgress?> TrySaveProgressAsync(string orgId, RollupProgress next, RollupProgress? previous, CancellationToken ct = default)
     {
         var e = new TableEntity(ProgressPartition(orgId), "progress")
         {
-            ["first_day"] = Timestamps.DayKey(firstDay), ["rolled_through"] = Timestamps.DayKey(rolledThrough), ["epoch"] = epoch,
+            ["first_day"] = Timestamps.DayKey(next.FirstDay),
+            ["rolled_through"] = Timestamps.DayKey(next.RolledThrough),
+            ["epoch"] = next.Epoch,
+            ["staged_end"] = next.StagedEnd is { } s ? Timestamps.DayKey(s) : "",
+            ["staged_epoch"] = next.StagedEpoch,
         };
-        ETag? etag = ifMatch is { } m ? await tables.Rollups.TryUpdateAsync(e, m, TableUpdateMode.Replace, ct) : await tables.Rollups.TryInsertAsync(e, ct);
-        return etag is { } t ? new RollupProgress(firstDay, rolledThrough, epoch, t) : null;
+        ETag? etag = previous is not null
+            ? await tables.Rollups.TryUpdateAsync(e, previous.ETag, TableUpdateMode.Replace, ct)
+            : await tables.Rollups.TryInsertAsync(e, ct);
+        return etag is { } t ? next with { ETag = t } : null;
     }
 
     /// <summary>The cells of the blocks of one size starting in [<paramref name="from"/>, <paramref name="to"/>).</summary>
@@ -66,23 +79,30 @@ public sealed class RollupStore(Tables tables)
     }
 
     /// <summary>
-    /// Makes the stored cells of one period exactly <paramref name="cells"/>: upserts them, then deletes
-    /// cells that no longer exist. Not atomic; callers only do this while the period is marked dirty or
-    /// not yet covered by progress, so no query uses it half-written.
+    /// Makes the stored cells of every period of one size starting in [<paramref name="from"/>,
+    /// <paramref name="to"/>) exactly <paramref name="cellsByPeriod"/> (a period absent from it ends up
+    /// empty): one read of the existing keys, then batched upserts and deletes of stale cells. Not
+    /// atomic; the job only does this to periods no query uses yet (beyond progress, or marked dirty).
     /// </summary>
-    public async Task ReplaceCellsAsync(string orgId, UsageKind kind, Block block, IReadOnlyCollection<UsageCell> cells, CancellationToken ct = default)
+    public async Task<int> ReplacePeriodsAsync(
+        string orgId, UsageKind kind, BlockSize size, DateOnly from, DateOnly to, IReadOnlyDictionary<DateOnly, List<UsageCell>> cellsByPeriod, CancellationToken ct = default)
     {
-        var pk = PartitionOf(orgId, kind, block.Size);
-        var period = Timestamps.DayKey(block.Start);
-        var existing = await tables.Rollups.QueryAsync(TableFilter.RowKeyPrefix(pk, period + "|"), ["PartitionKey"], ct: ct)
+        var pk = PartitionOf(orgId, kind, size);
+        var existing = await tables.Rollups.QueryAsync(
+                TableFilter.Create($"PartitionKey eq {pk} and RowKey ge {Timestamps.DayKey(from)} and RowKey lt {Timestamps.DayKey(to)}"), ["PartitionKey"], ct: ct)
             .Select(e => e.RowKey).ToHashSetAsync(cancellationToken: ct);
-        var entities = cells.Select(c => ToEntity(pk, period, c)).ToList();
+        var entities = cellsByPeriod
+            .Where(kv => kv.Key >= from && kv.Key < to)
+            .SelectMany(kv => kv.Value.Select(c => ToEntity(pk, Timestamps.DayKey(kv.Key), c)))
+            .ToList();
         var stale = existing.Except(entities.Select(e => e.RowKey)).ToList();
-
         var actions = entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))
-            .Concat(stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk))));
-        foreach (var chunk in actions.Chunk(TableBatch.MaxOperations))
-            await tables.Rollups.SubmitTransactionAsync(chunk, ct);
+            .Concat(stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk))))
+            .Chunk(TableBatch.MaxOperations)
+            .ToList();
+        await Parallel.ForEachAsync(actions, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (chunk, token) => await tables.Rollups.SubmitTransactionAsync(chunk, token));
+        return entities.Count;
     }
 
     private static TableEntity ToEntity(string pk, string period, UsageCell c) => new(pk, $"{period}|{CellHash(c)}")

@@ -61,7 +61,8 @@ internal static class GranularUsageEndpoints
         return Results.Empty;
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext http, UsageAccess access, UsageQueryEngine engine, DirectoryStore directory, CancellationToken ct)
+    private static async Task<IResult> ExportAsync(
+        HttpContext http, UsageAccess access, UsageQueryEngine engine, StagedExports staged, DirectoryStore directory, CancellationToken ct)
     {
         var (key, denied) = await access.AuthenticateReaderAsync(http.Request, ct);
         if (denied is not null) return denied;
@@ -70,6 +71,16 @@ internal static class GranularUsageEndpoints
         var names = await DimensionNames.LoadAsync(directory, key!.OrgId, query!.GroupBy, ct);
         var coverage = await engine.GetCoverageAsync(key.OrgId, ct);
 
+        await using (var file = await staged.TryOpenAsync(key.OrgId, query, names, coverage, ct))
+        {
+            if (file is not null)
+            {
+                SetCsvHeaders(http.Response, query, "staged");
+                http.Response.ContentLength = file.Properties.Length;
+                await file.Content.CopyToAsync(http.Response.Body, ct);
+                return Results.Empty;
+            }
+        }
         SetCsvHeaders(http.Response, query, "live");
         await UsageCsvWriter.WriteAsync(http.Response.Body, query, engine.RunAsync(key.OrgId, query, coverage, ct), names.Label, ct);
         return Results.Empty;

@@ -12,7 +12,7 @@ public static class CliApp
 
           serve [--urls URL] [--functions-host]   run the API (and the rollup scheduler when standalone)
           dev [--urls URL]                         local run: Azurite + demo data + API + dashboard
-          rollup [--now ISO8601]                   run the rollup once
+          rollup [--now ISO8601] [--org ORG]       run the rollup once (exit 3: another run holds the lease)
           seed-demo [--url BASE_URL]               create a demo org with ~90 days of usage
           admin org create --name N
           admin workspace create --org ORG --name N [--id UUID]
@@ -50,6 +50,9 @@ public static class CliApp
                     return await ServeAsync(parsed, ct);
                 case "dev":
                     return await DevCommand.RunAsync(parsed, output, ct);
+                case "rollup":
+                    using (var host = await StartHostAsync(settings, ct))
+                        return await RollupAsync(host.Services, parsed, output, ct);
                 case "seed-demo":
                     using (var host = await StartHostAsync(settings, ct))
                     {
@@ -78,6 +81,35 @@ public static class CliApp
         {
             return output.Fail(e is InvalidOperationException ? e.Message : "Storage is unavailable: " + e.Message);
         }
+    }
+
+    private static async Task<int> RollupAsync(IServiceProvider services, CliArgs args, CliOutput output, CancellationToken ct)
+    {
+        DateTimeOffset? now = null;
+        if (args.Optional("now") is { } text)
+            now = Beacon.Domain.Time.Timestamps.TryParseMicros(text, out var micros)
+                ? Beacon.Domain.Time.Timestamps.ToDateTimeOffset(micros)
+                : throw new CliUsageException("--now must be an ISO 8601 date-time with an offset.");
+        var report = await services.GetRequiredService<Beacon.Storage.Rollups.RollupJob>().RunAsync(now, args.Optional("org"), ct);
+        output.Result(new
+        {
+            ran = report.Ran,
+            skipped_reason = report.SkippedReason,
+            now = report.Now,
+            orgs = report.Orgs.Select(o => new
+            {
+                org_id = o.OrgId,
+                days_recomputed = o.DaysRecomputed,
+                weeks_recomputed = o.WeeksRecomputed,
+                months_recomputed = o.MonthsRecomputed,
+                exports_staged = o.ExportsStaged,
+                dirty_marks_cleared = o.MarksCleared,
+                first_day = o.FirstDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                rolled_through = o.RolledThrough.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                epoch = o.Epoch,
+            }),
+        }, string.Join('\n', Hosting.RollupLog.Lines(report)));
+        return report.Ran ? 0 : 3;
     }
 
     private static async Task<int> ServeAsync(CliArgs args, CancellationToken ct)

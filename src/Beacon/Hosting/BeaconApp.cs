@@ -50,6 +50,7 @@ public static class BeaconApp
         app.MapUsageReportEndpoints();
         app.MapGranularUsageEndpoints();
         app.MapHealthEndpoints();
+        if (mode == HostMode.FunctionsHost) app.MapFunctionsHostEndpoints();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Beacon.Api;
 using Beacon.Storage.Client;
+using Beacon.Storage.Exports;
 using Beacon.Storage.Query;
 using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
@@ -32,6 +33,9 @@ public static class ServiceRegistration
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<RollupStore>();
         services.AddSingleton<UsageQueryEngine>();
+        services.AddSingleton<StagedExports>();
+        services.AddSingleton(new RollupOptions());
+        services.AddSingleton<RollupJob>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<LicenseTokenIssuer>();
         return services;
@@ -49,6 +53,7 @@ public static class ServiceRegistration
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFaultHandler>();
         services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<RollupScheduler>();
         return services;
     }
 }

@@ -12,13 +12,22 @@ public sealed class UsageDataset
 {
     public static readonly DateTimeOffset Base = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
-    private UsageDataset(int seed, TestOrg org, string readerKey, string[] workspaces, UsageModel model)
+    private readonly BeaconFixture _f;
+    private readonly (string? License, string? Key, string User, string Short)[] _reporters;
+    private readonly string[] _projects;
+    private readonly List<string> _traceIds = [];
+
+    private UsageDataset(BeaconFixture f, int seed, TestOrg org, string readerKey, string[] workspaces, UsageModel model,
+        (string? License, string? Key, string User, string Short)[] reporters, string[] projects)
     {
+        _f = f;
         Seed = seed;
         Org = org;
         ReaderKey = readerKey;
         Workspaces = workspaces;
         Model = model;
+        _reporters = reporters;
+        _projects = projects;
     }
 
     public int Seed { get; }
@@ -55,16 +64,38 @@ public sealed class UsageDataset
             (null, key2, u2.UserId, key2Record.ShortKey),
         };
         // Workspace C becomes the org's when usage first names it: a report with no usage at all.
-        var zero = new UsageModel.Window(wsC, "", Base, Base, 0, 0, "", "");
         Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Base, Base, 0, 0, wsC))).StatusCode);
-        model.Submit(zero);
-        string Pick(string[] xs) => xs[random.Next(xs.Length)];
-        string WorkspaceOrEmpty() => random.Next(12) == 0 ? "" : Pick(workspaces);
+        model.Submit(new UsageModel.Window(wsC, "", Base, Base, 0, 0, "", ""));
 
-        // Deployment windows, some superseded by a later copy (the client's retry), sent in random order.
+        var data = new UsageDataset(f, seed, org, reader, workspaces, model, reporters, projects);
+        await data.AddUsageAsync(random, windows: random.Next(4, 22), batches: random.Next(1, 5));
+        return data;
+    }
+
+    /// <summary>
+    /// Sends more usage: new windows (within a day, across midnight, long), later copies of windows
+    /// (the client's retry) and older ones (late stale copies), trace batches with repeated ids.
+    /// Called again after a rollup, it is the late data that makes covered days dirty.
+    /// </summary>
+    public async Task AddUsageAsync(Random random, int windows, int batches)
+    {
+        string Pick(string[] xs) => xs[random.Next(xs.Length)];
+        string WorkspaceOrEmpty() => random.Next(12) == 0 ? "" : Pick(Workspaces);
+
         var submissions = new List<UsageModel.Window>();
-        for (int i = random.Next(4, 22); i > 0; i--)
+        for (int i = windows; i > 0; i--)
         {
+            if (Model.Windows.Count > 1 && random.Next(4) == 0)
+            {
+                // A retry of an existing key, later (supersedes) or earlier (a stale copy).
+                var old = Model.Windows.ElementAt(random.Next(Model.Windows.Count));
+                // Never the same to_timestamp as another copy: equal ends with different counts would race.
+                var to = random.Next(3) == 0 && old.To - old.From > TimeSpan.FromSeconds(2)
+                    ? old.From + (old.To - old.From) / 2
+                    : old.To.AddMinutes(random.Next(1, 3000)).AddTicks(random.Next(1, 99) * 10);
+                submissions.Add(old with { To = to, Runs = old.Runs + random.Next(0, 40), Nodes = old.Nodes + random.Next(0, 90) });
+                continue;
+            }
             var from = Base.AddMinutes(random.Next(0, 40 * 1440)).AddTicks(random.Next(0, 10_000_000));
             var length = random.Next(20) switch
             {
@@ -72,8 +103,8 @@ public sealed class UsageDataset
                 < 16 => TimeSpan.FromMinutes(random.Next(1, 600)) + (TimeSpan.FromDays(1) - from.TimeOfDay), // crosses midnight
                 _ => TimeSpan.FromHours(random.Next(24, 24 * 6)),
             };
-            var r = reporters[random.Next(reporters.Length)];
-            var w = new UsageModel.Window(WorkspaceOrEmpty(), Pick(projects), from, from + length + TimeSpan.FromTicks(random.Next(1, 9) * 10),
+            var r = _reporters[random.Next(_reporters.Length)];
+            var w = new UsageModel.Window(WorkspaceOrEmpty(), Pick(_projects), from, from + length + TimeSpan.FromTicks(random.Next(1, 9) * 10),
                 random.Next(0, 1000), random.Next(0, 5000), r.User, r.Short);
             submissions.Add(w);
             if (random.Next(3) == 0)
@@ -82,37 +113,34 @@ public sealed class UsageDataset
         var shuffled = submissions.OrderBy(_ => random.Next()).ToList();
         await Parallel.ForEachAsync(shuffled, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (w, _) =>
         {
-            var r = reporters.First(x => x.Short == w.Key);
-            var response = await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(r.License, r.Key, w.From, w.To, w.Runs, w.Nodes, w.Ws, w.Project));
+            var r = _reporters.First(x => x.Short == w.Key);
+            var response = await _f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(r.License, r.Key, w.From, w.To, w.Runs, w.Nodes, w.Ws, w.Project));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         });
-        foreach (var w in shuffled) model.Submit(w);
+        foreach (var w in shuffled) Model.Submit(w);
 
-        // Trace transactions in batches, with repeats inside and across batches.
-        var seen = new List<string>();
-        for (int b = random.Next(1, 5); b > 0; b--)
+        for (int b = batches; b > 0; b--)
         {
             var batch = new List<UsageModel.Trace>();
             for (int i = random.Next(1, 30); i > 0; i--)
             {
-                var id = seen.Count > 0 && random.Next(7) == 0 ? seen[random.Next(seen.Count)] : Guid.NewGuid().ToString();
-                seen.Add(id);
-                var r = reporters[random.Next(reporters.Length)];
-                batch.Add(new UsageModel.Trace(id, WorkspaceOrEmpty(), Pick(projects), random.Next(0, 500),
+                var id = _traceIds.Count > 0 && random.Next(7) == 0 ? _traceIds[random.Next(_traceIds.Count)] : Guid.NewGuid().ToString();
+                _traceIds.Add(id);
+                var r = _reporters[random.Next(_reporters.Length)];
+                batch.Add(new UsageModel.Trace(id, WorkspaceOrEmpty(), Pick(_projects), random.Next(0, 500),
                     Base.AddMinutes(random.Next(0, 40 * 1440)), random.Next(4) == 0, r.User, r.Short));
             }
-            var body = Payloads.Traces(org.LicenseKey, batch.Select(t =>
+            var body = Payloads.Traces(Org.LicenseKey, batch.Select(t =>
             {
                 var tx = (Dictionary<string, object?>)Payloads.Transaction(t.Id, t.Ws, t.Project, t.Count, t.Start, t.LongLived ? "longlived" : "shortlived");
                 tx["user_id"] = t.User.Length > 0 ? t.User : null;
                 tx["api_key_short_key"] = t.Key;
                 return (object)tx;
             }));
-            var response = await f.PostJsonAsync("/v1/beacon/ingest-traces", body);
+            var response = await _f.PostJsonAsync("/v1/beacon/ingest-traces", body);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            foreach (var t in batch) model.Ingest(t);
+            foreach (var t in batch) Model.Ingest(t);
         }
-        return new UsageDataset(seed, org, reader, workspaces, model);
     }
 
     /// <summary>A random query over (and around) the data: any range length, kind, grouping, tier, workspaces.</summary>

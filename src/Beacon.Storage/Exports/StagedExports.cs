@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Beacon.Domain.Query;
+using Beacon.Domain.Time;
+using Beacon.Storage.Client;
+using Beacon.Storage.Query;
+using Beacon.Storage.Stores;
+
+namespace Beacon.Storage.Exports;
+
+/// <summary>
+/// CSV exports for the dashboard's presets (last 7, 30, 90, 180 and 365 days up to the last closed UTC
+/// day; every kind, grouping and tier filter; all of the org's workspaces), written to Blob Storage by
+/// the rollup with the same writer as the live endpoint. A staged file is served only when it is
+/// certain to be byte-identical to the live answer: same query (it is found by a name derived from
+/// the query), same rollup epoch, same names, and no dirty day in its range.
+/// </summary>
+public sealed class StagedExports(Tables tables, UsageQueryEngine engine, DirectoryStore directory)
+{
+    public static readonly int[] PresetDays = [7, 30, 90, 180, 365];
+
+    private const string EpochKey = "epoch";
+    private const string NamesKey = "names";
+
+    public static IEnumerable<UsageQuery> Presets(DateOnly end, IReadOnlyList<string> workspaceIds)
+    {
+        foreach (var days in PresetDays)
+        {
+            long start = Timestamps.StartOfDay(end.AddDays(-days)), stop = Timestamps.StartOfDay(end);
+            foreach (var g in new[] { GroupBy.Workspace, GroupBy.Project, GroupBy.User, GroupBy.ApiKey, GroupBy.TraceTier })
+                foreach (var tier in new TraceTier?[] { null, TraceTier.Longlived, TraceTier.Shortlived })
+                    yield return new UsageQuery(UsageKind.Traces, g, tier, start, stop, workspaceIds);
+            foreach (var g in new[] { GroupBy.Workspace, GroupBy.Project, GroupBy.User, GroupBy.ApiKey })
+                yield return new UsageQuery(UsageKind.Deployments, g, null, start, stop, workspaceIds);
+        }
+    }
+
+    /// <summary>Writes every preset for the org and removes staged files of earlier presets; returns how many were written.</summary>
+    public async Task<int> StageAsync(string orgId, DateOnly end, long epoch, RollupCoverage coverage, CancellationToken ct)
+    {
+        var workspaces = (await directory.ListWorkspacesAsync(orgId, ct)).Select(w => w.WorkspaceId).Order(StringComparer.Ordinal).ToList();
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        if (workspaces.Count > 0)
+        {
+            var names = new Dictionary<GroupBy, DimensionNames>();
+            foreach (var query in Presets(end, workspaces))
+            {
+                if (!names.TryGetValue(query.GroupBy, out var n)) names[query.GroupBy] = n = await DimensionNames.LoadAsync(directory, orgId, query.GroupBy, ct);
+                var blob = BlobName(orgId, query);
+                await using var writer = tables.Exports.OpenWrite(blob, "text/csv; charset=utf-8", new Dictionary<string, string>
+                {
+                    [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture), [NamesKey] = n.Fingerprint(),
+                });
+                await UsageCsvWriter.WriteAsync(writer, query, engine.RunAsync(orgId, query, coverage, ct), n.Label, ct);
+                await writer.CommitAsync(ct);
+                written.Add(blob);
+            }
+        }
+        await foreach (var old in tables.Exports.ListAsync(orgId + "/", ct))
+            if (!written.Contains(old)) await tables.Exports.DeleteAsync(old, ct);
+        return written.Count;
+    }
+
+    /// <summary>The staged file for exactly this query, if it is still exactly the live answer; otherwise null.</summary>
+    public async Task<BlobDownload?> TryOpenAsync(string orgId, UsageQuery query, DimensionNames names, RollupCoverage coverage, CancellationToken ct)
+    {
+        if (coverage.Progress is not { } progress || coverage.AnyDirty(query.StartDay, query.EndDay)) return null;
+        if (query.EndDay.AddDays(-1) > progress.RolledThrough) return null;
+        var download = await tables.Exports.DownloadAsync(BlobName(orgId, query), ct);
+        if (download is null) return null;
+        var meta = download.Properties.Metadata;
+        if (meta.GetValueOrDefault(EpochKey) == progress.Epoch.ToString(CultureInfo.InvariantCulture) && meta.GetValueOrDefault(NamesKey) == names.Fingerprint())
+            return download;
+        await download.DisposeAsync();
+        return null;
+    }
+
+    /// <summary>Derived from everything that defines the answer, so only an identical query finds it.</summary>
+    public static string BlobName(string orgId, UsageQuery q)
+    {
+        var workspaces = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', q.WorkspaceIds))))[..24];
+        var tier = q.Kind == UsageKind.Traces && q.TierFilter is { } t ? WireNames.Of(t) : "all";
+        return $"{orgId}/{Timestamps.DayKey(q.StartDay)}-{Timestamps.DayKey(q.EndDay)}/{WireNames.Of(q.Kind)}/{WireNames.Of(q.GroupBy)}/{tier}/{workspaces}.csv";
+    }
+}

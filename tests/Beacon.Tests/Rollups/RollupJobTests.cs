@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Beacon.Cli;
+using Beacon.Storage.Rollups;
+using Beacon.Storage.Stores;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Beacon.Tests.Rollups;
+
+[Collection(BeaconCollection.Name)]
+public sealed class RollupJobTests(BeaconFixture f)
+{
+    private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
+
+    private RollupJob Job(RollupOptions? options = null) =>
+        ActivatorUtilities.CreateInstance<RollupJob>(f.Services, options ?? new RollupOptions { StageExports = false, Grace = TimeSpan.Zero });
+
+    [Fact]
+    public async Task Two_concurrent_runs_never_both_work()
+    {
+        var org = await f.NewOrgAsync();
+        await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddHours(1), 1, 1, org.WorkspaceA));
+        var inside = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var first = Job();
+        first.AfterChunk = async (_, _) =>
+        {
+            inside.TrySetResult();
+            await release.Task;
+        };
+
+        var running = first.RunAsync(onlyOrg: org.OrgId);
+        await inside.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = await Job().RunAsync(onlyOrg: org.OrgId);
+        release.SetResult();
+        var firstReport = await running;
+
+        Assert.False(second.Ran);
+        Assert.Contains("lease", second.SkippedReason, StringComparison.Ordinal);
+        Assert.True(firstReport.Ran);
+        Assert.True((await Job().RunAsync(onlyOrg: org.OrgId)).Ran);
+    }
+
+    [Fact]
+    public async Task A_crashed_runs_lease_expires_and_the_next_run_proceeds()
+    {
+        var org = await f.NewOrgAsync();
+        // A run that took the lease and died: nobody renews or releases it.
+        await f.Tables.Locks.PutAsync("rollup", Array.Empty<byte>(), "application/octet-stream", condition: Storage.Client.BlobCondition.CreateOnly);
+        Assert.NotNull(await f.Tables.Locks.AcquireLeaseAsync("rollup", TimeSpan.FromSeconds(15)));
+
+        var during = await Job().RunAsync(onlyOrg: org.OrgId);
+        await Task.Delay(TimeSpan.FromSeconds(16));
+        var after = await Job().RunAsync(onlyOrg: org.OrgId);
+
+        Assert.False(during.Ran);
+        Assert.True(after.Ran);
+    }
+
+    [Fact]
+    public async Task Marks_younger_than_the_grace_period_stay_so_late_writes_cannot_be_missed()
+    {
+        var org = await f.NewOrgAsync();
+        await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddHours(1), 1, 1, org.WorkspaceA));
+        var dirty = f.Services.GetRequiredService<DirtyDayStore>();
+
+        await Job(new RollupOptions { StageExports = false, Grace = TimeSpan.FromMinutes(10) }).RunAsync(onlyOrg: org.OrgId);
+        Assert.NotEmpty(await dirty.ListAsync(org.OrgId));
+
+        var report = Assert.Single((await Job().RunAsync(onlyOrg: org.OrgId)).Orgs);
+        Assert.Equal(1, report.MarksCleared);
+        Assert.Empty(await dirty.ListAsync(org.OrgId));
+    }
+
+    [Fact]
+    public async Task Days_weeks_and_months_are_computed_once_and_a_rerun_does_nothing()
+    {
+        var org = await f.NewOrgAsync();
+        await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddHours(1), 6, 6, org.WorkspaceA));
+        var now = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+        var first = Assert.Single((await Job().RunAsync(now, org.OrgId)).Orgs);
+        var again = Assert.Single((await Job().RunAsync(now, org.OrgId)).Orgs);
+
+        Assert.Equal(new DateOnly(2026, 11, 30), first.RolledThrough);
+        Assert.Equal(new DateOnly(2026, 2, 23), first.FirstDay); // the Monday on or before March 1st
+        Assert.Equal(first.RolledThrough.DayNumber - first.FirstDay.DayNumber + 1, first.DaysRecomputed);
+        Assert.Equal(9, first.MonthsRecomputed); // March to November
+        Assert.Equal((0, 0, 0), (again.DaysRecomputed, again.WeeksRecomputed, again.MonthsRecomputed));
+        Assert.Equal(first.Epoch, again.Epoch);
+        var monthCells = await f.Services.GetRequiredService<RollupStore>()
+            .ReadCellsAsync(org.OrgId, Domain.Query.UsageKind.Deployments, Domain.Query.BlockSize.Month, new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 1), null).ToListAsync();
+        Assert.Equal(6, Assert.Single(monthCells).Cell.Runs);
+    }
+
+    [Fact]
+    public async Task The_rollup_command_runs_once_as_of_now_and_reports_what_it_recomputed()
+    {
+        var org = await f.NewOrgAsync();
+        await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddHours(1), 1, 1, org.WorkspaceA));
+        using var stdout = new StringWriter();
+        var code = await CliApp.RunAsync(["rollup", "--now", "2026-04-02T00:30:00Z", "--org", org.OrgId, "--json"], stdout, TextWriter.Null,
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString() });
+
+        Assert.Equal(0, code);
+        var json = JsonDocument.Parse(stdout.ToString()).RootElement;
+        Assert.True(json.GetProperty("ran").GetBoolean());
+        var o = json.GetProperty("orgs")[0];
+        Assert.Equal(org.OrgId, o.GetProperty("org_id").GetString());
+        // At 00:30 with a 10-minute grace, April 1st is closed.
+        Assert.Equal("2026-04-01", o.GetProperty("rolled_through").GetString());
+        Assert.True(o.GetProperty("days_recomputed").GetInt32() > 30);
+        Assert.Equal(95, o.GetProperty("exports_staged").GetInt32());
+    }
+}
