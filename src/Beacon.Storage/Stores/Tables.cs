@@ -47,9 +47,25 @@ public sealed class Tables(StorageAccount account)
 
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics];
 
+    /// <summary>
+    /// Creates what is missing (Azurite, a fresh account). In Azure, infra/ declares every table and
+    /// container; an identity that may use them but not create them gets 403 here, which is fine.
+    /// </summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
-        await Task.WhenAll(AllTables.Select(t => t.CreateIfNotExistsAsync(ct)));
-        await Task.WhenAll(AllContainers.Select(c => c.CreateIfNotExistsAsync(ct)));
+        await Task.WhenAll(AllTables.Select(t => TolerateForbiddenAsync(t.CreateIfNotExistsAsync(ct))));
+        await Task.WhenAll(AllContainers.Select(c => TolerateForbiddenAsync(c.CreateIfNotExistsAsync(ct))));
+    }
+
+    private static async Task TolerateForbiddenAsync(Task create)
+    {
+        try
+        {
+            await create;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 403)
+        {
+            // Provisioned by infrastructure; the data-plane role cannot create, only use.
+        }
     }
 }

@@ -9,6 +9,9 @@ namespace Beacon.Hosting;
 /// </summary>
 internal static class FunctionsHostEndpoints
 {
+    // The host reads Outputs/Logs/ReturnValue exactly as named: no camelCase.
+    private static readonly System.Text.Json.JsonSerializerOptions HostJson = new() { PropertyNamingPolicy = null };
+
     public static IEndpointRouteBuilder MapFunctionsHostEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/Rollup", RollupAsync).ExcludeFromDescription();
@@ -21,13 +24,13 @@ internal static class FunctionsHostEndpoints
         {
             var report = await job.RunAsync(ct: ct);
             RollupLog.Write(logger, report);
-            return TypedResults.Ok(new { Outputs = new { }, Logs = RollupLog.Lines(report), ReturnValue = (object?)null });
+            return TypedResults.Json(new { Outputs = new { }, Logs = RollupLog.Lines(report), ReturnValue = (object?)null }, HostJson);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Rollup invocation failed");
             return TypedResults.Json(new { Outputs = new { }, Logs = new[] { "rollup failed: " + e.GetType().Name }, ReturnValue = (object?)null },
-                statusCode: StatusCodes.Status500InternalServerError);
+                HostJson, statusCode: StatusCodes.Status500InternalServerError);
         }
     }
 }
