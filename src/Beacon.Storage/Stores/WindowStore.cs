@@ -80,23 +80,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
 
     private async Task<TableEntity> BuildEntityAsync(string pk, string rk, UsageReport report, Reporter reporter, IReadOnlyList<DayShare> shares, DateTimeOffset now, CancellationToken ct)
     {
-        var e = new TableEntity(pk, rk)
-        {
-            ["workspace_id"] = report.WorkspaceId,
-            ["project_id"] = report.ProjectId,
-            ["from_us"] = report.FromMicros,
-            ["to_us"] = report.ToMicros,
-            ["runs"] = report.Runs,
-            ["nodes"] = report.Nodes,
-            ["days"] = EncodeDays(shares),
-            ["user_id"] = reporter.UserId,
-            ["api_key_short_key"] = reporter.ApiKeyShortKey,
-            ["credential"] = reporter.CredentialKind + ":" + reporter.CredentialId,
-            ["host_kind"] = report.Tags.GetValueOrDefault(UsageReport.HostTag, ""),
-            ["measures"] = JsonSerializer.Serialize(report.OtherMeasures),
-            ["log_count"] = report.LogCount,
-            ["received_at"] = now,
-        };
+        var e = ToEntity(pk, rk, report, reporter, shares, now);
         var tags = JsonSerializer.Serialize(report.Tags);
         if (report.LogCount == 0 && tags.Length <= MaxInlineDiagnosticsChars)
         {
@@ -110,6 +94,25 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         e["diagnostics_blob"] = blob;
         return e;
     }
+
+    /// <summary>The stored form of a window without its diagnostics (the benchmark's bulk loader uses it too).</summary>
+    internal static TableEntity ToEntity(string pk, string rk, UsageReport report, Reporter reporter, IReadOnlyList<DayShare> shares, DateTimeOffset now) => new(pk, rk)
+    {
+        ["workspace_id"] = report.WorkspaceId,
+        ["project_id"] = report.ProjectId,
+        ["from_us"] = report.FromMicros,
+        ["to_us"] = report.ToMicros,
+        ["runs"] = report.Runs,
+        ["nodes"] = report.Nodes,
+        ["days"] = EncodeDays(shares),
+        ["user_id"] = reporter.UserId,
+        ["api_key_short_key"] = reporter.ApiKeyShortKey,
+        ["credential"] = reporter.CredentialKind + ":" + reporter.CredentialId,
+        ["host_kind"] = report.Tags.GetValueOrDefault(UsageReport.HostTag, ""),
+        ["measures"] = JsonSerializer.Serialize(report.OtherMeasures),
+        ["log_count"] = report.LogCount,
+        ["received_at"] = now,
+    };
 
     /// <summary>The stored window of a key, for support and tests; null when absent.</summary>
     public Task<TableEntity?> GetAsync(string orgId, string workspaceId, string projectId, long fromMicros, CancellationToken ct = default) =>
