@@ -50,6 +50,7 @@ public static class BeaconApp
         app.MapUsageReportEndpoints();
         app.MapGranularUsageEndpoints();
         app.MapHealthEndpoints();
+        app.MapDashboardEndpoints(app.Environment);
         if (mode == HostMode.FunctionsHost) app.MapFunctionsHostEndpoints();
         return app;
     }

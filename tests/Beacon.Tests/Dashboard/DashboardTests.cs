@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Beacon.Cli;
+using Beacon.Tests.Usage;
+using Microsoft.Playwright;
+
+namespace Beacon.Tests.Dashboard;
+
+/// <summary>
+/// The Granular Usage page in a real browser, against the real app on Azurite with the demo org
+/// seeded: what a customer sees must be what the API says.
+/// </summary>
+[Collection(BeaconCollection.Name)]
+public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private static readonly SemaphoreSlim SeedLock = new(1, 1);
+    private static string? _demoKey;
+    private IBrowserContext _context = null!;
+
+    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    public async Task InitializeAsync()
+    {
+        await SeedLock.WaitAsync();
+        try
+        {
+            if (_demoKey is null)
+            {
+                using var stdout = new StringWriter();
+                Assert.Equal(0, await CliApp.RunAsync(["seed-demo", "--json"], stdout, TextWriter.Null,
+                    new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString() }));
+                _demoKey = JsonDocument.Parse(stdout.ToString()).RootElement.GetProperty("api_key").GetString();
+            }
+        }
+        finally
+        {
+            SeedLock.Release();
+        }
+        _context = await NewContextAsync(Desktop);
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    private Task<IBrowserContext> NewContextAsync(ViewportSize size) => browser.Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = f.Http.BaseAddress!.ToString(),
+        ViewportSize = size,
+        AcceptDownloads = true,
+        TimezoneId = "America/Los_Angeles", // the page must work in UTC whatever the browser's zone
+    });
+
+    private static async Task<IPage> SignInAsync(IBrowserContext context, string key, string path = "/dashboard/")
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        await page.FillAsync("#api-key", key);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await WaitForDataAsync(page);
+        return page;
+    }
+
+    private static async Task WaitForDataAsync(IPage page) =>
+        await page.WaitForSelectorAsync("#status.ready, #status.empty, #status.error", new() { Timeout = 30_000 });
+
+    private static async Task<long> CardAsync(IPage page, string metric) =>
+        long.Parse((await page.TextContentAsync($"#cards .card[data-metric={metric}] .value"))!, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+
+    /// <summary>The range the page's presets use: whole UTC days ending at today's midnight.</summary>
+    private static (string Start, string End) Preset(int days)
+    {
+        var end = DateTimeOffset.UtcNow.UtcDateTime.Date;
+        return (UsageModel.Iso(new DateTimeOffset(end.AddDays(-days), TimeSpan.Zero)), UsageModel.Iso(new DateTimeOffset(end, TimeSpan.Zero)));
+    }
+
+    private async Task<List<string>> WorkspacesAsync() =>
+        [.. (await (await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/workspaces", _demoKey!)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("workspaces").EnumerateArray().Select(w => w.GetProperty("workspace_id").GetString()!)];
+
+    private async Task<JsonElement> ApiAsync(string kind, string group, int days, IEnumerable<string> workspaces, string? tier = null)
+    {
+        var (start, end) = Preset(days);
+        var r = await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/billing/granular-usage?" + UsageClient.QueryString(kind, group, tier, start, end, workspaces), _demoKey!);
+        return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("usage");
+    }
+
+    [Fact]
+    public async Task After_sign_in_every_stat_card_equals_the_api_total_for_the_same_filters()
+    {
+        var page = await SignInAsync(_context, _demoKey!);
+        var workspaces = await WorkspacesAsync();
+
+        var traces = await ApiAsync("traces", "workspace", 30, workspaces);
+        Assert.Equal(traces.EnumerateArray().Sum(r => r.GetProperty("traces").GetInt64()), await CardAsync(page, "traces"));
+        Assert.True(await CardAsync(page, "traces") > 0);
+
+        await page.ClickAsync("#tab-deployments");
+        await WaitForDataAsync(page);
+        var deployments = await ApiAsync("langsmith_deployments", "workspace", 30, workspaces);
+        foreach (var metric in new[] { "nodes_executed", "agent_runs", "agent_uptime_seconds" })
+            Assert.Equal(deployments.EnumerateArray().Sum(r => r.GetProperty(metric).GetInt64()), await CardAsync(page, metric));
+        Assert.Contains(",", await page.TextContentAsync("#cards .card[data-metric=nodes_executed] .value"), StringComparison.Ordinal);
+        Assert.Equal(["Total Nodes Executed", "Total Agent Runs", "Total Agent Uptime (seconds)"], await page.Locator("#cards h3").AllTextContentsAsync());
+        Assert.Equal(3, await page.Locator("#charts canvas").CountAsync());
+    }
+
+    [Fact]
+    public async Task Switching_tabs_changes_the_url_and_keeps_the_filters_and_a_bookmark_reopens_the_same_view()
+    {
+        var page = await SignInAsync(_context, _demoKey!);
+        await page.SelectOptionAsync("#range", "90");
+        await WaitForDataAsync(page);
+        await page.ClickAsync("#workspaces summary");
+        await page.Locator("#workspace-list input").First.UncheckAsync();
+        await WaitForDataAsync(page);
+        var excluded = await page.Locator("#workspace-list input").First.GetAttributeAsync("value");
+
+        await page.ClickAsync("#tab-deployments");
+        await WaitForDataAsync(page);
+
+        Assert.Contains("tab=deployments", page.Url, StringComparison.Ordinal);
+        Assert.Contains("range=90", page.Url, StringComparison.Ordinal);
+        Assert.Equal("90", await page.InputValueAsync("#range"));
+        Assert.False(await page.Locator($"#workspace-list input[value='{excluded}']").IsCheckedAsync());
+        Assert.True(await page.Locator("#tier-filter").IsHiddenAsync()); // retention applies to traces only
+
+        await page.ReloadAsync();
+        await WaitForDataAsync(page);
+        Assert.Equal("true", await page.GetAttributeAsync("#tab-deployments", "aria-selected"));
+        Assert.Equal("90", await page.InputValueAsync("#range"));
+        Assert.False(await page.Locator($"#workspace-list input[value='{excluded}']").IsCheckedAsync());
+        var workspaces = (await WorkspacesAsync()).Where(w => w != excluded);
+        var api = await ApiAsync("langsmith_deployments", "workspace", 90, workspaces);
+        Assert.Equal(api.EnumerateArray().Sum(r => r.GetProperty("agent_runs").GetInt64()), await CardAsync(page, "agent_runs"));
+
+        // Keyboard: arrow keys move between the tabs.
+        await page.FocusAsync("#tab-deployments");
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await WaitForDataAsync(page);
+        Assert.Contains("tab=traces", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changing_group_by_changes_the_chart_series_to_the_groupings_values()
+    {
+        var page = await SignInAsync(_context, _demoKey!);
+        var workspaces = await WorkspacesAsync();
+        async Task<string[]> Series() => await page.EvaluateAsync<string[]>("() => Chart.getChart(document.getElementById('chart-traces')).data.datasets.map(d => d.label)");
+        static string Label(JsonElement r, string name, string id) =>
+            r.GetProperty("dimensions").GetProperty(name).ValueKind == JsonValueKind.String ? r.GetProperty("dimensions").GetProperty(name).GetString()! : r.GetProperty("dimensions").GetProperty(id).GetString()!;
+
+        var byWorkspace = await Series();
+        await page.SelectOptionAsync("#group", "project");
+        await WaitForDataAsync(page);
+        var byProject = await Series();
+        await page.SelectOptionAsync("#group", "user");
+        await WaitForDataAsync(page);
+        var byUser = await Series();
+
+        Assert.Equal((await ApiAsync("traces", "workspace", 30, workspaces)).EnumerateArray().Select(r => Label(r, "workspace_name", "workspace_id")).Distinct().Order(), byWorkspace.Order());
+        Assert.Equal((await ApiAsync("traces", "project", 30, workspaces)).EnumerateArray().Select(r => Label(r, "project_name", "project_id")).Distinct().Order(), byProject.Order());
+        Assert.Equal((await ApiAsync("traces", "user", 30, workspaces)).EnumerateArray().Select(r => Label(r, "user_email", "user_id")).Distinct().Order(), byUser.Order());
+        Assert.NotEqual(byWorkspace.Order(), byProject.Order());
+        Assert.Contains("group=user", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_csv_downloads_exactly_the_export_endpoints_answer_for_the_same_filters()
+    {
+        var page = await SignInAsync(_context, _demoKey!);
+        await page.SelectOptionAsync("#group", "project");
+        await page.SelectOptionAsync("#tier", "longlived");
+        await WaitForDataAsync(page);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export"));
+        var path = Path.Combine(BrowserFixture.Screenshots, download.SuggestedFilename);
+        await download.SaveAsAsync(path);
+
+        var (start, end) = Preset(30);
+        var expected = await (await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/billing/granular-usage/export?" +
+            UsageClient.QueryString("traces", "project", "longlived", start, end, await WorkspacesAsync()), _demoKey!)).Content.ReadAsByteArrayAsync();
+        Assert.Equal(expected, await File.ReadAllBytesAsync(path));
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+        Assert.Contains("longlived_by_project", download.SuggestedFilename, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_key_shows_an_error_and_no_data()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/dashboard/");
+        await page.FillAsync("#api-key", "bcn_ak_" + new string('x', 40));
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+
+        await page.WaitForSelectorAsync("#sign-in-error:not([hidden])");
+        Assert.Contains("not accepted", await page.TextContentAsync("#sign-in-error"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#usage").IsHiddenAsync());
+        Assert.Equal(0, await page.Locator("#cards .card").CountAsync());
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('beacon.apiKey')"));
+    }
+
+    [Fact]
+    public async Task Empty_and_error_states_are_shown()
+    {
+        var page = await SignInAsync(_context, _demoKey!);
+        await page.SelectOptionAsync("#range", "custom");
+        await page.FillAsync("#from", "2020-01-01");
+        await page.FillAsync("#to", "2020-01-31");
+        await page.DispatchEventAsync("#to", "change");
+        await page.WaitForSelectorAsync("#status.empty");
+        Assert.Contains("No usage", await page.TextContentAsync("#status"), StringComparison.Ordinal);
+        Assert.Contains("2020-01-01 to 2020-01-31", await page.TextContentAsync("#range-label"), StringComparison.Ordinal);
+
+        await page.RouteAsync("**/billing/granular-usage?**", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 503, ContentType = "application/problem+json", Body = "{\"title\":\"Storage is temporarily unavailable.\",\"detail\":\"Nothing was stored. Retry the request later.\"}",
+        }));
+        await page.SelectOptionAsync("#range", "7");
+        await page.WaitForSelectorAsync("#status.error");
+        Assert.Contains("Retry the request later", await page.TextContentAsync("#status"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Phone_width_has_no_horizontal_scroll_and_screenshots_of_both_tabs_are_written()
+    {
+        foreach (var (name, size) in new[] { ("desktop", Desktop), ("phone", Phone) })
+        {
+            await using var context = await NewContextAsync(size);
+            var page = await SignInAsync(context, _demoKey!);
+            foreach (var tab in new[] { "traces", "deployments" })
+            {
+                await page.ClickAsync($"#tab-{tab}");
+                await WaitForDataAsync(page);
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+                Assert.True(overflow <= 0, $"{name} {tab}: the page scrolls sideways by {overflow}px");
+                var file = Path.Combine(BrowserFixture.Screenshots, $"dashboard-{tab}-{name}.png");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+                Assert.True(new FileInfo(file).Length > 10_000);
+            }
+        }
+    }
+}
