@@ -105,8 +105,8 @@ internal sealed class Bench(StorageEndpoints endpoints, bool quick, Action<strin
     /// </summary>
     public async Task<object> QueryAsync()
     {
-        var hourly = await QueryAsync(windowMinutes: 60, offsetMinutes: 30);
         var sparse = await QueryAsync(windowMinutes: 24 * 60, offsetMinutes: 20 * 60, lengthMinutes: 8 * 60);
+        var hourly = await QueryAsync(windowMinutes: 60, offsetMinutes: 30);
         return new { hourly_windows = hourly, one_window_per_day = sparse };
     }
 

@@ -8,13 +8,23 @@ using Beacon.Storage.Local;
 var json = args.Contains("--json");
 var quick = args.Contains("--quick"); // smaller data, for a smoke run
 var root = Azurite.FindRepositoryRoot();
-await using var azurite = await Azurite.StartAsync(root);
-var bench = new Bench(azurite.Endpoints, quick, line => { if (!json) Console.WriteLine(line); });
+void Log(string line)
+{
+    if (!json) Console.WriteLine(line);
+}
 
-var submit = await bench.SubmitAsync();
-var query = await bench.QueryAsync();
-var export = await bench.ExportAsync();
-var coldStart = await bench.ColdStartAsync();
+// Each scenario gets a fresh in-memory Azurite, so one scenario's millions of entities do not slow
+// (or exhaust the memory of) the next.
+async Task<T> Fresh<T>(Func<Bench, Task<T>> scenario)
+{
+    await using var azurite = await Azurite.StartAsync(root, maxHeapMegabytes: 16_384);
+    return await scenario(new Bench(azurite.Endpoints, quick, Log));
+}
+
+var submit = await Fresh(b => b.SubmitAsync());
+var query = await Fresh(b => b.QueryAsync());
+var export = await Fresh(b => b.ExportAsync());
+var coldStart = await Fresh(b => b.ColdStartAsync());
 
 var result = new { submit, query, export, cold_start = coldStart, machine = $"{Environment.ProcessorCount} cores", date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd") };
 Console.WriteLine(json ? JsonSerializer.Serialize(result) : JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));

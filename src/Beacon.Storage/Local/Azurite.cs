@@ -26,7 +26,9 @@ public sealed partial class Azurite : IAsyncDisposable
 
     /// <param name="repositoryRoot">The folder holding package.json and node_modules/azurite.</param>
     /// <param name="location">A folder for persistent data; null keeps everything in memory.</param>
-    public static async Task<Azurite> StartAsync(string repositoryRoot, string? location = null, int tablePort = 0, int blobPort = 0, CancellationToken ct = default)
+    /// <param name="maxHeapMegabytes">Node's heap limit; in-memory Azurite holding millions of entities needs more than the default.</param>
+    public static async Task<Azurite> StartAsync(string repositoryRoot, string? location = null, int tablePort = 0, int blobPort = 0,
+        int? maxHeapMegabytes = null, CancellationToken ct = default)
     {
         var script = Path.Combine(repositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
@@ -47,6 +49,7 @@ public sealed partial class Azurite : IAsyncDisposable
                      "--queuePort", "0", "--skipApiVersionCheck", "--loose", "--silent",
                  })
             psi.ArgumentList.Add(a);
+        if (maxHeapMegabytes is { } heap) psi.Environment["NODE_OPTIONS"] = $"--max-old-space-size={heap}";
         if (location is null) psi.ArgumentList.Add("--inMemoryPersistence");
         else
         {
