@@ -11,7 +11,7 @@ internal sealed record ReportingCaller(string OrgId, Reporter Reporter, ApiKeyRe
 /// the body) or an API key (<c>api_key</c> in the body, or <c>X-Api-Key</c>); the platform client sends
 /// both fields with one of them null. Customer endpoints take <c>X-Api-Key</c>.
 /// </summary>
-internal sealed class Callers(CredentialCache credentials, CredentialRateLimiter limiter, TimeProvider time)
+internal sealed class Callers(CredentialCache credentials, CredentialRateLimiter limiter, ApiKeyUsage usage, TimeProvider time)
 {
     public async Task<(ReportingCaller? Caller, IResult? Problem)> AuthenticateReporterAsync(JsonElement body, HttpRequest request, CancellationToken ct)
     {
@@ -29,6 +29,7 @@ internal sealed class Callers(CredentialCache credentials, CredentialRateLimiter
         }
         var key = await credentials.FindApiKeyAsync(apiKey!, ct);
         if (key is null || key.IsRevoked) return (null, Problems.Unauthenticated("The API key is unknown or revoked."));
+        usage.Record(key);
         return (new ReportingCaller(key.OrgId, Reporter.ForApiKey(key), key, null), null);
     }
 
@@ -49,6 +50,7 @@ internal sealed class Callers(CredentialCache credentials, CredentialRateLimiter
         if (!limiter.TryAcquire(apiKey, out var retryAfter)) return (null, RetryAfterResult.RateLimited(retryAfter));
         var key = await credentials.FindApiKeyAsync(apiKey, ct);
         if (key is null || key.IsRevoked) return (null, Problems.Unauthenticated("The API key is unknown or revoked."));
+        usage.Record(key);
         return (key, null);
     }
 

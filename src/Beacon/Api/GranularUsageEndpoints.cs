@@ -4,6 +4,7 @@ using Beacon.Domain.Query;
 using Beacon.Domain.Time;
 using Beacon.Storage.Exports;
 using Beacon.Storage.Query;
+using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
 using Microsoft.Net.Http.Headers;
 
@@ -33,14 +34,25 @@ internal static class GranularUsageEndpoints
         return app;
     }
 
+    /// <summary>What both usage endpoints need before they answer: an authorized query, names, rollup coverage.</summary>
+    private sealed record Prepared(string OrgId, UsageQuery Query, DimensionNames Names, RollupCoverage Coverage);
+
+    private static async Task<(Prepared? Prepared, IResult? Problem)> PrepareAsync(
+        HttpRequest request, UsageAccess access, UsageQueryEngine engine, DirectoryStore directory, CancellationToken ct)
+    {
+        var (key, denied) = await access.AuthenticateReaderAsync(request, ct);
+        if (denied is not null) return (null, denied);
+        var (query, problem) = await access.ParseAndAuthorizeAsync(key!, request.Query, ct);
+        if (problem is not null) return (null, problem);
+        var names = await DimensionNames.LoadAsync(directory, key!.OrgId, query!.GroupBy, ct);
+        return (new Prepared(key.OrgId, query, names, await engine.GetCoverageAsync(key.OrgId, ct)), null);
+    }
+
     private static async Task<IResult> UsageAsync(HttpContext http, UsageAccess access, UsageQueryEngine engine, DirectoryStore directory, CancellationToken ct)
     {
-        var (key, denied) = await access.AuthenticateReaderAsync(http.Request, ct);
-        if (denied is not null) return denied;
-        var (query, problem) = await access.ParseAndAuthorizeAsync(key!, http.Request.Query, ct);
+        var (prepared, problem) = await PrepareAsync(http.Request, access, engine, directory, ct);
         if (problem is not null) return problem;
-        var names = await DimensionNames.LoadAsync(directory, key!.OrgId, query!.GroupBy, ct);
-        var coverage = await engine.GetCoverageAsync(key.OrgId, ct);
+        var (orgId, query, names, coverage) = prepared!;
 
         http.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(http.Response.Body);
@@ -50,7 +62,7 @@ internal static class GranularUsageEndpoints
         json.WriteNumber("hours", 0);
         json.WriteEndObject();
         json.WriteStartArray("usage");
-        await foreach (var record in engine.RunAsync(key.OrgId, query, coverage, ct))
+        await foreach (var record in engine.RunAsync(orgId, query, coverage, ct))
         {
             UsageJson.WriteRecord(json, query, record, names.Label(record.DimensionValue));
             if (json.BytesPending > 64 * 1024) await json.FlushAsync(ct);
@@ -64,14 +76,11 @@ internal static class GranularUsageEndpoints
     private static async Task<IResult> ExportAsync(
         HttpContext http, UsageAccess access, UsageQueryEngine engine, StagedExports staged, DirectoryStore directory, CancellationToken ct)
     {
-        var (key, denied) = await access.AuthenticateReaderAsync(http.Request, ct);
-        if (denied is not null) return denied;
-        var (query, problem) = await access.ParseAndAuthorizeAsync(key!, http.Request.Query, ct);
+        var (prepared, problem) = await PrepareAsync(http.Request, access, engine, directory, ct);
         if (problem is not null) return problem;
-        var names = await DimensionNames.LoadAsync(directory, key!.OrgId, query!.GroupBy, ct);
-        var coverage = await engine.GetCoverageAsync(key.OrgId, ct);
+        var (orgId, query, names, coverage) = prepared!;
 
-        await using (var file = await staged.TryOpenAsync(key.OrgId, query, names, coverage, ct))
+        await using (var file = await staged.TryOpenAsync(orgId, query, names, coverage, ct))
         {
             if (file is not null)
             {
@@ -82,7 +91,7 @@ internal static class GranularUsageEndpoints
             }
         }
         SetCsvHeaders(http.Response, query, "live");
-        await UsageCsvWriter.WriteAsync(http.Response.Body, query, engine.RunAsync(key.OrgId, query, coverage, ct), names.Label, ct);
+        await UsageCsvWriter.WriteAsync(http.Response.Body, query, engine.RunAsync(orgId, query, coverage, ct), names.Label, ct);
         return Results.Empty;
     }
 

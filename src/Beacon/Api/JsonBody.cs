@@ -12,7 +12,8 @@ internal static class JsonBody
     public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
         if (request.ContentLength > maxBytes) return (null, Problems.PayloadTooLarge(maxBytes));
-        var buffer = new byte[Math.Min(maxBytes + 1, (int?)request.ContentLength + 1 ?? maxBytes + 1)];
+        // A declared length sizes the buffer exactly; a chunked body starts small and grows.
+        var buffer = new byte[request.ContentLength is { } declared ? (int)declared + 1 : Math.Min(16 * 1024, maxBytes + 1)];
         int filled = 0;
         try
         {

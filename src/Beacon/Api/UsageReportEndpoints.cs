@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Beacon.Domain.Usage;
 using Beacon.Storage.Stores;
 
@@ -21,14 +22,23 @@ internal static class UsageReportEndpoints
         return app;
     }
 
+    /// <summary>The shared first steps: a bounded JSON body, then who is reporting.</summary>
+    private static async Task<(JsonDocument? Body, ReportingCaller? Caller, IResult? Problem)> ReadAndAuthenticateAsync(HttpRequest request, Callers callers, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
+        if (problem is not null) return (null, null, problem);
+        var (caller, denied) = await callers.AuthenticateReporterAsync(body!.RootElement, request, ct);
+        if (denied is null) return (body, caller, null);
+        body.Dispose();
+        return (null, null, denied);
+    }
+
     private static async Task<IResult> SubmitAsync(
         HttpRequest request, Callers callers, UsageAdmission admission, WindowStore windows, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
+        var (body, caller, problem) = await ReadAndAuthenticateAsync(request, callers, ct);
         if (problem is not null) return problem;
         using var doc = body!;
-        var (caller, denied) = await callers.AuthenticateReporterAsync(doc.RootElement, request, ct);
-        if (denied is not null) return denied;
 
         var report = UsageReportParser.Parse(doc.RootElement);
         if (!report.IsValid) return Problems.Validation(report.Errors, report.Unprocessable);
@@ -44,11 +54,9 @@ internal static class UsageReportEndpoints
     private static async Task<IResult> IngestTracesAsync(
         HttpRequest request, Callers callers, UsageAdmission admission, TraceStore traces, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
+        var (body, caller, problem) = await ReadAndAuthenticateAsync(request, callers, ct);
         if (problem is not null) return problem;
         using var doc = body!;
-        var (caller, denied) = await callers.AuthenticateReporterAsync(doc.RootElement, request, ct);
-        if (denied is not null) return denied;
 
         var batch = TraceBatchParser.Parse(doc.RootElement);
         if (!batch.IsValid) return Problems.Validation(batch.Errors);

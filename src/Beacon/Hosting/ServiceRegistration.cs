@@ -48,6 +48,7 @@ public static class ServiceRegistration
         services.AddSingleton<CredentialCache>();
         services.AddSingleton<CredentialRateLimiter>();
         services.AddSingleton<Callers>();
+        services.AddSingleton<ApiKeyUsage>();
         services.AddSingleton<UsageAdmission>();
         services.AddSingleton<UsageAccess>();
         services.AddProblemDetails();

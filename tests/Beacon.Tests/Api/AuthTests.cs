@@ -31,6 +31,26 @@ public sealed class AuthTests(BeaconFixture f)
     }
 
     [Fact]
+    public async Task Using_a_key_records_when_it_was_last_used()
+    {
+        var org = await f.NewOrgAsync();
+        var credentials = f.Services.GetRequiredService<Storage.Stores.CredentialStore>();
+        Assert.Null((await credentials.ListApiKeysAsync(org.OrgId)).Single().LastUsedAt);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+
+        Assert.Equal(HttpStatusCode.OK, (await AuthAsync(org.ApiKey)).StatusCode);
+
+        DateTimeOffset? lastUsed = null;
+        for (int i = 0; i < 50 && lastUsed is null; i++)
+        {
+            await Task.Delay(100); // written in the background, off the request's path
+            lastUsed = (await credentials.ListApiKeysAsync(org.OrgId)).Single().LastUsedAt;
+        }
+        Assert.NotNull(lastUsed);
+        Assert.True(lastUsed >= before);
+    }
+
+    [Fact]
     public async Task A_missing_unknown_or_revoked_key_is_401()
     {
         var org = await f.NewOrgAsync();
