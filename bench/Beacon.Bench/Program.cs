@@ -1,13 +1,12 @@
 using System.Text.Json;
 using Beacon.Bench;
-using Beacon.Storage.Local;
 
-// Runs the four SPEC §10 figures in one process against one in-memory Azurite on loopback and prints
+// Runs the SPEC §10 figures (and ingest-traces) in one process against one in-memory Azurite on loopback and prints
 // them; with --json, one JSON object (the README records it). Ratios, not absolute rates: both sides
 // of each ratio run in the same process, on the same Azurite, minutes apart.
 var json = args.Contains("--json");
 var quick = args.Contains("--quick"); // smaller data, for a smoke run
-var root = Azurite.FindRepositoryRoot();
+var root = Beacon.Azurite.Azurite.FindRepositoryRoot();
 void Log(string line)
 {
     if (!json) Console.WriteLine(line);
@@ -17,14 +16,15 @@ void Log(string line)
 // (or exhaust the memory of) the next.
 async Task<T> Fresh<T>(Func<Bench, Task<T>> scenario)
 {
-    await using var azurite = await Azurite.StartAsync(root, maxHeapMegabytes: 16_384);
-    return await scenario(new Bench(azurite.Endpoints, quick, Log));
+    await using var azurite = await Beacon.Azurite.Azurite.StartAsync(root, maxHeapMegabytes: 16_384);
+    return await scenario(new Bench(azurite.ConnectionString, quick, Log));
 }
 
 var submit = await Fresh(b => b.SubmitAsync());
+var ingestTraces = await Fresh(b => b.IngestTracesAsync());
 var query = await Fresh(b => b.QueryAsync());
 var export = await Fresh(b => b.ExportAsync());
 var coldStart = await Fresh(b => b.ColdStartAsync());
 
-var result = new { submit, query, export, cold_start = coldStart, machine = $"{Environment.ProcessorCount} cores", date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd") };
+var result = new { submit, ingest_traces = ingestTraces, query, export, cold_start = coldStart, machine = $"{Environment.ProcessorCount} cores", date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd") };
 Console.WriteLine(json ? JsonSerializer.Serialize(result) : JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));

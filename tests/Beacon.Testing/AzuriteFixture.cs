@@ -1,18 +1,20 @@
-using Beacon.Storage.Client;
-using Beacon.Storage.Local;
+using Beacon.Storage.Account;
 
 namespace Beacon.Testing;
 
 /// <summary>One in-memory Azurite on free loopback ports for a test collection; stopped afterwards.</summary>
 public class AzuriteFixture : IAsyncLifetime
 {
-    private Azurite? _azurite;
+    private Azurite.Azurite? _azurite;
 
-    public StorageEndpoints Endpoints => _azurite!.Endpoints;
+    /// <summary>The connection string of this Azurite (the development account on its ports).</summary>
+    public string ConnectionString => _azurite!.ConnectionString;
 
-    public static string RepositoryRoot => Azurite.FindRepositoryRoot();
+    public StorageConnection Connection => new(ConnectionString, null, null, null);
 
-    public virtual async Task InitializeAsync() => _azurite = await Azurite.StartAsync(RepositoryRoot);
+    public static string RepositoryRoot => Azurite.Azurite.FindRepositoryRoot();
+
+    public virtual async Task InitializeAsync() => _azurite = await Azurite.Azurite.StartAsync(RepositoryRoot);
 
     public virtual async Task DisposeAsync()
     {

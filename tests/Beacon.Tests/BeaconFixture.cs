@@ -1,7 +1,11 @@
 global using Beacon.Testing;
 using System.Net.Http.Json;
 using Beacon.Hosting;
-using Beacon.Storage.Client;
+using Azure.Data.Tables;
+using Beacon.Storage.Account;
+using Beacon.Storage.Maintenance;
+using Beacon.Storage.Rollups;
+using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -46,7 +50,7 @@ public sealed class BeaconFixture : AzuriteFixture
         var settings = new Dictionary<string, string>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["AzureWebJobsStorage"] = Endpoints.ToConnectionString(),
+            ["AzureWebJobsStorage"] = ConnectionString,
             ["Beacon:RunScheduler"] = "false",
             ["Beacon:CredentialCacheTtl"] = "00:00:01",
             ["Beacon:RateLimitBurst"] = "100000",
@@ -62,11 +66,10 @@ public sealed class BeaconFixture : AzuriteFixture
         var app = BeaconApp.Build(args, mode, b =>
         {
             b.Services.AddSingleton<TimeProvider>(Clock);
-            var options = new StorageClientOptions { Transport = Faults };
-            options.Retry.Delay = TimeSpan.FromMilliseconds(5);
-            options.Retry.MaxDelay = TimeSpan.FromMilliseconds(20);
-            options.Retry.MaxRetries = 2;
-            b.Services.AddSingleton(options);
+            b.Services.AddSingleton(new StoragePipelineOptions
+            {
+                Transport = Faults, MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20),
+            });
             b.Logging.ClearProviders();
             b.Logging.AddProvider(Logs);
             b.Logging.SetMinimumLevel(LogLevel.Trace);
@@ -75,6 +78,18 @@ public sealed class BeaconFixture : AzuriteFixture
         _apps.Add(app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    /// <summary>
+    /// A timer run over this app's storage, with rollup options for tests (no grace, no staging unless
+    /// asked) and an optional hook after every saved rollup step (to simulate a crash part-way).
+    /// </summary>
+    public MaintenanceRun Run(RollupOptions? options = null, Func<string, CancellationToken, Task>? afterStep = null)
+    {
+        options ??= new RollupOptions { StageExports = false, Grace = TimeSpan.Zero };
+        var job = ActivatorUtilities.CreateInstance<RollupJob>(Services, options);
+        job.AfterStep = afterStep;
+        return ActivatorUtilities.CreateInstance<MaintenanceRun>(Services, options, job);
     }
 
     /// <summary>A new organization with two workspaces, a user who reads both, a license and an org-wide API key.</summary>
@@ -104,7 +119,7 @@ public sealed class BeaconFixture : AzuriteFixture
 
     /// <summary>Every entity an org has in <paramref name="table"/> (partition = org id, or starts with "org|").</summary>
     public async Task<List<TableEntity>> RawAsync(TableClient table, string orgId) =>
-        await table.QueryAsync(TableFilter.Create($"PartitionKey ge {orgId} and PartitionKey lt {orgId + "}"}")).ToListAsync();
+        await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {orgId} and PartitionKey lt {orgId + "}"}")).ToListAsync();
 
     /// <summary>How many usage entities of any kind an org has: zero means nothing was stored.</summary>
     public async Task<int> StoredUsageCountAsync(string orgId)
@@ -114,13 +129,4 @@ public sealed class BeaconFixture : AzuriteFixture
             n += (await RawAsync(t, orgId)).Count;
         return n;
     }
-}
-
-public sealed record TestOrg(
-    string OrgId, string WorkspaceA, string WorkspaceB, string UserId, string LicenseKey, string LicenseId, string ApiKey, ApiKeyRecord ApiKeyRecord);
-
-[CollectionDefinition(Name)]
-public sealed class BeaconCollection : ICollectionFixture<BeaconFixture>
-{
-    public const string Name = "beacon";
 }

@@ -4,9 +4,6 @@ using Beacon.Domain.Time;
 
 namespace Beacon.Domain.Csv;
 
-/// <summary>Names shown for a record's dimension: null when unknown (empty in CSV).</summary>
-public sealed record DimensionLabel(string? Id, string? Name);
-
 /// <summary>
 /// The CSV export's columns (SPEC §5): every dimension column is always present and only the
 /// grouped one is populated. Cells are neutralized against spreadsheet formula evaluation.

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Beacon.Domain.Query;
 using Beacon.Domain.Time;
-using Beacon.Storage.Client;
 using Beacon.Storage.Query;
+using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Exports;
@@ -12,11 +15,11 @@ namespace Beacon.Storage.Exports;
 /// <summary>
 /// CSV exports for the dashboard's presets (last 7, 30, 90, 180 and 365 days up to the last closed UTC
 /// day; every kind, grouping and tier filter; all of the org's workspaces), written to Blob Storage by
-/// the rollup with the same writer as the live endpoint. A staged file is served only when it is
+/// the timer with the same writer as the live endpoint. A staged file is served only when it is
 /// certain to be byte-identical to the live answer: same query (it is found by a name derived from
 /// the query), same rollup epoch, same names, and no dirty day in its range.
 /// </summary>
-public sealed class StagedExports(Tables tables, UsageQueryEngine engine, DirectoryStore directory)
+public sealed class StagedExports(Tables tables, UsageQueryEngine engine, DirectoryStore directory, RollupStore rollups)
 {
     public static readonly int[] PresetDays = [7, 30, 90, 180, 365];
 
@@ -36,6 +39,20 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
         }
     }
 
+    /// <summary>
+    /// Restages the org's presets when the data (rollup epoch) or the presets' end day changed since they
+    /// were last staged, and records that in progress; returns how many files were written.
+    /// </summary>
+    public async Task<int> StageIfChangedAsync(string orgId, DateOnly presetEnd, CancellationToken ct)
+    {
+        var coverage = await engine.GetCoverageAsync(orgId, ct);
+        if (coverage.Progress is not { } progress || (progress.StagedEnd == presetEnd && progress.StagedEpoch == progress.Epoch)) return 0;
+        int written = await StageAsync(orgId, presetEnd, progress.Epoch, coverage, ct);
+        _ = await rollups.TrySaveProgressAsync(orgId, progress with { StagedEnd = presetEnd, StagedEpoch = progress.Epoch }, progress, ct)
+            ?? throw new StorageContentionException($"Rollup progress of org {orgId} changed while its exports were staged.");
+        return written;
+    }
+
     /// <summary>Writes every preset for the org and removes staged files of earlier presets; returns how many were written.</summary>
     public async Task<int> StageAsync(string orgId, DateOnly end, long epoch, RollupCoverage coverage, CancellationToken ct)
     {
@@ -48,31 +65,39 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
             {
                 if (!names.TryGetValue(query.GroupBy, out var n)) names[query.GroupBy] = n = await DimensionNames.LoadAsync(directory, orgId, query.GroupBy, ct);
                 var blob = BlobName(orgId, query);
-                await using var writer = tables.Exports.OpenWrite(blob, "text/csv; charset=utf-8", new Dictionary<string, string>
+                await using var upload = new StagedUploadStream(tables.Exports.GetBlockBlobClient(blob), "text/csv; charset=utf-8", new Dictionary<string, string>
                 {
                     [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture), [NamesKey] = n.Fingerprint(),
                 });
-                await UsageCsvWriter.WriteAsync(writer, query, engine.RunAsync(orgId, query, coverage, ct), n.Label, ct);
-                await writer.CommitAsync(ct);
+                await UsageCsvWriter.WriteAsync(upload, query, engine.RunAsync(orgId, query, coverage, ct), n.Label, ct);
+                await upload.CommitAsync(ct);
                 written.Add(blob);
             }
         }
-        await foreach (var old in tables.Exports.ListAsync(orgId + "/", ct))
-            if (!written.Contains(old)) await tables.Exports.DeleteAsync(old, ct);
+        await foreach (var old in tables.Exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, orgId + "/", ct))
+            if (!written.Contains(old.Name)) await tables.Exports.DeleteBlobIfExistsAsync(old.Name, cancellationToken: ct);
         return written.Count;
     }
 
     /// <summary>The staged file for exactly this query, if it is still exactly the live answer; otherwise null.</summary>
-    public async Task<BlobDownload?> TryOpenAsync(string orgId, UsageQuery query, DimensionNames names, RollupCoverage coverage, CancellationToken ct)
+    public async Task<StagedFile?> TryOpenAsync(string orgId, UsageQuery query, DimensionNames names, RollupCoverage coverage, CancellationToken ct)
     {
         if (coverage.Progress is not { } progress || coverage.AnyDirty(query.StartDay, query.EndDay)) return null;
         if (query.EndDay.AddDays(-1) > progress.RolledThrough) return null;
-        var download = await tables.Exports.DownloadAsync(BlobName(orgId, query), ct);
-        if (download is null) return null;
-        var meta = download.Properties.Metadata;
-        if (meta.GetValueOrDefault(EpochKey) == progress.Epoch.ToString(CultureInfo.InvariantCulture) && meta.GetValueOrDefault(NamesKey) == names.Fingerprint())
-            return download;
-        await download.DisposeAsync();
+        BlobDownloadStreamingResult download;
+        try
+        {
+            download = await tables.Exports.GetBlobClient(BlobName(orgId, query)).DownloadStreamingAsync(cancellationToken: ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        var meta = download.Details.Metadata;
+        if (meta.TryGetValue(EpochKey, out var epoch) && epoch == progress.Epoch.ToString(CultureInfo.InvariantCulture)
+            && meta.TryGetValue(NamesKey, out var fingerprint) && fingerprint == names.Fingerprint())
+            return new StagedFile(download.Content, download.Details.ContentLength);
+        await download.Content.DisposeAsync();
         return null;
     }
 

@@ -1,6 +1,6 @@
 using Beacon.Domain.Query;
+using Beacon.Domain.Rollups;
 using Beacon.Storage.Rollups;
-using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Query;
 
@@ -8,13 +8,13 @@ namespace Beacon.Storage.Query;
 /// Which precomputed blocks a query may use: covered by the org's rollup progress and not touching a
 /// dirty day (data that arrived after the block was computed). Everything else is read raw.
 /// </summary>
-public sealed class RollupCoverage(RollupProgress? progress, IReadOnlyList<DirtyRange> dirty)
+public sealed class RollupCoverage(RollupProgress? progress, IReadOnlyList<DirtyMark> dirty)
 {
     public static RollupCoverage None { get; } = new(null, []);
 
     public RollupProgress? Progress => progress;
 
-    public IReadOnlyList<DirtyRange> Dirty => dirty;
+    public IReadOnlyList<DirtyMark> Dirty => dirty;
 
     public bool IsUsable(Block block) =>
         progress is not null && progress.Covers(block) && !dirty.Any(d => d.Intersects(block.Start, block.End));

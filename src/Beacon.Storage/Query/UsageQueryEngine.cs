@@ -13,13 +13,13 @@ namespace Beacon.Storage.Query;
 /// one bucket's dimension values, not by the size of the answer. The answer equals a brute-force
 /// aggregation of the raw records whether or not rollups exist.
 /// </summary>
-public sealed class UsageQueryEngine(WindowStore windows, TraceStore traces, RollupStore rollups, DirtyDayStore dirty)
+public sealed class UsageQueryEngine(RawUsage raw, RollupStore rollups, DirtyDayStore dirty)
 {
     /// <summary>What the engine reads to decide between rollups and raw records (two small reads).</summary>
     public async Task<RollupCoverage> GetCoverageAsync(string orgId, CancellationToken ct = default)
     {
         var progress = await rollups.GetProgressAsync(orgId, ct);
-        return progress is null ? RollupCoverage.None : new RollupCoverage(progress, await dirty.ListAsync(orgId, ct));
+        return progress is null ? RollupCoverage.None : new RollupCoverage(progress, [.. (await dirty.ListAsync(orgId, ct)).Select(m => m.Mark)]);
     }
 
     public async IAsyncEnumerable<UsageRecord> RunAsync(string orgId, UsageQuery query, RollupCoverage coverage, [EnumeratorCancellation] CancellationToken ct = default)
@@ -36,12 +36,6 @@ public sealed class UsageQueryEngine(WindowStore windows, TraceStore traces, Rol
         }
     }
 
-    /// <summary>Every one-day cell of [<paramref name="from"/>, <paramref name="to"/>) from raw records (the rollup's input).</summary>
-    public IAsyncEnumerable<(DateOnly Day, UsageCell Cell)> ReadRawAsync(string orgId, UsageKind kind, DateOnly from, DateOnly to, CancellationToken ct = default) =>
-        kind == UsageKind.Traces
-            ? traces.ReadDayCellsAsync(orgId, from, to, null, ct)
-            : windows.ReadDayCellsAsync(orgId, from, to, null, ct);
-
     private async IAsyncEnumerable<UsageCell> ReadAsync(string orgId, UsageQuery q, IReadOnlyList<PlannedBlock> plan, [EnumeratorCancellation] CancellationToken ct)
     {
         foreach (var run in Runs(plan))
@@ -53,10 +47,7 @@ public sealed class UsageQueryEngine(WindowStore windows, TraceStore traces, Rol
             }
             else
             {
-                var raw = q.Kind == UsageKind.Traces
-                    ? traces.ReadDayCellsAsync(orgId, run.Start, run.End, q.WorkspaceIds, ct)
-                    : windows.ReadDayCellsAsync(orgId, run.Start, run.End, q.WorkspaceIds, ct);
-                await foreach (var (_, cell) in raw) yield return cell;
+                await foreach (var (_, cell) in raw.ReadDayCellsAsync(orgId, q.Kind, run.Start, run.End, q.WorkspaceIds, ct)) yield return cell;
             }
         }
     }

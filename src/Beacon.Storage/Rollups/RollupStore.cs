@@ -1,28 +1,16 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
+using Azure.Data.Tables;
 using Beacon.Domain.Query;
 using Beacon.Domain.Time;
-using Beacon.Storage.Client;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Rollups;
 
 /// <summary>
-/// Which days an org's rollups cover: every day in [<see cref="FirstDay"/>, <see cref="RolledThrough"/>]
-/// has its daily cells, and every ISO week and calendar month inside that range has its cells.
-/// <see cref="Epoch"/> changes whenever any cell changes; staged exports record the epoch they were
-/// made at (<see cref="StagedEpoch"/>, for presets ending at <see cref="StagedEnd"/>).
-/// </summary>
-public sealed record RollupProgress(DateOnly FirstDay, DateOnly RolledThrough, long Epoch, DateOnly? StagedEnd, long StagedEpoch, ETag ETag)
-{
-    public bool Covers(Block b) => b.Start >= FirstDay && b.End <= RolledThrough.AddDays(1);
-}
-
-/// <summary>
 /// The precomputed cells: one row per (period, cell) in a partition per (org, kind, block size), so a
-/// run of consecutive days, weeks or months is one range query.
+/// run of consecutive days, weeks or months is one range query. And each org's progress.
 /// </summary>
 public sealed class RollupStore(Tables tables)
 {
@@ -35,20 +23,23 @@ public sealed class RollupStore(Tables tables)
 
     public async Task<RollupProgress?> GetProgressAsync(string orgId, CancellationToken ct = default)
     {
-        var e = await tables.Rollups.GetAsync(ProgressPartition(orgId), "progress", ct: ct);
+        var e = await tables.GetAsync(tables.Rollups, ProgressPartition(orgId), "progress", ct: ct);
         if (e is null) return null;
-        var staged = e.GetStringOrEmpty("staged_end");
+        var staged = e.GetString("staged_end") ?? "";
         return new RollupProgress(
-            Timestamps.ParseDayKey(e.GetStringOrEmpty("first_day")), Timestamps.ParseDayKey(e.GetStringOrEmpty("rolled_through")), e.GetInt64("epoch"),
-            staged.Length > 0 ? Timestamps.ParseDayKey(staged) : null, e.GetInt64("staged_epoch"), e.ETag);
+            Timestamps.ParseDayKey(e.GetString("first_day") ?? ""), Timestamps.ParseDayKey(e.GetString("rolled_through") ?? ""), e.GetInt64("epoch") ?? 0,
+            staged.Length > 0 ? Timestamps.ParseDayKey(staged) : null, e.GetInt64("staged_epoch") ?? 0, e.ETag);
     }
 
     /// <summary>
     /// Saves progress if nobody else changed it since <paramref name="previous"/> was read (or creates it
-    /// when <paramref name="previous"/> is null); null when it changed — the caller stops.
+    /// when <paramref name="previous"/> is null); null when it changed — the caller stops. Each save
+    /// carries a fresh writer token, so a save that committed but whose answer was lost (the SDK's
+    /// retry then meets 412 or 409) is recognised as this save, not mistaken for someone else's.
     /// </summary>
     public async Task<RollupProgress?> TrySaveProgressAsync(string orgId, RollupProgress next, RollupProgress? previous, CancellationToken ct = default)
     {
+        var writer = Guid.NewGuid().ToString("N");
         var e = new TableEntity(ProgressPartition(orgId), "progress")
         {
             ["first_day"] = Timestamps.DayKey(next.FirstDay),
@@ -56,11 +47,14 @@ public sealed class RollupStore(Tables tables)
             ["epoch"] = next.Epoch,
             ["staged_end"] = next.StagedEnd is { } s ? Timestamps.DayKey(s) : "",
             ["staged_epoch"] = next.StagedEpoch,
+            ["writer"] = writer,
         };
-        ETag? etag = previous is not null
+        var etag = previous is not null
             ? await tables.Rollups.TryUpdateAsync(e, previous.ETag, TableUpdateMode.Replace, ct)
-            : await tables.Rollups.TryInsertAsync(e, ct);
-        return etag is { } t ? next with { ETag = t } : null;
+            : await tables.Rollups.TryAddAsync(e, ct);
+        if (etag is { } t) return next with { ETag = t };
+        var stored = await tables.GetAsync(tables.Rollups, e.PartitionKey, e.RowKey, ["writer"], ct);
+        return stored?.GetString("writer") == writer ? next with { ETag = stored.ETag } : null;
     }
 
     /// <summary>The cells of the blocks of one size starting in [<paramref name="from"/>, <paramref name="to"/>).</summary>
@@ -68,9 +62,9 @@ public sealed class RollupStore(Tables tables)
         string orgId, UsageKind kind, BlockSize size, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var filter = TableFilter.Create($"PartitionKey eq {PartitionOf(orgId, kind, size)} and RowKey ge {Timestamps.DayKey(from)} and RowKey lt {Timestamps.DayKey(to)}")
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(orgId, kind, size)} and RowKey ge {Timestamps.DayKey(from)} and RowKey lt {Timestamps.DayKey(to)}")
                      + WorkspaceFilter.Clause(workspaceIds);
-        await foreach (var e in tables.Rollups.QueryAsync(filter, CellColumns, ct: ct))
+        await foreach (var e in tables.QueryAsync(tables.Rollups, filter, CellColumns, ct))
         {
             var cell = ToCell(e);
             if (!WorkspaceFilter.Accepts(workspaceIds, cell.WorkspaceId)) continue;
@@ -88,8 +82,8 @@ public sealed class RollupStore(Tables tables)
         string orgId, UsageKind kind, BlockSize size, DateOnly from, DateOnly to, IReadOnlyDictionary<DateOnly, List<UsageCell>> cellsByPeriod, CancellationToken ct = default)
     {
         var pk = PartitionOf(orgId, kind, size);
-        var existing = await tables.Rollups.QueryAsync(
-                TableFilter.Create($"PartitionKey eq {pk} and RowKey ge {Timestamps.DayKey(from)} and RowKey lt {Timestamps.DayKey(to)}"), ["PartitionKey"], ct: ct)
+        var existing = await tables.QueryAsync(tables.Rollups,
+                TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {Timestamps.DayKey(from)} and RowKey lt {Timestamps.DayKey(to)}"), ["PartitionKey"], ct)
             .Select(e => e.RowKey).ToHashSetAsync(cancellationToken: ct);
         var entities = cellsByPeriod
             .Where(kv => kv.Key >= from && kv.Key < to)
@@ -97,11 +91,8 @@ public sealed class RollupStore(Tables tables)
             .ToList();
         var stale = existing.Except(entities.Select(e => e.RowKey)).ToList();
         var actions = entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))
-            .Concat(stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk))))
-            .Chunk(TableBatch.MaxOperations)
-            .ToList();
-        await Parallel.ForEachAsync(actions, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
-            async (chunk, token) => await tables.Rollups.SubmitTransactionAsync(chunk, token));
+            .Concat(stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk))));
+        await tables.Rollups.SubmitInBatchesAsync(actions, ct, parallelism: 4);
         return entities.Count;
     }
 
@@ -120,10 +111,10 @@ public sealed class RollupStore(Tables tables)
 
     private static UsageCell ToCell(TableEntity e)
     {
-        var tier = e.GetStringOrEmpty("tier");
-        return new UsageCell(e.GetStringOrEmpty("workspace_id"), e.GetStringOrEmpty("project_id"), e.GetStringOrEmpty("user_id"),
-            e.GetStringOrEmpty("api_key_short_key"), tier.Length == 0 ? null : tier == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived,
-            e.GetInt64("traces"), e.GetInt64("runs"), e.GetInt64("nodes"), e.GetInt64("uptime_us"));
+        var tier = e.GetString("tier") ?? "";
+        return new UsageCell(e.GetString("workspace_id") ?? "", e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
+            e.GetString("api_key_short_key") ?? "", tier.Length == 0 ? null : tier == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived,
+            e.GetInt64("traces") ?? 0, e.GetInt64("runs") ?? 0, e.GetInt64("nodes") ?? 0, e.GetInt64("uptime_us") ?? 0);
     }
 
     /// <summary>A stable key for a cell's dimensions (its row key suffix).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using Beacon.Domain;
-using Beacon.Storage.Client;
+using Beacon.Domain.Credentials;
 
 namespace Beacon.Storage.Stores;
 
@@ -18,7 +19,7 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
         var secret = Secrets.NewApiKey();
         var record = new ApiKeyRecord(orgId, Ids.NewId(), Secrets.ShortKey(secret), userId ?? "", permissions,
             workspaceScope is { Count: > 0 } ? workspaceScope : null, time.GetUtcNow(), null, null, Secrets.Hash(secret));
-        await tables.Directory.InsertAsync(new TableEntity(orgId, "apikey|" + record.KeyId)
+        await tables.Directory.AddEntityAsync(new TableEntity(orgId, "apikey|" + record.KeyId)
         {
             ["hash"] = record.Hash,
             ["short_key"] = record.ShortKey,
@@ -45,13 +46,13 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
             ["created_at"] = record.CreatedAt,
         };
         if (expiresAt is { } x) e["expires_at"] = x;
-        await tables.Directory.InsertAsync(e, ct);
+        await tables.Directory.AddEntityAsync(e, ct);
         await IndexAsync(record.Hash, "license", orgId, record.LicenseId, ct);
         return (secret, record);
     }
 
     private async Task IndexAsync(string hash, string kind, string orgId, string id, CancellationToken ct) =>
-        await tables.Credentials.InsertAsync(new TableEntity(hash, Row) { ["kind"] = kind, ["org_id"] = orgId, ["id"] = id }, ct);
+        await tables.Credentials.AddEntityAsync(new TableEntity(hash, Row) { ["kind"] = kind, ["org_id"] = orgId, ["id"] = id }, ct);
 
     /// <summary>Finds the API key whose plaintext is <paramref name="apiKey"/>; null when unknown.</summary>
     public async Task<ApiKeyRecord?> FindApiKeyAsync(string apiKey, CancellationToken ct = default)
@@ -70,30 +71,30 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
     {
         if (!Secrets.IsPlausible(secret)) return null;
         var hash = Secrets.Hash(secret);
-        var index = await tables.Credentials.GetAsync(hash, Row, ct: ct);
+        var index = await tables.GetAsync(tables.Credentials, hash, Row, ct: ct);
         if (index is null || index.GetString("kind") != kind) return null;
-        var record = await tables.Directory.GetAsync(index.GetStringOrEmpty("org_id"), kind + "|" + index.GetStringOrEmpty("id"), ct: ct);
+        var record = await tables.GetAsync(tables.Directory, index.GetString("org_id") ?? "", kind + "|" + index.GetString("id"), ct: ct);
         // Defence in depth: the record must carry the same hash, compared in constant time.
-        return record is not null && Secrets.HashMatches(secret, record.GetStringOrEmpty("hash")) ? record : null;
+        return record is not null && Secrets.HashMatches(secret, record.GetString("hash") ?? "") ? record : null;
     }
 
     public async Task<bool> RevokeApiKeyAsync(string orgId, string keyId, CancellationToken ct = default)
     {
-        var existing = await tables.Directory.GetAsync(orgId, "apikey|" + keyId, ct: ct);
+        var existing = await tables.GetAsync(tables.Directory, orgId, "apikey|" + keyId, ct: ct);
         if (existing is null) return false;
-        if (existing.Contains("revoked_at") && existing["revoked_at"] is not null) return true;
-        await tables.Directory.UpsertAsync(new TableEntity(orgId, "apikey|" + keyId) { ["revoked_at"] = time.GetUtcNow() }, TableUpdateMode.Merge, ct);
+        if (existing.GetDateTimeOffset("revoked_at") is not null) return true;
+        await tables.Directory.UpsertEntityAsync(new TableEntity(orgId, "apikey|" + keyId) { ["revoked_at"] = time.GetUtcNow() }, TableUpdateMode.Merge, ct);
         return true;
     }
 
     /// <summary>Records when a key was last used. Callers throttle this; it is diagnostics, not billing.</summary>
-    public Task TouchApiKeyAsync(string orgId, string keyId, DateTimeOffset when, CancellationToken ct = default) =>
-        tables.Directory.UpsertAsync(new TableEntity(orgId, "apikey|" + keyId) { ["last_used_at"] = when }, TableUpdateMode.Merge, ct);
+    public async Task TouchApiKeyAsync(string orgId, string keyId, DateTimeOffset when, CancellationToken ct = default) =>
+        await tables.Directory.UpsertEntityAsync(new TableEntity(orgId, "apikey|" + keyId) { ["last_used_at"] = when }, TableUpdateMode.Merge, ct);
 
     public async Task<bool> SetLicenseStatusAsync(string orgId, string licenseId, LicenseStatus status, CancellationToken ct = default)
     {
-        if (await tables.Directory.GetAsync(orgId, "license|" + licenseId, ct: ct) is null) return false;
-        await tables.Directory.UpsertAsync(new TableEntity(orgId, "license|" + licenseId)
+        if (await tables.GetAsync(tables.Directory, orgId, "license|" + licenseId, ct: ct) is null) return false;
+        await tables.Directory.UpsertEntityAsync(new TableEntity(orgId, "license|" + licenseId)
         {
             ["status"] = status.ToString().ToLowerInvariant(), ["status_changed_at"] = time.GetUtcNow(),
         }, TableUpdateMode.Merge, ct);
@@ -101,34 +102,34 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
     }
 
     public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string orgId, CancellationToken ct = default) =>
-        await tables.Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "apikey|"), ct: ct).Select(ToApiKey).ToListAsync(ct);
+        await tables.QueryAsync(tables.Directory, TableWrites.RowKeyPrefix(orgId, "apikey|"), ct: ct).Select(ToApiKey).ToListAsync(ct);
 
     public async Task<IReadOnlyList<LicenseRecord>> ListLicensesAsync(string orgId, CancellationToken ct = default) =>
-        await tables.Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "license|"), ct: ct).Select(ToLicense).ToListAsync(ct);
+        await tables.QueryAsync(tables.Directory, TableWrites.RowKeyPrefix(orgId, "license|"), ct: ct).Select(ToLicense).ToListAsync(ct);
 
     private static ApiKeyRecord ToApiKey(TableEntity e)
     {
-        var scope = e.GetStringOrEmpty("workspace_scope");
+        var scope = e.GetString("workspace_scope") ?? "";
         return new ApiKeyRecord(
             e.PartitionKey,
             e.RowKey["apikey|".Length..],
-            e.GetStringOrEmpty("short_key"),
-            e.GetStringOrEmpty("user_id"),
-            e.GetStringOrEmpty("permissions").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            e.GetString("short_key") ?? "",
+            e.GetString("user_id") ?? "",
+            (e.GetString("permissions") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
             scope == "*" ? null : scope.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            e.GetDateTime("created_at") ?? DateTimeOffset.MinValue,
-            e.GetDateTime("revoked_at"),
-            e.GetDateTime("last_used_at"),
-            e.GetStringOrEmpty("hash"));
+            e.GetDateTimeOffset("created_at") ?? DateTimeOffset.MinValue,
+            e.GetDateTimeOffset("revoked_at"),
+            e.GetDateTimeOffset("last_used_at"),
+            e.GetString("hash") ?? "");
     }
 
     private static LicenseRecord ToLicense(TableEntity e) => new(
         e.PartitionKey,
         e.RowKey["license|".Length..],
-        e.GetStringOrEmpty("plan"),
+        e.GetString("plan") ?? "",
         JsonSerializer.Deserialize<string[]>(e.GetString("entitlements") ?? "[]") ?? [],
-        e.GetDateTime("expires_at"),
+        e.GetDateTimeOffset("expires_at"),
         Enum.Parse<LicenseStatus>(e.GetString("status") ?? "active", ignoreCase: true),
-        e.GetDateTime("created_at") ?? DateTimeOffset.MinValue,
-        e.GetStringOrEmpty("hash"));
+        e.GetDateTimeOffset("created_at") ?? DateTimeOffset.MinValue,
+        e.GetString("hash") ?? "");
 }

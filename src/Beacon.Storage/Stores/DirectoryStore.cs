@@ -1,6 +1,6 @@
+using Azure.Data.Tables;
 using Beacon.Domain;
 using Beacon.Domain.Time;
-using Beacon.Storage.Client;
 
 namespace Beacon.Storage.Stores;
 
@@ -13,7 +13,7 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
     public async Task<Organization> CreateOrgAsync(string name, CancellationToken ct = default)
     {
         var org = new Organization(Ids.NewId(), name, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        await Directory.InsertAsync(new TableEntity(OrgsPartition, org.OrgId)
+        await Directory.AddEntityAsync(new TableEntity(OrgsPartition, org.OrgId)
         {
             ["name"] = name, ["created_day"] = Timestamps.DayKey(org.CreatedDay),
         }, ct);
@@ -23,15 +23,15 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
     public async Task<Organization?> GetOrgAsync(string orgId, CancellationToken ct = default)
     {
         if (!Ids.TryNormalizeUuid(orgId, out orgId)) return null;
-        var e = await Directory.GetAsync(OrgsPartition, orgId, ct: ct);
+        var e = await tables.GetAsync(Directory, OrgsPartition, orgId, ct: ct);
         return e is null ? null : ToOrg(e);
     }
 
     public IAsyncEnumerable<Organization> ListOrgsAsync(CancellationToken ct = default) =>
-        Directory.QueryAsync(TableFilter.Create($"PartitionKey eq {OrgsPartition}"), ct: ct).Select(ToOrg);
+        tables.QueryAsync(Directory, TableClient.CreateQueryFilter($"PartitionKey eq {OrgsPartition}"), ct: ct).Select(ToOrg);
 
     private static Organization ToOrg(TableEntity e) =>
-        new(e.RowKey, e.GetStringOrEmpty("name"), Timestamps.ParseDayKey(e.GetStringOrEmpty("created_day")));
+        new(e.RowKey, e.GetString("name") ?? "", Timestamps.ParseDayKey(e.GetString("created_day") ?? ""));
 
     /// <summary>
     /// Registers a workspace for an org: claims the id in <see cref="Tables.WorkspaceOwners"/> first (a
@@ -41,7 +41,7 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
     {
         var claim = await ClaimWorkspaceAsync(orgId, workspaceId, ct);
         if (claim == WorkspaceClaim.OwnedByThisOrg)
-            await Directory.UpsertAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = name }, TableUpdateMode.Merge, ct);
+            await Directory.UpsertEntityAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = name }, TableUpdateMode.Merge, ct);
         return claim;
     }
 
@@ -53,27 +53,27 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
     {
         var claim = await ClaimWorkspaceAsync(orgId, workspaceId, ct);
         if (claim == WorkspaceClaim.OwnedByThisOrg)
-            await Directory.TryInsertAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = "" }, ct);
+            await Directory.TryAddAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = "" }, ct);
         return claim;
     }
 
     private async Task<WorkspaceClaim> ClaimWorkspaceAsync(string orgId, string workspaceId, CancellationToken ct)
     {
-        if (await tables.WorkspaceOwners.TryInsertAsync(new TableEntity(workspaceId, "owner") { ["org_id"] = orgId }, ct) is not null)
+        if (await tables.WorkspaceOwners.TryAddAsync(new TableEntity(workspaceId, "owner") { ["org_id"] = orgId }, ct) is not null)
             return WorkspaceClaim.OwnedByThisOrg;
-        var owner = await tables.WorkspaceOwners.GetAsync(workspaceId, "owner", ct: ct);
+        var owner = await tables.GetAsync(tables.WorkspaceOwners, workspaceId, "owner", ct: ct);
         return owner?.GetString("org_id") == orgId ? WorkspaceClaim.OwnedByThisOrg : WorkspaceClaim.OwnedByAnotherOrg;
     }
 
     public async Task<IReadOnlyList<Workspace>> ListWorkspacesAsync(string orgId, CancellationToken ct = default) =>
-        await Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "workspace|"), ct: ct)
-            .Select(e => new Workspace(e.RowKey["workspace|".Length..], e.GetStringOrEmpty("name")))
+        await tables.QueryAsync(Directory, TableWrites.RowKeyPrefix(orgId, "workspace|"), ct: ct)
+            .Select(e => new Workspace(e.RowKey["workspace|".Length..], e.GetString("name") ?? ""))
             .ToListAsync(ct);
 
     public async Task<User> CreateUserAsync(string orgId, string email, IReadOnlyList<string> workspaceIds, CancellationToken ct = default)
     {
         var user = new User(Ids.NewId(), email, workspaceIds);
-        await Directory.InsertAsync(new TableEntity(orgId, "user|" + user.UserId)
+        await Directory.AddEntityAsync(new TableEntity(orgId, "user|" + user.UserId)
         {
             ["email"] = email, ["workspaces"] = string.Join(',', workspaceIds),
         }, ct);
@@ -82,36 +82,36 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
 
     public async Task<User?> GetUserAsync(string orgId, string userId, CancellationToken ct = default)
     {
-        var e = await Directory.GetAsync(orgId, "user|" + userId, ct: ct);
+        var e = await tables.GetAsync(Directory, orgId, "user|" + userId, ct: ct);
         return e is null ? null : ToUser(e);
     }
 
     public async Task<IReadOnlyList<User>> ListUsersAsync(string orgId, CancellationToken ct = default) =>
-        await Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "user|"), ct: ct).Select(ToUser).ToListAsync(ct);
+        await tables.QueryAsync(Directory, TableWrites.RowKeyPrefix(orgId, "user|"), ct: ct).Select(ToUser).ToListAsync(ct);
 
     private static User ToUser(TableEntity e) => new(
         e.RowKey["user|".Length..],
-        e.GetStringOrEmpty("email"),
-        e.GetStringOrEmpty("workspaces").Split(',', StringSplitOptions.RemoveEmptyEntries));
+        e.GetString("email") ?? "",
+        (e.GetString("workspaces") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>Records a project id seen in usage, with an empty name unless it is already known.</summary>
     public async Task EnsureProjectAsync(string orgId, string projectId, string workspaceId, CancellationToken ct = default)
     {
         if (projectId.Length == 0) return;
-        await Directory.TryInsertAsync(new TableEntity(orgId, "project|" + KeyPart.Of(projectId))
+        await Directory.TryAddAsync(new TableEntity(orgId, "project|" + KeyPart.Of(projectId))
         {
             ["project_id"] = projectId, ["name"] = "", ["workspace_id"] = workspaceId,
         }, ct);
     }
 
-    public Task NameProjectAsync(string orgId, string projectId, string name, CancellationToken ct = default) =>
-        Directory.UpsertAsync(new TableEntity(orgId, "project|" + KeyPart.Of(projectId))
+    public async Task NameProjectAsync(string orgId, string projectId, string name, CancellationToken ct = default) =>
+        await Directory.UpsertEntityAsync(new TableEntity(orgId, "project|" + KeyPart.Of(projectId))
         {
             ["project_id"] = projectId, ["name"] = name,
         }, TableUpdateMode.Merge, ct);
 
     public async Task<IReadOnlyList<Project>> ListProjectsAsync(string orgId, CancellationToken ct = default) =>
-        await Directory.QueryAsync(TableFilter.RowKeyPrefix(orgId, "project|"), ct: ct)
-            .Select(e => new Project(e.GetStringOrEmpty("project_id"), e.GetStringOrEmpty("name"), e.GetStringOrEmpty("workspace_id")))
+        await tables.QueryAsync(Directory, TableWrites.RowKeyPrefix(orgId, "project|"), ct: ct)
+            .Select(e => new Project(e.GetString("project_id") ?? "", e.GetString("name") ?? "", e.GetString("workspace_id") ?? ""))
             .ToListAsync(ct);
 }

@@ -1,3 +1,5 @@
+using Beacon.Domain.Credentials;
+
 namespace Beacon.Storage.Stores;
 
 /// <summary>Who reported usage: the credential, and for API keys the key's user and display form.</summary>

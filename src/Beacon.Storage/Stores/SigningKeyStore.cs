@@ -1,17 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Azure;
-using Beacon.Storage.Client;
+using Azure.Storage.Blobs.Models;
 
 namespace Beacon.Storage.Stores;
-
-/// <summary>An ES256 key pair (P-256, base64url coordinates). <see cref="D"/> is the private part.</summary>
-public sealed record SigningKeyMaterial(
-    [property: JsonPropertyName("kid")] string Kid,
-    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("d")] string D,
-    [property: JsonPropertyName("x")] string X,
-    [property: JsonPropertyName("y")] string Y);
 
 /// <summary>
 /// The token signing keys, current first then the previous one, in one blob. Updates are conditional
@@ -23,17 +14,31 @@ public sealed class SigningKeyStore(Tables tables)
 
     public async Task<(IReadOnlyList<SigningKeyMaterial> Keys, ETag ETag)?> LoadAsync(CancellationToken ct = default)
     {
-        await using var download = await tables.Keys.DownloadAsync(Blob, ct);
-        if (download is null) return null;
-        var keys = await JsonSerializer.DeserializeAsync<List<SigningKeyMaterial>>(download.Content, cancellationToken: ct) ?? [];
-        return (keys, download.Properties.ETag);
+        try
+        {
+            var download = await tables.Keys.GetBlobClient(Blob).DownloadContentAsync(ct);
+            var keys = download.Value.Content.ToObjectFromJson<List<SigningKeyMaterial>>() ?? [];
+            return (keys, download.Value.Details.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
     }
 
     /// <summary>Saves the key list; false when someone else changed it first (reload and retry).</summary>
     public async Task<bool> TrySaveAsync(IReadOnlyList<SigningKeyMaterial> keys, ETag? ifMatch, CancellationToken ct = default)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(keys);
-        var condition = ifMatch is { } e ? BlobCondition.Matching(e) : BlobCondition.CreateOnly;
-        return await tables.Keys.PutAsync(Blob, body, "application/json", condition: condition, ct: ct) is not null;
+        var conditions = ifMatch is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        try
+        {
+            await tables.Keys.GetBlobClient(Blob).UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(keys)),
+                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct);
+            return true;
+        }
+        catch (RequestFailedException x) when (x.Status is 412 or 409)
+        {
+            return false;
+        }
     }
 }

@@ -1,51 +1,81 @@
-using Beacon.Storage.Client;
+using System.Runtime.CompilerServices;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Beacon.Storage.Account;
 
 namespace Beacon.Storage.Stores;
 
 /// <summary>
-/// Every table and container Beacon uses, created on start. The layout (partition and row keys, and
-/// why) is described in docs/decisions/0003-storage-layout.md.
+/// Every table and container Beacon uses, created on start, and the one place stores read entities
+/// (so the benchmark can count them). The layout (partition and row keys, and why) is described in
+/// docs/decisions/0003-storage-layout.md.
 /// </summary>
 public sealed class Tables(StorageAccount account)
 {
-    public StorageAccount Account { get; } = account;
+    public StorageMetrics Metrics => account.Metrics;
 
     /// <summary>Orgs (PK <c>orgs</c>) and each org's workspaces, users, API keys, licenses and projects (PK = org id).</summary>
-    public TableClient Directory { get; } = account.GetTable("Directory");
+    public TableClient Directory { get; } = account.TableService.GetTableClient("Directory");
 
     /// <summary>SHA-256 of a license key or API key → which org and record it is (PK = hash).</summary>
-    public TableClient Credentials { get; } = account.GetTable("Credentials");
+    public TableClient Credentials { get; } = account.TableService.GetTableClient("Credentials");
 
     /// <summary>Workspace id → the org that owns it (PK = workspace id), so no org can report into another's workspace.</summary>
-    public TableClient WorkspaceOwners { get; } = account.GetTable("WorkspaceOwners");
+    public TableClient WorkspaceOwners { get; } = account.TableService.GetTableClient("WorkspaceOwners");
 
     /// <summary>Deployment usage windows, one entity per window key (PK = org|day of from_timestamp).</summary>
-    public TableClient UsageWindows { get; } = account.GetTable("UsageWindows");
+    public TableClient UsageWindows { get; } = account.TableService.GetTableClient("UsageWindows");
 
     /// <summary>Pointers to windows that reach past their first day (PK = org, RK starts with the last day).</summary>
-    public TableClient WindowSpans { get; } = account.GetTable("WindowSpans");
+    public TableClient WindowSpans { get; } = account.TableService.GetTableClient("WindowSpans");
 
     /// <summary>Trace transaction ids claimed per org, forever (PK = org): the idempotency record.</summary>
-    public TableClient TraceIds { get; } = account.GetTable("TraceIds");
+    public TableClient TraceIds { get; } = account.TableService.GetTableClient("TraceIds");
 
     /// <summary>Trace transactions by UTC day (PK = org|day), what queries read.</summary>
-    public TableClient TraceTransactions { get; } = account.GetTable("TraceTransactions");
+    public TableClient TraceTransactions { get; } = account.TableService.GetTableClient("TraceTransactions");
 
     /// <summary>Day ranges that received data after they may have been rolled up (PK = org).</summary>
-    public TableClient DirtyDays { get; } = account.GetTable("DirtyDays");
+    public TableClient DirtyDays { get; } = account.TableService.GetTableClient("DirtyDays");
 
     /// <summary>Precomputed daily/weekly/monthly cells (PK = org|kind|size) and per-org progress.</summary>
-    public TableClient Rollups { get; } = account.GetTable("Rollups");
+    public TableClient Rollups { get; } = account.TableService.GetTableClient("Rollups");
 
-    public BlobContainerClient Keys { get; } = account.GetContainer("beacon-keys");
-    public BlobContainerClient Locks { get; } = account.GetContainer("beacon-locks");
-    public BlobContainerClient Exports { get; } = account.GetContainer("beacon-exports");
-    public BlobContainerClient Diagnostics { get; } = account.GetContainer("beacon-diagnostics");
+    public BlobContainerClient Keys { get; } = account.BlobService.GetBlobContainerClient("beacon-keys");
+    public BlobContainerClient Locks { get; } = account.BlobService.GetBlobContainerClient("beacon-locks");
+    public BlobContainerClient Exports { get; } = account.BlobService.GetBlobContainerClient("beacon-exports");
+    public BlobContainerClient Diagnostics { get; } = account.BlobService.GetBlobContainerClient("beacon-diagnostics");
 
     public IEnumerable<TableClient> AllTables =>
         [Directory, Credentials, WorkspaceOwners, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups];
 
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics];
+
+    /// <summary>Reads one entity by its keys; null when absent. <paramref name="select"/> always gets the keys added.</summary>
+    public async Task<TableEntity?> GetAsync(TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken ct = default)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, WithKeys(select), ct);
+        if (!response.HasValue) return null;
+        Metrics.CountRead(1);
+        return response.Value;
+    }
+
+    /// <summary>
+    /// Every entity matching <paramref name="filter"/> (build it with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>),
+    /// page by page, following continuation tokens.
+    /// </summary>
+    public async IAsyncEnumerable<TableEntity> QueryAsync(TableClient table, string filter, IEnumerable<string>? select = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, select: WithKeys(select), cancellationToken: ct).AsPages())
+        {
+            Metrics.CountRead(page.Values.Count);
+            foreach (var e in page.Values) yield return e;
+        }
+    }
+
+    /// <summary>Without the keys in <c>$select</c> the service leaves them out, and every store needs them.</summary>
+    private static string[]? WithKeys(IEnumerable<string>? select) =>
+        select is null ? null : [.. select.Concat(["PartitionKey", "RowKey"]).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
     /// Creates what is missing (Azurite, a fresh account). In Azure, infra/ declares every table and
@@ -54,7 +84,7 @@ public sealed class Tables(StorageAccount account)
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
         await Task.WhenAll(AllTables.Select(t => TolerateForbiddenAsync(t.CreateIfNotExistsAsync(ct))));
-        await Task.WhenAll(AllContainers.Select(c => TolerateForbiddenAsync(c.CreateIfNotExistsAsync(ct))));
+        await Task.WhenAll(AllContainers.Select(c => TolerateForbiddenAsync(c.CreateIfNotExistsAsync(cancellationToken: ct))));
     }
 
     private static async Task TolerateForbiddenAsync(Task create)

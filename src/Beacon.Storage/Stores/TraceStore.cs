@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
+using Azure.Data.Tables;
 using Beacon.Domain.Query;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
-using Beacon.Storage.Client;
 
 namespace Beacon.Storage.Stores;
 
@@ -17,66 +17,71 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
 {
     private const int Parallelism = 8;
     private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "tier", "trace_count"];
+    private const string ClaimToken = "claim_token";
+    private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "odata.etag", "Timestamp", ClaimToken];
 
     public static string PartitionOf(string orgId, DateOnly day) => $"{orgId}|{Timestamps.DayKey(day)}";
 
-    /// <summary>Stores the transactions not seen before; returns how many were new.</summary>
+    /// <summary>
+    /// Stores the transactions not seen before; returns how many were new. Each claim carries a token of
+    /// this request, so when a claim write committed but its answer was lost (the SDK's retry then meets
+    /// 409), the claim is still recognised as this request's: it counts as new, exactly once.
+    /// </summary>
     public async Task<int> InsertTraceTransactionsAsync(string orgId, IReadOnlyList<TraceTransaction> transactions, DateTimeOffset now, CancellationToken ct = default)
     {
         if (transactions.Count == 0) return 0;
-        var past = DirtyDayStore.PastRuns(transactions.Select(t => t.Day), now);
-        if (past.Count > 0) await dirty.MarkAsync(orgId, past, now, ct);
+        await dirty.MarkPastAsync(orgId, transactions.Select(t => t.Day), now, ct);
 
+        var token = Guid.NewGuid().ToString("N");
         var claimed = new List<TraceTransaction>();
-        var repeated = new List<TraceTransaction>();
-        foreach (var chunk in transactions.Chunk(TableBatch.MaxOperations))
+        var earlierClaims = new List<TableEntity>();
+        foreach (var chunk in transactions.Chunk(TableWrites.MaxBatchOperations))
         {
-            var claims = chunk.Select(t => ToEntity(orgId, KeyPart.Of(t.Id), t, now)).ToList();
+            var claims = chunk.Select(t => ToClaim(orgId, t, now, token)).ToList();
             try
             {
-                await tables.TraceIds.SubmitTransactionAsync([.. claims.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c))], ct);
+                await tables.TraceIds.SubmitBatchAsync([.. claims.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c))], ct);
                 claimed.AddRange(chunk);
                 continue;
             }
             catch (TableTransactionFailedException e) when (e.Status == 409)
             {
-                // Some ids exist already: claim one by one to learn which.
+                // Some ids exist already (or this very batch committed and its answer was lost): claim one
+                // by one, and read the claims that exist to learn whose they are.
             }
-            var won = new bool[chunk.Length];
-            await Parallel.ForAsync(0, chunk.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-                async (i, token) => won[i] = await tables.TraceIds.TryInsertAsync(claims[i], token) is not null);
-            for (int i = 0; i < chunk.Length; i++) (won[i] ? claimed : repeated).Add(chunk[i]);
+            var existing = new TableEntity?[chunk.Length];
+            await Parallel.ForAsync(0, chunk.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token2) =>
+            {
+                if (await tables.TraceIds.TryAddAsync(claims[i], token2) is null)
+                    existing[i] = await tables.GetAsync(tables.TraceIds, orgId, claims[i].RowKey, ct: token2);
+            });
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                if (existing[i] is not { } claim || claim.GetString(ClaimToken) == token) claimed.Add(chunk[i]);
+                else earlierClaims.Add(claim);
+            }
         }
 
-        await WriteDayRecordsAsync(orgId, claimed.Select(t => ToEntity(orgId, t.Day, t, now)), ct);
-        if (repeated.Count > 0) await RepairFromClaimsAsync(orgId, repeated, now, ct);
+        // The day records: from this request for its own claims, and from the claim for ids claimed
+        // before — a repeat can never change what was counted, and a crash between an earlier claim and
+        // its day record is repaired here.
+        var records = claimed.Select(t => ToEntity(orgId, t.Day, t, now))
+            .Concat(earlierClaims.Select(c => Rekey(c, PartitionOf(orgId, Timestamps.ParseDayKey(c.GetString("day") ?? "")))))
+            .ToList();
+        await dirty.MarkPastAsync(orgId, earlierClaims.Select(c => Timestamps.ParseDayKey(c.GetString("day") ?? "")), now, ct);
+        await WriteDayRecordsAsync(records, ct);
         return claimed.Count;
     }
 
-    /// <summary>
-    /// For ids claimed before: (re)write the day record from the claim, not from this request, so a
-    /// repeat can never change what was counted. Usually a no-op rewrite; after a crash between claim
-    /// and record it is what makes the transaction count.
-    /// </summary>
-    private async Task RepairFromClaimsAsync(string orgId, List<TraceTransaction> repeated, DateTimeOffset now, CancellationToken ct)
+    private static TableEntity ToClaim(string orgId, TraceTransaction t, DateTimeOffset now, string token)
     {
-        var claims = new TableEntity?[repeated.Count];
-        await Parallel.ForAsync(0, repeated.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (i, token) => claims[i] = await tables.TraceIds.GetAsync(orgId, KeyPart.Of(repeated[i].Id), ct: token));
-        var records = claims.OfType<TableEntity>().Select(c => Rekey(c, PartitionOf(orgId, Timestamps.ParseDayKey(c.GetStringOrEmpty("day"))))).ToList();
-        var days = records.Select(r => Timestamps.ParseDayKey(r.PartitionKey[(orgId.Length + 1)..]));
-        var past = DirtyDayStore.PastRuns(days, now);
-        if (past.Count > 0) await dirty.MarkAsync(orgId, past, now, ct);
-        await WriteDayRecordsAsync(orgId, records, ct);
+        var claim = ToEntity(orgId, KeyPart.Of(t.Id), t, now);
+        claim[ClaimToken] = token;
+        return claim;
     }
 
-    private async Task WriteDayRecordsAsync(string orgId, IEnumerable<TableEntity> records, CancellationToken ct)
-    {
-        var batches = records.GroupBy(r => r.PartitionKey).SelectMany(g => g.Chunk(TableBatch.MaxOperations)).ToList();
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (batch, token) => await tables.TraceTransactions.SubmitTransactionAsync(
-                [.. batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))], token));
-    }
+    private Task WriteDayRecordsAsync(IEnumerable<TableEntity> records, CancellationToken ct) =>
+        tables.TraceTransactions.SubmitInBatchesAsync(records.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct, Parallelism);
 
     private static TableEntity ToEntity(string orgId, DateOnly day, TraceTransaction t, DateTimeOffset now) =>
         ToEntity(PartitionOf(orgId, day), KeyPart.Of(t.Id), t, now);
@@ -108,28 +113,29 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
     private static TableEntity Rekey(TableEntity source, string pk)
     {
         var copy = new TableEntity(pk, source.RowKey);
-        foreach (var (k, v) in source) copy[k] = v;
+        foreach (var (k, v) in source)
+            if (!SystemProperties.Contains(k)) copy[k] = v;
         return copy;
     }
 
     /// <summary>The claim of an id (what was counted for it); null when the id was never seen.</summary>
     public Task<TableEntity?> GetClaimAsync(string orgId, string transactionId, CancellationToken ct = default) =>
-        tables.TraceIds.GetAsync(orgId, KeyPart.Of(transactionId), ct: ct);
+        tables.GetAsync(tables.TraceIds, orgId, KeyPart.Of(transactionId), ct: ct);
 
     /// <summary>One-day cells for every transaction of the days in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public async IAsyncEnumerable<(DateOnly Day, UsageCell Cell)> ReadDayCellsAsync(
         string orgId, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var filter = TableFilter.Create($"PartitionKey ge {PartitionOf(orgId, from)} and PartitionKey lt {PartitionOf(orgId, to)}")
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOf(orgId, from)} and PartitionKey lt {PartitionOf(orgId, to)}")
                      + WorkspaceFilter.Clause(workspaceIds);
-        await foreach (var e in tables.TraceTransactions.QueryAsync(filter, CellColumns, ct: ct))
+        await foreach (var e in tables.QueryAsync(tables.TraceTransactions, filter, CellColumns, ct))
         {
-            var ws = e.GetStringOrEmpty("workspace_id");
+            var ws = e.GetString("workspace_id") ?? "";
             if (!WorkspaceFilter.Accepts(workspaceIds, ws)) continue;
             var day = Timestamps.ParseDayKey(e.PartitionKey[(orgId.Length + 1)..]);
-            var tier = e.GetStringOrEmpty("tier") == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived;
-            yield return (day, new UsageCell(ws, e.GetStringOrEmpty("project_id"), e.GetStringOrEmpty("user_id"),
-                e.GetStringOrEmpty("api_key_short_key"), tier, e.GetInt64("trace_count"), 0, 0, 0));
+            var tier = e.GetString("tier") == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived;
+            yield return (day, new UsageCell(ws, e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
+                e.GetString("api_key_short_key") ?? "", tier, e.GetInt64("trace_count") ?? 0, 0, 0, 0));
         }
     }
 }

@@ -2,28 +2,12 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using Azure;
+using Azure.Data.Tables;
 using Beacon.Domain.Query;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
-using Beacon.Storage.Client;
 
 namespace Beacon.Storage.Stores;
-
-public enum SupersedeOutcome
-{
-    /// <summary>A new window key.</summary>
-    Inserted,
-
-    /// <summary>The key existed and this report (same or later <c>to_timestamp</c>) replaced it.</summary>
-    Replaced,
-
-    /// <summary>The key existed with a later <c>to_timestamp</c>: this is a late, stale copy.</summary>
-    IgnoredOlder,
-}
-
-/// <summary>Storage could not settle a write after repeated conflicts; the caller answers 503.</summary>
-public sealed class StorageContentionException(string message) : Exception(message);
 
 /// <summary>
 /// Deployment usage windows. One entity per window key (org, workspace, project, from_timestamp µs)
@@ -41,9 +25,9 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         $"{workspaceId}|{KeyPart.Of(projectId)}|{fromMicros.ToString("D19", CultureInfo.InvariantCulture)}";
 
     /// <summary>
-    /// Stores a window under its key. A new key is one conditional insert; an existing key is replaced
-    /// (never added to) when this report's <c>to_timestamp</c> is later or equal, under an ETag condition
-    /// so concurrent reports of one key end in the newest; an older copy is ignored.
+    /// Stores a window under its key. A new key is one conditional insert; for an existing key the
+    /// domain's <see cref="Supersede"/> rule decides, and a replacement is conditional on the ETag that
+    /// was read, so concurrent reports of one key end in the newest, never a mix.
     /// </summary>
     public async Task<SupersedeOutcome> SupersedeWindowAsync(string orgId, UsageReport report, Reporter reporter, DateTimeOffset now, CancellationToken ct = default)
     {
@@ -55,11 +39,11 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
 
         // Order matters: the dirty mark and the span pointer go first, so that whatever reads the
         // window's days later (a query, a rollup) can never miss the window once it exists.
-        var past = DirtyDayStore.PastRuns(shares.Select(s => s.Day), now);
+        var past = DayRuns.Past(shares.Select(s => s.Day), now);
         if (past.Count > 0) await dirty.MarkAsync(orgId, [(past[0].First, past[^1].Last)], now, ct);
         if (last > first)
         {
-            await tables.WindowSpans.UpsertAsync(new TableEntity(orgId, $"{Timestamps.DayKey(last)}|{Timestamps.DayKey(first)}|{rk}")
+            await tables.WindowSpans.UpsertEntityAsync(new TableEntity(orgId, $"{Timestamps.DayKey(last)}|{Timestamps.DayKey(first)}|{rk}")
             {
                 ["first_day"] = Timestamps.DayKey(first), ["window_pk"] = pk, ["window_rk"] = rk,
             }, TableUpdateMode.Replace, ct);
@@ -68,10 +52,11 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         var entity = await BuildEntityAsync(pk, rk, report, reporter, shares, now, ct);
         for (int attempt = 0; attempt < 20; attempt++)
         {
-            if (await tables.UsageWindows.TryInsertAsync(entity, ct) is not null) return SupersedeOutcome.Inserted;
-            var existing = await tables.UsageWindows.GetAsync(pk, rk, ["to_us"], ct);
+            if (await tables.UsageWindows.TryAddAsync(entity, ct) is not null) return SupersedeOutcome.Inserted;
+            var existing = await tables.GetAsync(tables.UsageWindows, pk, rk, ["to_us"], ct);
             if (existing is null) continue; // deleted in between: insert again
-            if (report.ToMicros < existing.GetInt64("to_us")) return SupersedeOutcome.IgnoredOlder;
+            var outcome = Supersede.Decide(existing.GetInt64("to_us") ?? 0, report);
+            if (outcome != SupersedeOutcome.Replaced) return outcome;
             if (await tables.UsageWindows.TryUpdateAsync(entity, existing.ETag, TableUpdateMode.Replace, ct) is not null)
                 return SupersedeOutcome.Replaced;
         }
@@ -90,13 +75,13 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         // Large diagnostics go to a blob, written before the entity that references it.
         var blob = $"windows/{pk.Replace('|', '/')}/{KeyPart.Of(rk)}-{report.ToMicros.ToString(CultureInfo.InvariantCulture)}.json";
         var body = $"{{\"tags\":{tags},\"logs\":{report.LogsJson}}}";
-        await tables.Diagnostics.PutAsync(blob, Encoding.UTF8.GetBytes(body), "application/json", ct: ct);
+        await tables.Diagnostics.GetBlobClient(blob).UploadAsync(BinaryData.FromString(body), overwrite: true, ct);
         e["diagnostics_blob"] = blob;
         return e;
     }
 
     /// <summary>The stored form of a window without its diagnostics (the benchmark's bulk loader uses it too).</summary>
-    internal static TableEntity ToEntity(string pk, string rk, UsageReport report, Reporter reporter, IReadOnlyList<DayShare> shares, DateTimeOffset now) => new(pk, rk)
+    public static TableEntity ToEntity(string pk, string rk, UsageReport report, Reporter reporter, IReadOnlyList<DayShare> shares, DateTimeOffset now) => new(pk, rk)
     {
         ["workspace_id"] = report.WorkspaceId,
         ["project_id"] = report.ProjectId,
@@ -116,7 +101,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
 
     /// <summary>The stored window of a key, for support and tests; null when absent.</summary>
     public Task<TableEntity?> GetAsync(string orgId, string workspaceId, string projectId, long fromMicros, CancellationToken ct = default) =>
-        tables.UsageWindows.GetAsync(PartitionOf(orgId, Timestamps.DayOf(fromMicros)), RowOf(workspaceId, projectId, fromMicros), ct: ct);
+        tables.GetAsync(tables.UsageWindows, PartitionOf(orgId, Timestamps.DayOf(fromMicros)), RowOf(workspaceId, projectId, fromMicros), ct: ct);
 
     /// <summary>
     /// Every day share of every window that overlaps [<paramref name="from"/>, <paramref name="to"/>), as
@@ -126,21 +111,21 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
     public async IAsyncEnumerable<(DateOnly Day, UsageCell Cell)> ReadDayCellsAsync(
         string orgId, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var filter = TableFilter.Create($"PartitionKey ge {PartitionOf(orgId, from)} and PartitionKey lt {PartitionOf(orgId, to)}")
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOf(orgId, from)} and PartitionKey lt {PartitionOf(orgId, to)}")
                      + WorkspaceFilter.Clause(workspaceIds);
-        await foreach (var e in tables.UsageWindows.QueryAsync(filter, CellColumns, ct: ct))
+        await foreach (var e in tables.QueryAsync(tables.UsageWindows, filter, CellColumns, ct))
             foreach (var c in CellsOf(e, from, to, workspaceIds))
                 yield return c;
 
         var fromKey = Timestamps.DayKey(from);
-        var spanFilter = TableFilter.Create($"PartitionKey eq {orgId} and RowKey ge {fromKey} and first_day lt {fromKey}");
-        var earlier = await tables.WindowSpans.QueryAsync(spanFilter, ["window_pk", "window_rk"], ct: ct)
-            .Select(s => (Pk: s.GetStringOrEmpty("window_pk"), Rk: s.GetStringOrEmpty("window_rk")))
+        var spanFilter = TableClient.CreateQueryFilter($"PartitionKey eq {orgId} and RowKey ge {fromKey} and first_day lt {fromKey}");
+        var earlier = await tables.QueryAsync(tables.WindowSpans, spanFilter, ["window_pk", "window_rk"], ct)
+            .Select(s => (Pk: s.GetString("window_pk") ?? "", Rk: s.GetString("window_rk") ?? ""))
             .Distinct()
             .ToListAsync(ct);
         foreach (var (pk, rk) in earlier)
         {
-            var e = await tables.UsageWindows.GetAsync(pk, rk, CellColumns, ct);
+            var e = await tables.GetAsync(tables.UsageWindows, pk, rk, CellColumns, ct);
             if (e is null) continue; // pointer written, window write failed: nothing to count
             foreach (var c in CellsOf(e, from, to, workspaceIds))
                 yield return c;
@@ -149,13 +134,13 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
 
     private static IEnumerable<(DateOnly, UsageCell)> CellsOf(TableEntity e, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds)
     {
-        var ws = e.GetStringOrEmpty("workspace_id");
+        var ws = e.GetString("workspace_id") ?? "";
         if (!WorkspaceFilter.Accepts(workspaceIds, ws)) yield break;
-        foreach (var s in DecodeDays(e.GetStringOrEmpty("days")))
+        foreach (var s in DecodeDays(e.GetString("days") ?? "[]"))
         {
             if (s.Day < from || s.Day >= to) continue;
-            yield return (s.Day, new UsageCell(ws, e.GetStringOrEmpty("project_id"), e.GetStringOrEmpty("user_id"),
-                e.GetStringOrEmpty("api_key_short_key"), null, 0, s.Runs, s.Nodes, s.UptimeMicros));
+            yield return (s.Day, new UsageCell(ws, e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
+                e.GetString("api_key_short_key") ?? "", null, 0, s.Runs, s.Nodes, s.UptimeMicros));
         }
     }
 

@@ -1,4 +1,4 @@
-using Beacon.Storage.Client;
+using Azure.Data.Tables;
 
 namespace Beacon.Storage.Stores;
 
@@ -14,7 +14,7 @@ internal static class WorkspaceFilter
     public static string Clause(IReadOnlyCollection<string>? workspaceIds)
     {
         if (workspaceIds is null || workspaceIds.Count == 0 || workspaceIds.Count > MaxServerSide) return "";
-        return " and (" + string.Join(" or ", workspaceIds.Select(w => TableFilter.Create($"workspace_id eq {w}"))) + ")";
+        return " and (" + string.Join(" or ", workspaceIds.Select(w => TableClient.CreateQueryFilter($"workspace_id eq {w}"))) + ")";
     }
 
     public static bool Accepts(IReadOnlyCollection<string>? workspaceIds, string workspaceId) =>

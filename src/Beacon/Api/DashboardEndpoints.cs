@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
+using Beacon.Api.Http;
 
 namespace Beacon.Api;
 
@@ -25,7 +26,10 @@ internal static class DashboardEndpoints
                 // The page's relative asset URLs need the trailing slash; routing matches both forms.
                 request.Path.Value == "/dashboard" ? Results.Redirect("/dashboard/") : Serve(files, path, response))
             .WithName("Dashboard")
-            .WithSummary("The Granular Usage web dashboard.");
+            .WithTags("Pages")
+            .WithSummary("The Granular Usage web dashboard (static files).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

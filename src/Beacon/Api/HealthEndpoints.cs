@@ -1,5 +1,5 @@
-using Beacon.Storage.Client;
 using Beacon.Storage.Stores;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Beacon.Api;
 
@@ -10,14 +10,16 @@ internal static class HealthEndpoints
     {
         app.MapGet("/health", HealthAsync)
             .WithName("Health")
-            .WithSummary("Liveness and storage reachability.");
+            .WithTags("Service")
+            .WithSummary("Liveness and storage reachability.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<IResult> HealthAsync(Tables tables, CancellationToken ct)
+    private static async Task<Ok<HealthStatus>> HealthAsync(Tables tables, CancellationToken ct)
     {
         // A point read of an absent entity: one cheap round trip that proves auth and reachability.
-        await tables.Directory.GetAsync("health", "probe", ct: ct);
-        return TypedResults.Ok(new { status = "healthy" });
+        await tables.GetAsync(tables.Directory, "health", "probe", ct: ct);
+        return TypedResults.Ok(new HealthStatus("healthy"));
     }
 }

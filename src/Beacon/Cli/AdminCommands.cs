@@ -1,5 +1,6 @@
 using Beacon.Domain;
 using Beacon.Domain.Time;
+using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Beacon.Tokens;
 

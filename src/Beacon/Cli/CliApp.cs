@@ -90,7 +90,7 @@ public static class CliApp
             now = Beacon.Domain.Time.Timestamps.TryParseMicros(text, out var micros)
                 ? Beacon.Domain.Time.Timestamps.ToDateTimeOffset(micros)
                 : throw new CliUsageException("--now must be an ISO 8601 date-time with an offset.");
-        var report = await services.GetRequiredService<Beacon.Storage.Rollups.RollupJob>().RunAsync(now, args.Optional("org"), ct);
+        var report = await services.GetRequiredService<Beacon.Storage.Maintenance.MaintenanceRun>().RunAsync(now, args.Optional("org"), ct);
         output.Result(new
         {
             ran = report.Ran,

@@ -54,6 +54,3 @@ internal sealed class CliArgs
     /// <summary>The options as ASP.NET Core command-line arguments (for <c>serve</c>: <c>--urls</c> and friends).</summary>
     public string[] PassThrough() => [.. _options.SelectMany(kv => kv.Value.Select(v => $"--{kv.Key}={v}"))];
 }
-
-/// <summary>Bad command-line usage: exit code 2 with a message.</summary>
-internal sealed class CliUsageException(string message) : Exception(message);

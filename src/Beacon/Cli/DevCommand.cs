@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Beacon.Hosting;
-using Beacon.Storage.Local;
+using Beacon.Azurite;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Cli;
@@ -17,7 +17,7 @@ internal static class DevCommand
 
     public static async Task<int> RunAsync(CliArgs args, CliOutput output, CancellationToken ct)
     {
-        var root = Azurite.FindRepositoryRoot(Directory.GetCurrentDirectory());
+        var root = Azurite.Azurite.FindRepositoryRoot(Directory.GetCurrentDirectory());
         if (!File.Exists(Path.Combine(root, "node_modules", "azurite", "package.json")))
         {
             output.Info("Installing npm packages (Azurite, chart library)…");
@@ -29,7 +29,7 @@ internal static class DevCommand
 
         var data = Path.Combine(root, ".azurite");
         output.Info("Starting Azurite (data in .azurite/)…");
-        await using var azurite = await Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
+        await using var azurite = await Azurite.Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
         Environment.SetEnvironmentVariable("AzureWebJobsStorage", "UseDevelopmentStorage=true");
 
         var urls = args.Optional("urls") ?? DefaultUrl;

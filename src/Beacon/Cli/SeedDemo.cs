@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Beacon.Domain.Usage;
+using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Cli;

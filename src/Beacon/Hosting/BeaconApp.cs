@@ -1,5 +1,9 @@
 using System.Globalization;
 using Beacon.Api;
+using Beacon.Api.Access;
+using Beacon.Api.Billing;
+using Beacon.Api.Licenses;
+using Beacon.Api.Reporting;
 using Beacon.Domain.Usage;
 
 namespace Beacon.Hosting;
@@ -47,10 +51,11 @@ public static class BeaconApp
         app.UseStatusCodePages();
         app.MapLicenseEndpoints();
         app.MapAuthEndpoints();
-        app.MapUsageReportEndpoints();
+        app.MapReportingEndpoints();
         app.MapGranularUsageEndpoints();
         app.MapHealthEndpoints();
         app.MapDashboardEndpoints(app.Environment);
+        app.MapOpenApi("/openapi/v1.json").WithName("OpenApi").WithTags("Service").WithSummary("This OpenAPI document: every public route.");
         if (mode == HostMode.FunctionsHost) app.MapFunctionsHostEndpoints();
         return app;
     }

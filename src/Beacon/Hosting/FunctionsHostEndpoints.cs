@@ -1,3 +1,4 @@
+using Beacon.Storage.Maintenance;
 using Beacon.Storage.Rollups;
 
 namespace Beacon.Hosting;
@@ -18,11 +19,11 @@ internal static class FunctionsHostEndpoints
         return app;
     }
 
-    private static async Task<IResult> RollupAsync(RollupJob job, ILogger<RollupJob> logger, CancellationToken ct)
+    private static async Task<IResult> RollupAsync(MaintenanceRun run, ILogger<MaintenanceRun> logger, CancellationToken ct)
     {
         try
         {
-            var report = await job.RunAsync(ct: ct);
+            var report = await run.RunAsync(ct: ct);
             RollupLog.Write(logger, report);
             return TypedResults.Json(new { Outputs = new { }, Logs = RollupLog.Lines(report), ReturnValue = (object?)null }, HostJson);
         }

@@ -1,6 +1,11 @@
-using Beacon.Api;
-using Beacon.Storage.Client;
+using System.Text.Json;
+using Beacon.Api.Access;
+using Beacon.Api.Billing;
+using Beacon.Api.Http;
+using Beacon.Api.Reporting;
+using Beacon.Storage.Account;
 using Beacon.Storage.Exports;
+using Beacon.Storage.Maintenance;
 using Beacon.Storage.Query;
 using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
@@ -8,7 +13,7 @@ using Beacon.Tokens;
 
 namespace Beacon.Hosting;
 
-/// <summary>Registers Beacon's services: storage, stores, credentials, tokens.</summary>
+/// <summary>Registers Beacon's services: storage, stores, jobs, tokens; and what only the HTTP host needs.</summary>
 public static class ServiceRegistration
 {
     public static IServiceCollection AddBeacon(this IServiceCollection services, IConfiguration configuration)
@@ -20,22 +25,24 @@ public static class ServiceRegistration
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new StorageClientOptions());
+        services.AddSingleton(new StoragePipelineOptions());
         services.AddSingleton(sp => new StorageAccount(
-            StorageEndpoints.FromSettings(name => configuration[name]),
-            sp.GetRequiredService<StorageClientOptions>()));
-        services.AddSingleton(sp => new Tables(sp.GetRequiredService<StorageAccount>()));
+            StorageConnection.FromSettings(name => configuration[name]),
+            sp.GetRequiredService<StoragePipelineOptions>()));
+        services.AddSingleton<Tables>();
         services.AddSingleton<DirectoryStore>();
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<DirtyDayStore>();
         services.AddSingleton<WindowStore>();
         services.AddSingleton<TraceStore>();
+        services.AddSingleton<RawUsage>();
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<RollupStore>();
-        services.AddSingleton<UsageQueryEngine>();
-        services.AddSingleton<StagedExports>();
         services.AddSingleton(new RollupOptions());
         services.AddSingleton<RollupJob>();
+        services.AddSingleton<UsageQueryEngine>();
+        services.AddSingleton<StagedExports>();
+        services.AddSingleton<MaintenanceRun>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<LicenseTokenIssuer>();
         return services;
@@ -47,26 +54,18 @@ public static class ServiceRegistration
         services.AddMemoryCache();
         services.AddSingleton<CredentialCache>();
         services.AddSingleton<CredentialRateLimiter>();
-        services.AddSingleton<Callers>();
         services.AddSingleton<ApiKeyUsage>();
+        services.AddSingleton<CredentialChecks>();
         services.AddSingleton<UsageAdmission>();
         services.AddSingleton<UsageAccess>();
+        services.AddScoped<CustomerCaller>();
+        services.AddScoped<ReportingRequest>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFaultHandler>();
+        services.AddOpenApi();
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<RollupScheduler>();
         return services;
     }
-}
-
-/// <summary>Creates tables and containers and loads (or creates) the signing keys before requests are served.</summary>
-internal sealed class StorageInitializer(Tables tables, SigningKeyRing keys) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        await keys.GetJwksJsonAsync(cancellationToken);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,5 @@
 using Beacon.Hosting;
+using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -15,9 +16,7 @@ public sealed class LicenseTokenIssuer(SigningKeyRing keys, IOptions<BeaconOptio
     {
         var o = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
-        var expires = now + o.TokenLifetime;
-        // A token never outlives its license.
-        if (license.ExpiresAt is { } e && e.UtcDateTime < expires) expires = e.UtcDateTime;
+        var expires = license.TokenExpiry(now, o.TokenLifetime).UtcDateTime;
         var key = await keys.GetSigningKeyAsync(ct);
         return _handler.CreateToken(new SecurityTokenDescriptor
         {

@@ -63,7 +63,7 @@ public sealed class IngestTracesTests(BeaconFixture f)
         await InsertedAsync(await f.PostJsonAsync("/v1/beacon/ingest-traces", body));
         // Simulate a crash between the claim and the day record.
         var record = Assert.Single(await f.RawAsync(f.Tables.TraceTransactions, org.OrgId));
-        await f.Tables.TraceTransactions.DeleteAsync(record.PartitionKey, record.RowKey);
+        await f.Tables.TraceTransactions.DeleteEntityAsync(record.PartitionKey, record.RowKey, Azure.ETag.All);
 
         Assert.Equal(0, await InsertedAsync(await f.PostJsonAsync("/v1/beacon/ingest-traces", body)));
 

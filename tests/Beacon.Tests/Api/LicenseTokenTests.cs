@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Beacon.Tokens;
 using Microsoft.Extensions.DependencyInjection;

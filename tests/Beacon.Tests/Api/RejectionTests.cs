@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
 

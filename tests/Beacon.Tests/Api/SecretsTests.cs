@@ -29,7 +29,7 @@ public sealed class SecretsTests(BeaconFixture f)
         var secrets = new[] { org.LicenseKey, org.ApiKey, token };
         foreach (var table in f.Tables.AllTables)
         {
-            await foreach (var e in table.QueryAsync(null))
+            await foreach (var e in table.QueryAsync<Azure.Data.Tables.TableEntity>(filter: (string?)null))
             {
                 var text = e.PartitionKey + e.RowKey + string.Join('|', e.Select(p => p.Value?.ToString()));
                 Assert.DoesNotContain(org.LicenseKey, text, StringComparison.Ordinal);

@@ -60,7 +60,7 @@ public sealed class StorageFaultTests(BeaconFixture f) : IDisposable
     {
         var org = await f.NewOrgAsync();
         var body = Payloads.Traces(org.LicenseKey, Enumerable.Range(0, 5).Select(i => Payloads.Transaction(Guid.NewGuid().ToString(), org.WorkspaceA, "p", 2, Nine)));
-        f.Faults.Set(r => r.Uri.ToString().Contains("$batch", StringComparison.Ordinal) && r.Content is not null && ContentMentions(r, "TraceTransactions")
+        f.Faults.Set(r => r.Uri.ToString().Contains("$batch", StringComparison.Ordinal) && FaultInjectingTransport.BodyOf(r).Contains("TraceTransactions", StringComparison.Ordinal)
             ? FaultInjectingTransport.Fault.ServerBusy : FaultInjectingTransport.Fault.None);
 
         await AssertUnavailableAsync(await f.PostJsonAsync("/v1/beacon/ingest-traces", body));
@@ -73,30 +73,20 @@ public sealed class StorageFaultTests(BeaconFixture f) : IDisposable
         Assert.Equal(10, stored.Sum(e => e.GetInt64("trace_count")));
     }
 
-    private static bool ContentMentions(Azure.Core.Request r, string text)
-    {
-        using var buffer = new MemoryStream();
-        r.Content!.WriteTo(buffer, CancellationToken.None);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Contains(text, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task An_unreachable_storage_account_is_503_for_every_endpoint_and_health()
     {
         // An app whose storage points at a closed port (and skips start-up initialization).
         var settings = f.Settings(new Dictionary<string, string>
         {
-            ["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Storage.Client.StorageEndpoints.DevelopmentKey
+            ["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Azurite.Azurite.DevelopmentKey
                 + ";TableEndpoint=http://127.0.0.1:9/devstoreaccount1;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;",
         });
         await using var app = BeaconApp.Build([.. settings.Select(kv => $"--{kv.Key}={kv.Value}")], HostMode.Standalone, b =>
         {
             var hosted = b.Services.Where(s => s.ImplementationType?.Name == "StorageInitializer").ToList();
             foreach (var h in hosted) b.Services.Remove(h);
-            var fast = new Storage.Client.StorageClientOptions();
-            fast.Retry.MaxRetries = 1;
-            fast.Retry.Delay = TimeSpan.FromMilliseconds(5);
-            b.Services.AddSingleton(fast);
+            b.Services.AddSingleton(new Storage.Account.StoragePipelineOptions { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(5) });
         });
         await app.StartAsync();
         var address = app.Urls.First();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Beacon.Cli;
+using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +16,7 @@ public sealed class AdminCliTests(BeaconFixture f)
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var code = await CliApp.RunAsync([.. args, "--json"], stdout, stderr,
-            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString() });
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString });
         var text = stdout.ToString();
         var json = text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default;
         return (code, json, text, stderr.ToString());
@@ -98,7 +99,7 @@ public sealed class AdminCliTests(BeaconFixture f)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "admin", "org", "create", "--name", "Proc Org", "--json" }) psi.ArgumentList.Add(a);
-        psi.Environment["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString();
+        psi.Environment["AzureWebJobsStorage"] = f.ConnectionString;
         using var process = Process.Start(psi)!;
         var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -14,7 +14,7 @@ public sealed class SeedDemoTests(BeaconFixture f)
     {
         using var stdout = new StringWriter();
         var code = await CliApp.RunAsync(["seed-demo", "--json"], stdout, TextWriter.Null,
-            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString() });
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString });
         Assert.Equal(0, code);
         var demo = JsonDocument.Parse(stdout.ToString()).RootElement;
         Assert.Equal(["api_key", "dashboard_url", "license_key", "org_id"], demo.EnumerateObject().Select(p => p.Name).Order());

@@ -30,7 +30,7 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
             {
                 using var stdout = new StringWriter();
                 Assert.Equal(0, await CliApp.RunAsync(["seed-demo", "--json"], stdout, TextWriter.Null,
-                    new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString() }));
+                    new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString }));
                 _demoKey = JsonDocument.Parse(stdout.ToString()).RootElement.GetProperty("api_key").GetString();
             }
         }

@@ -41,8 +41,8 @@ public sealed class AssembledFunctionAppTests
             }
 
             // Start it as the host does, on its own storage (a timer run rolls up every org it finds).
-            await using var azurite = await Storage.Local.Azurite.StartAsync(AzuriteFixture.RepositoryRoot);
-            var storage = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.Endpoints.ToConnectionString() };
+            await using var azurite = await Azurite.Azurite.StartAsync(AzuriteFixture.RepositoryRoot);
+            var storage = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString };
             int port = FreePort();
             var psi = new ProcessStartInfo(exe) { WorkingDirectory = Path.Combine(folder, "app"), RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add("serve");
@@ -111,7 +111,7 @@ public sealed class AssembledFunctionAppTests
         var root = AzuriteFixture.RepositoryRoot;
         foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Packages.props", "host.json", ".editorconfig" })
             File.Copy(Path.Combine(root, file), Path.Combine(into, file));
-        foreach (var project in new[] { "Beacon", "Beacon.Storage", "Beacon.Domain" })
+        foreach (var project in new[] { "Beacon", "Beacon.Storage", "Beacon.Domain", "Beacon.Azurite" })
         {
             var source = Path.Combine(root, "src", project);
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))

@@ -1,4 +1,6 @@
-using System.Text.RegularExpressions;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
 using Beacon.Hosting;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,62 +8,94 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.FunctionApp;
 
 /// <summary>
-/// The Bicep compiler cannot be installed here, so infra/ is checked structurally: the plan, runtime,
-/// identity, role assignments, storage hardening, every table and container the app uses, and every
-/// app setting the app reads. Renaming a setting or adding a table without infra fails here.
+/// infra/ compiled and linted by the real Bicep CLI (NuGet package Azure.Bicep.CommandLine.linux-x64,
+/// fetched by this project's PackageDownload) with zero errors and zero warnings, and the compiled ARM
+/// template checked for what the app needs: the plan and runtime, the identity and its roles, storage
+/// hardening, every table and container the app uses and every setting it reads.
 /// </summary>
 [Collection(BeaconCollection.Name)]
-public sealed partial class InfraTests(BeaconFixture f)
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // the package holds the linux-x64 binary
+public sealed class InfraTests(BeaconFixture f)
 {
     private static readonly string Infra = Path.Combine(AzuriteFixture.RepositoryRoot, "infra");
 
-    private static string All() => string.Join('\n', Directory.GetFiles(Infra, "*.bicep*", SearchOption.AllDirectories).Select(File.ReadAllText));
+    private static readonly Lazy<JsonElement> Template = new(() => JsonDocument.Parse(Bicep("build", Path.Combine(Infra, "main.bicep"), "--stdout")).RootElement);
 
-    private static string Module(string name) => File.ReadAllText(Path.Combine(Infra, "modules", name));
+    private static string BicepCli
+    {
+        get
+        {
+            var path = typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepCli").Value!;
+            Assert.True(File.Exists(path), $"The Bicep CLI was not restored at {path}");
+            // NuGet does not always keep the executable bit of a package's files.
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+            return path;
+        }
+    }
 
-    private static string Squash(string bicep) => WhiteSpace().Replace(bicep, " ");
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex WhiteSpace();
+    /// <summary>Runs the CLI; any diagnostic at all (error or warning, on either stream) fails the test.</summary>
+    private static string Bicep(params string[] args)
+    {
+        var psi = new ProcessStartInfo(BicepCli) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"bicep {string.Join(' ', args)} exited {process.ExitCode}: {stderr}");
+        Assert.True(stderr.Trim().Length == 0, $"bicep {string.Join(' ', args)} reported: {stderr}");
+        return stdout.Result;
+    }
 
     [Fact]
-    public void Every_bicep_file_is_balanced_and_every_module_it_uses_exists()
+    public void Main_bicep_builds_and_lints_without_a_single_diagnostic()
     {
-        foreach (var file in Directory.GetFiles(Infra, "*.bicep*", SearchOption.AllDirectories))
+        Assert.Equal("Microsoft.Resources/deployments", Resources(Template.Value).First().GetProperty("type").GetString());
+        foreach (var file in Directory.GetFiles(Infra, "*.bicep", SearchOption.AllDirectories))
+            Assert.Equal("", Bicep("lint", file).Trim());
+    }
+
+    [Fact]
+    public void Every_parameter_file_builds_and_sets_a_valid_environment()
+    {
+        var files = Directory.GetFiles(Infra, "*.bicepparam");
+        Assert.Equal(2, files.Length);
+        foreach (var file in files)
         {
-            var text = Regex.Replace(File.ReadAllText(file), @"//.*$|'(?:[^'\\]|\\.)*'", "", RegexOptions.Multiline);
-            Assert.True(text.Count(c => c == '{') == text.Count(c => c == '}'), $"{file}: braces");
-            Assert.True(text.Count(c => c == '[') == text.Count(c => c == ']'), $"{file}: brackets");
-            Assert.True(text.Count(c => c == '(') == text.Count(c => c == ')'), $"{file}: parentheses");
+            var parameters = JsonDocument.Parse(JsonDocument.Parse(Bicep("build-params", file, "--stdout")).RootElement.GetProperty("parametersJson").GetString()!).RootElement;
+            var environment = parameters.GetProperty("parameters").GetProperty("environmentName").GetProperty("value").GetString();
+            Assert.Contains(environment, new[] { "dev", "prod" });
+            Assert.EndsWith($".{environment}.bicepparam", file, StringComparison.Ordinal);
         }
-        foreach (Match m in Regex.Matches(File.ReadAllText(Path.Combine(Infra, "main.bicep")), @"module \w+ '([^']+)'"))
-            Assert.True(File.Exists(Path.Combine(Infra, m.Groups[1].Value)), m.Groups[1].Value);
-        foreach (var p in Directory.GetFiles(Infra, "*.bicepparam"))
-            Assert.Contains("using 'main.bicep'", File.ReadAllText(p), StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_app_runs_on_flex_consumption_as_a_custom_handler_with_a_system_assigned_identity()
     {
-        var app = Squash(Module("functionapp.bicep"));
-        Assert.Contains("sku: { name: 'FC1' tier: 'FlexConsumption' }", app, StringComparison.Ordinal);
-        Assert.Contains("runtime: { name: 'custom' version: '1.0' }", app, StringComparison.Ordinal);
-        Assert.Contains("identity: { type: 'SystemAssigned' }", app, StringComparison.Ordinal);
-        Assert.Contains("authentication: { type: 'SystemAssignedIdentity' }", app, StringComparison.Ordinal);
-        Assert.Contains("kind: 'functionapp,linux'", app, StringComparison.Ordinal);
-        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", All(), StringComparison.Ordinal); // not used on Flex
+        var plan = Resource("Microsoft.Web/serverfarms");
+        Assert.Equal(("FC1", "FlexConsumption"), (plan.GetProperty("sku").GetProperty("name").GetString(), plan.GetProperty("sku").GetProperty("tier").GetString()));
+        var site = Resource("Microsoft.Web/sites");
+        Assert.Equal("functionapp,linux", site.GetProperty("kind").GetString());
+        Assert.Equal("SystemAssigned", site.GetProperty("identity").GetProperty("type").GetString());
+        var config = site.GetProperty("properties").GetProperty("functionAppConfig");
+        Assert.Equal(("custom", "1.0"), (config.GetProperty("runtime").GetProperty("name").GetString(), config.GetProperty("runtime").GetProperty("version").GetString()));
+        Assert.Equal("SystemAssignedIdentity", config.GetProperty("deployment").GetProperty("storage").GetProperty("authentication").GetProperty("type").GetString());
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", Template.Value.GetRawText(), StringComparison.Ordinal); // not used on Flex
     }
 
     [Fact]
     public void Storage_allows_no_shared_keys_or_public_blobs_and_declares_every_table_and_container_the_app_uses()
     {
-        var storage = Squash(Module("storage.bicep"));
-        Assert.Contains("allowSharedKeyAccess: false", storage, StringComparison.Ordinal);
-        Assert.Contains("allowBlobPublicAccess: false", storage, StringComparison.Ordinal);
-        Assert.Contains("minimumTlsVersion: 'TLS1_2'", storage, StringComparison.Ordinal);
+        var account = Resource("Microsoft.Storage/storageAccounts").GetProperty("properties");
+        Assert.False(account.GetProperty("allowSharedKeyAccess").GetBoolean());
+        Assert.False(account.GetProperty("allowBlobPublicAccess").GetBoolean());
+        Assert.Equal("TLS1_2", account.GetProperty("minimumTlsVersion").GetString());
 
+        // Tables and containers are copy loops over the storage module's variables.
+        var storage = Deployment("storage").GetProperty("properties").GetProperty("template").GetProperty("variables");
+        var declared = storage.GetProperty("tables").EnumerateArray().Concat(storage.GetProperty("containers").EnumerateArray()).Select(e => e.GetString()).ToHashSet();
+        Assert.Contains("variables('tables')[copyIndex()]", Resource("Microsoft.Storage/storageAccounts/tableServices/tables").GetProperty("name").GetString(), StringComparison.Ordinal);
         var tables = f.Services.GetRequiredService<Tables>();
-        var declared = Regex.Matches(Module("storage.bicep"), @"^\s+'([A-Za-z0-9-]+)'\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet();
         Assert.All(tables.AllTables.Select(t => t.Name), t => Assert.Contains(t, declared));
         Assert.All(tables.AllContainers.Select(c => c.Name), c => Assert.Contains(c, declared));
     }
@@ -69,19 +103,20 @@ public sealed partial class InfraTests(BeaconFixture f)
     [Fact]
     public void The_identity_gets_the_storage_and_telemetry_roles()
     {
-        var roles = Module("roles.bicep");
+        var roles = Deployment("roles").GetProperty("properties");
+        var template = roles.GetProperty("template").GetRawText();
         foreach (var id in new[] { "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "3913510d-42f4-4e42-8a64-420c390055eb" })
-            Assert.Contains(id, roles, StringComparison.Ordinal);
-        Assert.Contains("principalId: app.outputs.principalId", Squash(File.ReadAllText(Path.Combine(Infra, "main.bicep"))), StringComparison.Ordinal);
+            Assert.Contains(id, template, StringComparison.Ordinal);
+        Assert.Contains("reference(resourceId('Microsoft.Resources/deployments', 'functionapp')", roles.GetProperty("parameters").GetProperty("principalId").GetProperty("value").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Every_setting_the_app_reads_is_set()
     {
-        var all = All();
-        var settings = Regex.Matches(all, @"name: '([A-Za-z0-9_]+)'").Select(m => m.Groups[1].Value)
-            .Concat(Regex.Matches(all, @"^\s+(Beacon__\w+):", RegexOptions.Multiline).Select(m => m.Groups[1].Value))
-            .ToHashSet();
+        var app = Deployment("functionapp").GetProperty("properties");
+        var baseSettings = app.GetProperty("template").GetProperty("variables").GetProperty("baseSettings").EnumerateArray().Select(s => s.GetProperty("name").GetString()!);
+        var beaconSettings = app.GetProperty("parameters").GetProperty("beaconSettings").GetProperty("value").EnumerateObject().Select(p => p.Name);
+        var settings = baseSettings.Concat(beaconSettings).ToHashSet();
 
         Assert.Contains("AzureWebJobsStorage__accountName", settings);
         Assert.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", settings);
@@ -89,7 +124,23 @@ public sealed partial class InfraTests(BeaconFixture f)
         // Every option except RunScheduler, which custom-handler mode forces off (the host's timer owns it).
         var options = typeof(BeaconOptions).GetProperties().Where(p => p.Name != nameof(BeaconOptions.RunScheduler));
         Assert.All(options, p => Assert.Contains($"Beacon__{p.Name}", settings));
-        // The timer's schedule comes from one of them.
         Assert.Contains("%Beacon__RollupSchedule%", File.ReadAllText(Path.Combine(FunctionDefinitionTests.FunctionAppSource, "Rollup", "function.json")), StringComparison.Ordinal);
     }
+
+    /// <summary>Every resource of the template, nested deployments' templates included.</summary>
+    private static IEnumerable<JsonElement> Resources(JsonElement template)
+    {
+        foreach (var r in template.GetProperty("resources").EnumerateArray())
+        {
+            yield return r;
+            if (r.GetProperty("type").GetString() == "Microsoft.Resources/deployments")
+                foreach (var inner in Resources(r.GetProperty("properties").GetProperty("template")))
+                    yield return inner;
+        }
+    }
+
+    private static JsonElement Resource(string type) => Resources(Template.Value).Single(r => r.GetProperty("type").GetString() == type);
+
+    private static JsonElement Deployment(string name) =>
+        Resources(Template.Value).Single(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments" && r.GetProperty("name").GetString() == name);
 }

@@ -11,8 +11,7 @@ public sealed class RollupJobTests(BeaconFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
-    private RollupJob Job(RollupOptions? options = null) =>
-        ActivatorUtilities.CreateInstance<RollupJob>(f.Services, options ?? new RollupOptions { StageExports = false, Grace = TimeSpan.Zero });
+    private Storage.Maintenance.MaintenanceRun Job(RollupOptions? options = null) => f.Run(options);
 
     [Fact]
     public async Task Two_concurrent_runs_never_both_work()
@@ -21,12 +20,11 @@ public sealed class RollupJobTests(BeaconFixture f)
         await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddHours(1), 1, 1, org.WorkspaceA));
         var inside = new TaskCompletionSource();
         var release = new TaskCompletionSource();
-        var first = Job();
-        first.AfterChunk = async (_, _) =>
+        var first = f.Run(afterStep: async (_, _) =>
         {
             inside.TrySetResult();
             await release.Task;
-        };
+        });
 
         var running = first.RunAsync(onlyOrg: org.OrgId);
         await inside.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -45,8 +43,9 @@ public sealed class RollupJobTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         // A run that took the lease and died: nobody renews or releases it.
-        await f.Tables.Locks.PutAsync("rollup", Array.Empty<byte>(), "application/octet-stream", condition: Storage.Client.BlobCondition.CreateOnly);
-        Assert.NotNull(await f.Tables.Locks.AcquireLeaseAsync("rollup", TimeSpan.FromSeconds(15)));
+        var blob = f.Tables.Locks.GetBlobClient(Storage.Maintenance.MaintenanceRun.LeaseBlob);
+        await blob.UploadAsync(BinaryData.Empty, overwrite: true);
+        await Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(blob).AcquireAsync(TimeSpan.FromSeconds(15));
 
         var during = await Job().RunAsync(onlyOrg: org.OrgId);
         await Task.Delay(TimeSpan.FromSeconds(16));
@@ -99,7 +98,7 @@ public sealed class RollupJobTests(BeaconFixture f)
         await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddHours(1), 1, 1, org.WorkspaceA));
         using var stdout = new StringWriter();
         var code = await CliApp.RunAsync(["rollup", "--now", "2026-04-02T00:30:00Z", "--org", org.OrgId, "--json"], stdout, TextWriter.Null,
-            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.Endpoints.ToConnectionString() });
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString });
 
         Assert.Equal(0, code);
         var json = JsonDocument.Parse(stdout.ToString()).RootElement;

@@ -42,12 +42,11 @@ public sealed class RollupPropertyTests(BeaconFixture f)
 
             // A run that dies after a few chunks: progress is partial, marks are not cleared.
             int chunks = 0, crashAfter = random.Next(1, 6);
-            var crashing = ActivatorUtilities.CreateInstance<RollupJob>(f.Services, options);
-            crashing.AfterChunk = (_, _) => ++chunks >= crashAfter ? throw new Crash() : Task.CompletedTask;
+            var crashing = f.Run(options, (_, _) => ++chunks >= crashAfter ? throw new Crash() : Task.CompletedTask);
             await Assert.ThrowsAnyAsync<Exception>(() => crashing.RunAsync(onlyOrg: data.Org.OrgId));
             await CompareAsync($"crashed after {crashAfter} chunks");
 
-            var job = ActivatorUtilities.CreateInstance<RollupJob>(f.Services, options);
+            var job = f.Run(options);
             var report = Assert.Single((await job.RunAsync(onlyOrg: data.Org.OrgId)).Orgs);
             Assert.True(report.RolledThrough >= DateOnly.FromDateTime(UsageDataset.Base.UtcDateTime.AddDays(60)));
             Assert.True(report.FirstDay <= DateOnly.FromDateTime(UsageDataset.Base.UtcDateTime));

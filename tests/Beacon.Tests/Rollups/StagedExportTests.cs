@@ -10,7 +10,7 @@ namespace Beacon.Tests.Rollups;
 [Collection(BeaconCollection.Name)]
 public sealed class StagedExportTests(BeaconFixture f)
 {
-    private RollupJob Job() => ActivatorUtilities.CreateInstance<RollupJob>(f.Services, new RollupOptions { Grace = TimeSpan.Zero });
+    private Storage.Maintenance.MaintenanceRun Job() => f.Run(new RollupOptions { Grace = TimeSpan.Zero });
 
     private async Task<(string Source, byte[] Bytes)> ExportAsync(TestOrg org, DateOnly end, int days, string group = "project", params string[] workspaces)
     {
@@ -49,7 +49,7 @@ public sealed class StagedExportTests(BeaconFixture f)
         var (againSource, restaged) = await ExportAsync(org, end, 7);
         Assert.Equal("staged", againSource);
         Assert.Equal(late, restaged);
-        await f.Tables.Exports.DeleteAsync(StagedExports.BlobName(org.OrgId, new Domain.Query.UsageQuery(Domain.Query.UsageKind.Deployments, Domain.Query.GroupBy.Project, null,
+        await f.Tables.Exports.DeleteBlobAsync(StagedExports.BlobName(org.OrgId, new Domain.Query.UsageQuery(Domain.Query.UsageKind.Deployments, Domain.Query.GroupBy.Project, null,
             Domain.Time.Timestamps.StartOfDay(end.AddDays(-7)), Domain.Time.Timestamps.StartOfDay(end), [.. new[] { org.WorkspaceA, org.WorkspaceB }.Order(StringComparer.Ordinal)])));
         var (liveSource, live) = await ExportAsync(org, end, 7);
         Assert.Equal("live", liveSource);
@@ -82,12 +82,15 @@ public sealed class StagedExportTests(BeaconFixture f)
         var job = Job();
         var now = DateTimeOffset.UtcNow;
         await job.RunAsync(now, org.OrgId);
-        var before = await f.Tables.Exports.ListAsync(org.OrgId + "/").ToListAsync();
+        var before = await ListAsync(org.OrgId + "/");
         await job.RunAsync(now.AddDays(1), org.OrgId);
-        var after = await f.Tables.Exports.ListAsync(org.OrgId + "/").ToListAsync();
+        var after = await ListAsync(org.OrgId + "/");
 
         Assert.Equal(95, before.Count);
         Assert.Equal(95, after.Count);
         Assert.Empty(before.Intersect(after));
     }
+
+    private async Task<List<string>> ListAsync(string prefix) =>
+        await f.Tables.Exports.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, default).Select(b => b.Name).ToListAsync();
 }

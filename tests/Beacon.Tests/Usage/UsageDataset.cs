@@ -1,4 +1,5 @@
 using System.Net;
+using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
 

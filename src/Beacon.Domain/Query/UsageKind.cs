@@ -1,0 +1,8 @@
+namespace Beacon.Domain.Query;
+
+/// <summary>The two billable domains served by the granular usage API.</summary>
+public enum UsageKind
+{
+    Traces,
+    Deployments,
+}

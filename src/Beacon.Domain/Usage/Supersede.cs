@@ -1,0 +1,15 @@
+namespace Beacon.Domain.Usage;
+
+/// <summary>
+/// The window-key rule (SPEC §4.4): a report with an existing key replaces the stored window — never
+/// adds to it — when its <c>to_timestamp</c> is later or equal; an older copy is acknowledged and ignored.
+/// The platform client resends a failed window, merged with the next one, under the same
+/// <c>from_timestamp</c> and a later <c>to_timestamp</c>, so this counts every run exactly once.
+/// </summary>
+public static class Supersede
+{
+    /// <param name="storedToMicros">The <c>to_timestamp</c> of the window stored under the key.</param>
+    /// <param name="incoming">The report that arrived for the same key.</param>
+    public static SupersedeOutcome Decide(long storedToMicros, UsageReport incoming) =>
+        incoming.ToMicros >= storedToMicros ? SupersedeOutcome.Replaced : SupersedeOutcome.IgnoredOlder;
+}

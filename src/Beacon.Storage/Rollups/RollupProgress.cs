@@ -1,0 +1,18 @@
+using Azure;
+using Beacon.Domain.Rollups;
+
+namespace Beacon.Storage.Rollups;
+
+/// <summary>
+/// An org's rollup state: the days covered (<see cref="FirstDay"/>..<see cref="RolledThrough"/>),
+/// an <see cref="Epoch"/> that changes whenever any cell changes, and the epoch and preset end of the
+/// staged exports (<see cref="StagedEpoch"/>, <see cref="StagedEnd"/>).
+/// </summary>
+public sealed record RollupProgress(DateOnly FirstDay, DateOnly RolledThrough, long Epoch, DateOnly? StagedEnd, long StagedEpoch, ETag ETag)
+{
+    public Coverage Coverage => new(FirstDay, RolledThrough);
+
+    public bool Covers(Domain.Query.Block b) => Coverage.Covers(b);
+
+    public RollupProgress With(Coverage coverage) => this with { FirstDay = coverage.FirstDay, RolledThrough = coverage.RolledThrough };
+}

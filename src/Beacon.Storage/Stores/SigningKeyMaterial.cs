@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Beacon.Storage.Stores;
+
+/// <summary>An ES256 key pair (P-256, base64url coordinates). <see cref="D"/> is the private part.</summary>
+public sealed record SigningKeyMaterial(
+    [property: JsonPropertyName("kid")] string Kid,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("d")] string D,
+    [property: JsonPropertyName("x")] string X,
+    [property: JsonPropertyName("y")] string Y);

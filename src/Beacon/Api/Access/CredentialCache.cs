@@ -1,0 +1,37 @@
+using Beacon.Hosting;
+using Beacon.Domain.Credentials;
+using Beacon.Storage.Stores;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Api.Access;
+
+/// <summary>
+/// Credential lookups, cached briefly so the hot path does not read storage on every request. Entries
+/// expire after <see cref="BeaconOptions.CredentialCacheTtl"/> (≤ 60 s), which bounds how long a revoked
+/// key keeps working. Unknown secrets are cached for a few seconds to absorb retries. The cache key is
+/// the secret's hash, never the secret.
+/// </summary>
+internal sealed class CredentialCache(CredentialStore store, IMemoryCache cache, IOptions<BeaconOptions> options)
+{
+    private static readonly TimeSpan NegativeTtl = TimeSpan.FromSeconds(5);
+
+    public Task<LicenseRecord?> FindLicenseAsync(string licenseKey, CancellationToken ct) =>
+        GetAsync("license:" + Secrets.Hash(licenseKey), () => store.FindLicenseAsync(licenseKey, ct));
+
+    public Task<ApiKeyRecord?> FindApiKeyAsync(string apiKey, CancellationToken ct) =>
+        GetAsync("apikey:" + Secrets.Hash(apiKey), () => store.FindApiKeyAsync(apiKey, ct));
+
+    private async Task<T?> GetAsync<T>(string key, Func<Task<T?>> load) where T : class
+    {
+        if (cache.TryGetValue(key, out Holder<T>? hit) && hit is not null) return hit.Value;
+        var value = await load();
+        var ttl = value is null ? TimeSpanMin(NegativeTtl, options.Value.CredentialCacheTtl) : options.Value.CredentialCacheTtl;
+        if (ttl > TimeSpan.Zero) cache.Set(key, new Holder<T>(value), ttl);
+        return value;
+    }
+
+    private static TimeSpan TimeSpanMin(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private sealed record Holder<T>(T? Value);
+}

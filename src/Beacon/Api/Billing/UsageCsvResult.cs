@@ -1,0 +1,47 @@
+using System.Reflection;
+using Beacon.Domain.Csv;
+using Beacon.Domain.Query;
+using Beacon.Storage.Exports;
+using Beacon.Storage.Query;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
+
+namespace Beacon.Api.Billing;
+
+/// <summary>
+/// The CSV export (SPEC §5): a staged file when one is certain to be byte-identical to the live answer,
+/// otherwise the live answer, streamed so memory does not grow with the row count.
+/// </summary>
+internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine engine, StagedExports staged) : IResult, IEndpointMetadataProvider
+{
+    public const string SourceHeader = "X-Beacon-Export-Source";
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var (orgId, query, names, coverage) = prepared;
+        var ct = http.RequestAborted;
+        await using (var file = await staged.TryOpenAsync(orgId, query, names, coverage, ct))
+        {
+            if (file is not null)
+            {
+                SetHeaders(http.Response, query, "staged");
+                http.Response.ContentLength = file.Length;
+                await file.Content.CopyToAsync(http.Response.Body, ct);
+                return;
+            }
+        }
+        SetHeaders(http.Response, query, "live");
+        await UsageCsvWriter.WriteAsync(http.Response.Body, query, engine.RunAsync(orgId, query, coverage, ct), names.Label, ct);
+    }
+
+    private static void SetHeaders(HttpResponse response, UsageQuery query, string source)
+    {
+        response.ContentType = "text/csv; charset=utf-8";
+        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = CsvLayout.FileName(query) }.ToString();
+        // Diagnostics: whether this answer came from a staged blob or was computed now.
+        response.Headers[SourceHeader] = source;
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/csv"]));
+}

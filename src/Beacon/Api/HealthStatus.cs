@@ -1,0 +1,4 @@
+namespace Beacon.Api;
+
+/// <summary>The answer of <c>GET /health</c>.</summary>
+internal sealed record HealthStatus(string Status);

@@ -1,0 +1,46 @@
+using Beacon.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Beacon.Api.Http;
+
+/// <summary>
+/// Every error Beacon returns is an RFC 9457 problem with a stable <c>type</c> and <c>title</c> and a
+/// human <c>detail</c>. Details never contain secrets or anything about another organization.
+/// </summary>
+internal static class Problems
+{
+    private const string Prefix = "urn:beacon:problem:";
+
+    public static ProblemHttpResult InvalidJson(string detail) =>
+        Make(400, "invalid-json", "The request body is not valid JSON.", detail);
+
+    public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors, bool unprocessable = false) =>
+        Make(unprocessable ? 422 : 400,
+            unprocessable ? "unprocessable" : "validation",
+            unprocessable ? "The request is well-formed but cannot be accepted." : "The request has invalid fields.",
+            string.Join(" ", errors.Select(e => $"{e.Field}: {e.Message}")),
+            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray() });
+
+    public static ProblemHttpResult Unauthenticated(string detail) =>
+        Make(401, "unauthenticated", "A valid credential is required.", detail);
+
+    public static ProblemHttpResult LicenseNotActive(string reason) =>
+        Make(403, "license-not-active", "The license cannot be used.", reason);
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Make(403, "forbidden", "The credential does not allow this.", detail);
+
+    public static ProblemHttpResult PayloadTooLarge(long limit) =>
+        Make(413, "payload-too-large", "The request body is too large.", $"Request bodies are limited to {limit} bytes.");
+
+    public static ProblemHttpResult RateLimited(TimeSpan retryAfter) =>
+        Make(429, "rate-limited", "Too many requests for this credential.", $"Retry after {Math.Ceiling(retryAfter.TotalSeconds)} seconds.");
+
+    public static ProblemHttpResult StorageUnavailable() =>
+        Make(503, "storage-unavailable", "Storage is temporarily unavailable.", "Nothing was stored. Retry the request later.");
+
+    public static ProblemHttpResult NotFound(string detail) => Make(404, "not-found", "Not found.", detail);
+
+    private static ProblemHttpResult Make(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: Prefix + type, extensions: extensions);
+}

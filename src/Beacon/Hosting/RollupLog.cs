@@ -1,0 +1,19 @@
+using Beacon.Storage.Rollups;
+
+namespace Beacon.Hosting;
+
+/// <summary>One line per org a run touched, for the service log and the Functions invocation log.</summary>
+internal static class RollupLog
+{
+    public static IReadOnlyList<string> Lines(RollupReport report) => report.Ran
+        ? [.. report.Orgs.Where(o => o.DaysRecomputed + o.ExportsStaged + o.MarksCleared > 0).Select(o =>
+            $"org {o.OrgId}: {o.DaysRecomputed} days, {o.WeeksRecomputed} weeks, {o.MonthsRecomputed} months recomputed; " +
+            $"{o.ExportsStaged} exports staged; {o.MarksCleared} dirty marks cleared; covered {o.FirstDay:yyyy-MM-dd}..{o.RolledThrough:yyyy-MM-dd}"),
+          $"rollup as of {report.Now:O}: {report.Orgs.Count} organizations"]
+        : [$"rollup skipped: {report.SkippedReason}"];
+
+    public static void Write(ILogger logger, RollupReport report)
+    {
+        foreach (var line in Lines(report)) logger.LogInformation("{RollupLine}", line);
+    }
+}
