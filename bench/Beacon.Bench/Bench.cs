@@ -191,13 +191,14 @@ internal sealed class Bench(string connectionString, bool quick, Action<string> 
 
         var engine = s.GetRequiredService<UsageQueryEngine>();
         var metrics = s.GetRequiredService<StorageAccount>().Metrics;
+        var defaultWorkspace = (await directory.GetDefaultWorkspaceAsync(org.OrgId))!;
         var query = new UsageQuery(UsageKind.Deployments, GroupBy.Project, null, Micros(end.AddDays(-365)), Micros(end.AddDays(1)), [.. wsIds.Order(StringComparer.Ordinal)]);
 
         async Task<(long Entities, long Requests, TimeSpan Time, List<UsageRecord> Rows)> Measure(RollupCoverage coverage)
         {
             metrics.Reset();
             var t = Stopwatch.StartNew();
-            var rows = await engine.RunAsync(org.OrgId, query, coverage).ToListAsync();
+            var rows = await engine.RunAsync(org.OrgId, query, coverage, defaultWorkspace).ToListAsync();
             return (metrics.EntitiesRead, metrics.Requests, t.Elapsed, rows);
         }
         var coverage = await engine.GetCoverageAsync(org.OrgId);

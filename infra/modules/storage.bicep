@@ -17,6 +17,12 @@ var tables = [
   'TraceTransactions'
   'DirtyDays'
   'Rollups'
+  'Verifications'
+  'UsageSnapshots'
+  'TelemetryLatest'
+  'TelemetrySeries'
+  'TelemetryRecords'
+  'TelemetryCounts'
 ]
 var containers = [
   'beacon-keys'

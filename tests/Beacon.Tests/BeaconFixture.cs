@@ -92,7 +92,7 @@ public sealed class BeaconFixture : AzuriteFixture
         return ActivatorUtilities.CreateInstance<MaintenanceRun>(Services, options, job);
     }
 
-    /// <summary>A new organization with two workspaces, a user who reads both, a license and an org-wide API key.</summary>
+    /// <summary>A new organization with two workspaces (and its Default one), a user who reads all three, a license and an org-wide API key.</summary>
     public async Task<TestOrg> NewOrgAsync(string? name = null)
     {
         var directory = Services.GetRequiredService<DirectoryStore>();
@@ -102,10 +102,11 @@ public sealed class BeaconFixture : AzuriteFixture
         var wsB = Guid.NewGuid().ToString("D");
         await directory.CreateWorkspaceAsync(org.OrgId, wsA, "Workspace A");
         await directory.CreateWorkspaceAsync(org.OrgId, wsB, "Workspace B");
-        var user = await directory.CreateUserAsync(org.OrgId, "ada@example.com", [wsA, wsB]);
+        // The user reads both workspaces and the org's Default one (where usage without a workspace shows).
+        var user = await directory.CreateUserAsync(org.OrgId, "ada@example.com", [wsA, wsB, org.DefaultWorkspaceId!]);
         var (license, licenseRecord) = await credentials.CreateLicenseAsync(org.OrgId, "enterprise", null, ["agent_deployments", "traces"]);
         var (apiKey, keyRecord) = await credentials.CreateApiKeyAsync(org.OrgId, user.UserId, [ApiKeyRecord.OrganizationRead], null);
-        return new TestOrg(org.OrgId, wsA, wsB, user.UserId, license, licenseRecord.LicenseId, apiKey, keyRecord);
+        return new TestOrg(org.OrgId, wsA, wsB, user.UserId, license, licenseRecord.LicenseId, apiKey, keyRecord, org.DefaultWorkspaceId!);
     }
 
     public async Task<HttpResponseMessage> PostJsonAsync(string path, string json, string? apiKey = null)

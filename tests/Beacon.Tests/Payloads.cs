@@ -1,4 +1,4 @@
-using System.Globalization;
+using Beacon.Domain.Usage;
 using System.Text.Json;
 
 namespace Beacon.Tests;
@@ -6,8 +6,11 @@ namespace Beacon.Tests;
 /// <summary>Request bodies in the real platform client's wire format.</summary>
 public static class Payloads
 {
-    /// <summary>Python's <c>datetime.isoformat()</c> for an aware UTC datetime: microseconds and <c>+00:00</c>.</summary>
-    public static string PythonIso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00:00";
+    public static string PythonIso(DateTimeOffset t) => ClientWindowBody.PythonIso(t);
+
+    /// <summary>A window byte for byte as the current client sends it (SPEC §4.4): <c>license_key</c> only, or <c>api_key</c> only.</summary>
+    public static string CurrentClientWindow(DateTimeOffset from, DateTimeOffset to, long runs, long nodes, string? licenseKey = null, string? apiKey = null, string tenant = "", string project = "", int pyGraphs = 3) =>
+        ClientWindowBody.Format(from, to, runs, nodes, tenant, project, licenseKey is not null ? "license_key" : "api_key", licenseKey ?? apiKey!, pyGraphs);
 
     /// <summary>A usage window as the client sends it: both credential fields, one of them null.</summary>
     public static string Window(

@@ -2,6 +2,7 @@ using Beacon.Domain.Credentials;
 
 namespace Beacon.Tests;
 
-/// <summary>A test organization: two workspaces, a user who reads both, a license and an org-wide API key.</summary>
+/// <summary>A test organization: two workspaces and its Default one, a user who reads all three, a license and the user's API key.</summary>
 public sealed record TestOrg(
-    string OrgId, string WorkspaceA, string WorkspaceB, string UserId, string LicenseKey, string LicenseId, string ApiKey, ApiKeyRecord ApiKeyRecord);
+    string OrgId, string WorkspaceA, string WorkspaceB, string UserId, string LicenseKey, string LicenseId, string ApiKey, ApiKeyRecord ApiKeyRecord,
+    string DefaultWorkspace);

@@ -10,6 +10,9 @@ public static class Supersede
 {
     /// <param name="storedToMicros">The <c>to_timestamp</c> of the window stored under the key.</param>
     /// <param name="incoming">The report that arrived for the same key.</param>
-    public static SupersedeOutcome Decide(long storedToMicros, UsageReport incoming) =>
-        incoming.ToMicros >= storedToMicros ? SupersedeOutcome.Replaced : SupersedeOutcome.IgnoredOlder;
+    public static SupersedeOutcome Decide(long storedToMicros, UsageReport incoming) => Decide(storedToMicros, incoming.ToMicros);
+
+    /// <summary>The rule on its own, for anything keyed by its start and superseded by a later end (usage snapshots too).</summary>
+    public static SupersedeOutcome Decide(long storedToMicros, long incomingToMicros) =>
+        incomingToMicros >= storedToMicros ? SupersedeOutcome.Replaced : SupersedeOutcome.IgnoredOlder;
 }

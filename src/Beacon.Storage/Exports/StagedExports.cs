@@ -25,6 +25,7 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
 
     private const string EpochKey = "epoch";
     private const string NamesKey = "names";
+    private const string DefaultKey = "default_workspace";
 
     public static IEnumerable<UsageQuery> Presets(DateOnly end, IReadOnlyList<string> workspaceIds)
     {
@@ -58,6 +59,7 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
     {
         var workspaces = (await directory.ListWorkspacesAsync(orgId, ct)).Select(w => w.WorkspaceId).Order(StringComparer.Ordinal).ToList();
         var written = new HashSet<string>(StringComparer.Ordinal);
+        var defaultWorkspace = await directory.GetDefaultWorkspaceAsync(orgId, ct) ?? throw new InvalidOperationException($"No organization {orgId}.");
         if (workspaces.Count > 0)
         {
             var names = new Dictionary<GroupBy, DimensionNames>();
@@ -67,9 +69,9 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
                 var blob = BlobName(orgId, query);
                 await using var upload = new StagedUploadStream(tables.Exports.GetBlockBlobClient(blob), "text/csv; charset=utf-8", new Dictionary<string, string>
                 {
-                    [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture), [NamesKey] = n.Fingerprint(),
+                    [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture), [NamesKey] = n.Fingerprint(), [DefaultKey] = defaultWorkspace.WorkspaceId,
                 });
-                await UsageCsvWriter.WriteAsync(upload, query, engine.RunAsync(orgId, query, coverage, ct), n.Label, ct);
+                await UsageCsvWriter.WriteAsync(upload, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), n.Label, ct);
                 await upload.CommitAsync(ct);
                 written.Add(blob);
             }
@@ -80,7 +82,7 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
     }
 
     /// <summary>The staged file for exactly this query, if it is still exactly the live answer; otherwise null.</summary>
-    public async Task<StagedFile?> TryOpenAsync(string orgId, UsageQuery query, DimensionNames names, RollupCoverage coverage, CancellationToken ct)
+    public async Task<StagedFile?> TryOpenAsync(string orgId, UsageQuery query, DimensionNames names, RollupCoverage coverage, DefaultWorkspace defaultWorkspace, CancellationToken ct)
     {
         if (coverage.Progress is not { } progress || coverage.AnyDirty(query.StartDay, query.EndDay)) return null;
         if (query.EndDay.AddDays(-1) > progress.RolledThrough) return null;
@@ -95,7 +97,8 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
         }
         var meta = download.Details.Metadata;
         if (meta.TryGetValue(EpochKey, out var epoch) && epoch == progress.Epoch.ToString(CultureInfo.InvariantCulture)
-            && meta.TryGetValue(NamesKey, out var fingerprint) && fingerprint == names.Fingerprint())
+            && meta.TryGetValue(NamesKey, out var fingerprint) && fingerprint == names.Fingerprint()
+            && meta.TryGetValue(DefaultKey, out var stagedDefault) && stagedDefault == defaultWorkspace.WorkspaceId)
             return new StagedFile(download.Content, download.Details.ContentLength);
         await download.Content.DisposeAsync();
         return null;

@@ -6,10 +6,10 @@ namespace Beacon.Storage.Maintenance;
 
 /// <summary>
 /// One run of the timer (function <c>Rollup</c>): under a blob lease, so one at a time across every
-/// instance, it rolls up each org and then restages the org's preset exports when they changed. It
-/// sits above rollups and exports, which know nothing of each other.
+/// instance, it rolls up each org and then restages the org's preset exports when they changed, and
+/// enforces telemetry retention. It sits above rollups and exports, which know nothing of each other.
 /// </summary>
-public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, StagedExports staging, Tables tables, RollupOptions options, TimeProvider time)
+public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, StagedExports staging, TelemetryStore telemetry, Tables tables, RollupOptions options, TimeProvider time)
 {
     public const string LeaseBlob = "rollup";
 
@@ -34,6 +34,8 @@ public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, S
             int staged = options.StageExports ? await staging.StageIfChangedAsync(org.OrgId, presetEnd, work.Token) : 0;
             reports.Add(report with { ExportsStaged = staged });
         }
-        return new RollupReport(true, null, at, reports);
+        // Telemetry retention (SPEC §4.7): whole old days go, by the clock, whatever --now says.
+        int purged = onlyOrg is null ? await telemetry.PurgeAsync(startedAt, work.Token) : 0;
+        return new RollupReport(true, null, at, reports) { TelemetryPurged = purged };
     }
 }

@@ -22,32 +22,37 @@ public sealed class UsageQueryEngine(RawUsage raw, RollupStore rollups, DirtyDay
         return progress is null ? RollupCoverage.None : new RollupCoverage(progress, [.. (await dirty.ListAsync(orgId, ct)).Select(m => m.Mark)]);
     }
 
-    public async IAsyncEnumerable<UsageRecord> RunAsync(string orgId, UsageQuery query, RollupCoverage coverage, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <param name="defaultWorkspace">The org's default workspace: usage stored without a workspace is read as its.</param>
+    public async IAsyncEnumerable<UsageRecord> RunAsync(string orgId, UsageQuery query, RollupCoverage coverage, DefaultWorkspace defaultWorkspace, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var filter = CellFilter.For(query);
         var aggregator = new BucketAggregator(query.GroupBy);
+        var stored = defaultWorkspace.StoredIdsFor(query.WorkspaceIds);
         foreach (var (start, end) in query.Buckets())
         {
             var plan = BlockPlanner.Plan(start, end, coverage.IsUsable);
-            await foreach (var cell in ReadAsync(orgId, query, plan, ct))
-                if (filter.Accepts(cell)) aggregator.Add(cell);
+            await foreach (var cell in ReadAsync(orgId, query.Kind, stored, plan, ct))
+            {
+                var resolved = defaultWorkspace.Resolve(cell);
+                if (filter.Accepts(resolved)) aggregator.Add(resolved);
+            }
             foreach (var record in aggregator.Drain(Timestamps.StartOfDay(start), Timestamps.StartOfDay(end)))
                 yield return record;
         }
     }
 
-    private async IAsyncEnumerable<UsageCell> ReadAsync(string orgId, UsageQuery q, IReadOnlyList<PlannedBlock> plan, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<UsageCell> ReadAsync(string orgId, UsageKind kind, IReadOnlyList<string> workspaceIds, IReadOnlyList<PlannedBlock> plan, [EnumeratorCancellation] CancellationToken ct)
     {
         foreach (var run in Runs(plan))
         {
             if (run.FromRollup)
             {
-                await foreach (var (_, cell) in rollups.ReadCellsAsync(orgId, q.Kind, run.Size, run.Start, run.End, q.WorkspaceIds, ct))
+                await foreach (var (_, cell) in rollups.ReadCellsAsync(orgId, kind, run.Size, run.Start, run.End, workspaceIds, ct))
                     yield return cell;
             }
             else
             {
-                await foreach (var (_, cell) in raw.ReadDayCellsAsync(orgId, q.Kind, run.Start, run.End, q.WorkspaceIds, ct)) yield return cell;
+                await foreach (var (_, cell) in raw.ReadDayCellsAsync(orgId, kind, run.Start, run.End, workspaceIds, ct)) yield return cell;
             }
         }
     }

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Beacon.Domain;
+using Beacon.Domain.Query;
 using Beacon.Domain.Time;
 
 namespace Beacon.Storage.Stores;
@@ -10,14 +11,49 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
     private const string OrgsPartition = "orgs";
     private TableClient Directory => tables.Directory;
 
+    public const string DefaultWorkspaceName = "Default";
+
+    /// <summary>Creates an org with its default workspace, <c>Default</c> (written first, so the org never points at nothing).</summary>
     public async Task<Organization> CreateOrgAsync(string name, CancellationToken ct = default)
     {
-        var org = new Organization(Ids.NewId(), name, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var orgId = Ids.NewId();
+        var org = new Organization(orgId, name, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), DefaultWorkspace.InitialIdFor(orgId));
+        await CreateWorkspaceAsync(orgId, org.DefaultWorkspaceId!, DefaultWorkspaceName, ct);
         await Directory.AddEntityAsync(new TableEntity(OrgsPartition, org.OrgId)
         {
-            ["name"] = name, ["created_day"] = Timestamps.DayKey(org.CreatedDay),
+            ["name"] = name, ["created_day"] = Timestamps.DayKey(org.CreatedDay), ["default_workspace_id"] = org.DefaultWorkspaceId,
         }, ct);
         return org;
+    }
+
+    /// <summary>
+    /// The org's default workspace. An org created before defaults existed gets one here — the upgrade
+    /// step, run by itself at start and whenever such an org is met: a workspace named <c>Default</c>
+    /// with an id derived from the org's, recorded on the org only if nobody recorded one first.
+    /// </summary>
+    public async Task<DefaultWorkspace> EnsureDefaultWorkspaceAsync(Organization org, CancellationToken ct = default)
+    {
+        if (org.DefaultWorkspaceId is { } known) return new DefaultWorkspace(known);
+        var id = DefaultWorkspace.InitialIdFor(org.OrgId);
+        await EnsureWorkspaceAsync(org.OrgId, id, DefaultWorkspaceName, ct);
+        var stored = await tables.GetAsync(Directory, OrgsPartition, org.OrgId, ct: ct)
+                     ?? throw new InvalidOperationException($"Organization {org.OrgId} vanished.");
+        if (stored.GetString("default_workspace_id") is { Length: > 0 } winner) return new DefaultWorkspace(winner);
+        var update = new TableEntity(OrgsPartition, org.OrgId) { ["default_workspace_id"] = id };
+        if (await Directory.TryUpdateAsync(update, stored.ETag, TableUpdateMode.Merge, ct) is not null) return new DefaultWorkspace(id);
+        return new DefaultWorkspace((await GetOrgAsync(org.OrgId, ct))?.DefaultWorkspaceId ?? id);
+    }
+
+    /// <summary>The default workspace of an org, upgrading it if needed; null when there is no such org.</summary>
+    public async Task<DefaultWorkspace?> GetDefaultWorkspaceAsync(string orgId, CancellationToken ct = default) =>
+        await GetOrgAsync(orgId, ct) is { } org ? await EnsureDefaultWorkspaceAsync(org, ct) : null;
+
+    /// <summary>Points the org's default workspace at another of its workspaces; false when it is not one of them.</summary>
+    public async Task<bool> SetDefaultWorkspaceAsync(string orgId, string workspaceId, CancellationToken ct = default)
+    {
+        if (!(await ListWorkspacesAsync(orgId, ct)).Any(w => w.WorkspaceId == workspaceId)) return false;
+        await Directory.UpdateEntityAsync(new TableEntity(OrgsPartition, orgId) { ["default_workspace_id"] = workspaceId }, Azure.ETag.All, TableUpdateMode.Merge, ct);
+        return true;
     }
 
     public async Task<Organization?> GetOrgAsync(string orgId, CancellationToken ct = default)
@@ -31,7 +67,8 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
         tables.QueryAsync(Directory, TableClient.CreateQueryFilter($"PartitionKey eq {OrgsPartition}"), ct: ct).Select(ToOrg);
 
     private static Organization ToOrg(TableEntity e) =>
-        new(e.RowKey, e.GetString("name") ?? "", Timestamps.ParseDayKey(e.GetString("created_day") ?? ""));
+        new(e.RowKey, e.GetString("name") ?? "", Timestamps.ParseDayKey(e.GetString("created_day") ?? ""),
+            e.GetString("default_workspace_id") is { Length: > 0 } d ? d : null);
 
     /// <summary>
     /// Registers a workspace for an org: claims the id in <see cref="Tables.WorkspaceOwners"/> first (a
@@ -49,11 +86,11 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
     /// Usage may name a workspace Beacon has not seen (the platform's own tenant id). The first org to
     /// report it owns it, with an empty name an operator can fill in; another org is refused.
     /// </summary>
-    public async Task<WorkspaceClaim> EnsureWorkspaceAsync(string orgId, string workspaceId, CancellationToken ct = default)
+    public async Task<WorkspaceClaim> EnsureWorkspaceAsync(string orgId, string workspaceId, string name = "", CancellationToken ct = default)
     {
         var claim = await ClaimWorkspaceAsync(orgId, workspaceId, ct);
         if (claim == WorkspaceClaim.OwnedByThisOrg)
-            await Directory.TryAddAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = "" }, ct);
+            await Directory.TryAddAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = name }, ct);
         return claim;
     }
 

@@ -41,13 +41,32 @@ public sealed class Tables(StorageAccount account)
     /// <summary>Precomputed daily/weekly/monthly cells (PK = org|kind|size) and per-org progress.</summary>
     public TableClient Rollups { get; } = account.TableService.GetTableClient("Rollups");
 
+    /// <summary>License verifications per day, accepted and refused apart (PK = license id, RK = yyyyMMdd).</summary>
+    public TableClient Verifications { get; } = account.TableService.GetTableClient("Verifications");
+
+    /// <summary>Usage snapshots of self-hosted installs (PK = license id, RK = from time counted down: newest first).</summary>
+    public TableClient UsageSnapshots { get; } = account.TableService.GetTableClient("UsageSnapshots");
+
+    /// <summary>Installs' telemetry: the latest point of each metric series (PK = license, RK = series).</summary>
+    public TableClient TelemetryLatest { get; } = account.TableService.GetTableClient("TelemetryLatest");
+
+    /// <summary>One point per metric series per 5 minutes (PK = day|license, RK = series|HHmm).</summary>
+    public TableClient TelemetrySeries { get; } = account.TableService.GetTableClient("TelemetrySeries");
+
+    /// <summary>Kept log records and spans (PK = day|license, RK = kind|time counted down|hash).</summary>
+    public TableClient TelemetryRecords { get; } = account.TableService.GetTableClient("TelemetryRecords");
+
+    /// <summary>Per license and day: telemetry records kept, dropped over the cap, not kept by policy (PK = license, RK = day).</summary>
+    public TableClient TelemetryCounts { get; } = account.TableService.GetTableClient("TelemetryCounts");
+
     public BlobContainerClient Keys { get; } = account.BlobService.GetBlobContainerClient("beacon-keys");
     public BlobContainerClient Locks { get; } = account.BlobService.GetBlobContainerClient("beacon-locks");
     public BlobContainerClient Exports { get; } = account.BlobService.GetBlobContainerClient("beacon-exports");
     public BlobContainerClient Diagnostics { get; } = account.BlobService.GetBlobContainerClient("beacon-diagnostics");
 
     public IEnumerable<TableClient> AllTables =>
-        [Directory, Credentials, WorkspaceOwners, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups];
+        [Directory, Credentials, WorkspaceOwners, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups, Verifications, UsageSnapshots,
+         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts];
 
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics];
 

@@ -19,6 +19,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         return (What(1), What(2)) switch
         {
             ("org", "create") => await CreateOrgAsync(args, ct),
+            ("org", "set-default-workspace") => await SetDefaultWorkspaceAsync(args, ct),
             ("workspace", "create") => await CreateWorkspaceAsync(args, ct),
             ("user", "create") => await CreateUserAsync(args, ct),
             ("apikey", "create") => await CreateApiKeyAsync(args, ct),
@@ -38,7 +39,18 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     private async Task<int> CreateOrgAsync(CliArgs a, CancellationToken ct)
     {
         var org = await Directory.CreateOrgAsync(a.Required("name"), ct);
-        output.Result(new { org_id = org.OrgId }, $"Created organization {org.Name}: {org.OrgId}");
+        output.Result(new { org_id = org.OrgId },
+            $"Created organization {org.Name}: {org.OrgId} (default workspace {org.DefaultWorkspaceId})");
+        return 0;
+    }
+
+    private async Task<int> SetDefaultWorkspaceAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        var workspace = Uuid(a.Required("workspace"), "workspace");
+        if (!await Directory.SetDefaultWorkspaceAsync(orgId, workspace, ct)) return output.Fail($"Workspace {workspace} does not belong to organization {orgId}.");
+        output.Result(new { org_id = orgId, default_workspace_id = workspace },
+            $"Usage reported without a workspace now shows in workspace {workspace} (all of it, earlier usage included).");
         return 0;
     }
 

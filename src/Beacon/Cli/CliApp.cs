@@ -14,7 +14,7 @@ public static class CliApp
           dev [--urls URL]                         local run: Azurite + demo data + API + dashboard
           rollup [--now ISO8601] [--org ORG]       run the rollup once (exit 3: another run holds the lease)
           seed-demo [--url BASE_URL]               create a demo org with ~90 days of usage
-          admin org create --name N
+          admin org create --name N | admin org set-default-workspace --org ORG --workspace W
           admin workspace create --org ORG --name N [--id UUID]
           admin user create --org ORG --email E [--workspace W]...
           admin apikey create --org ORG [--user U] [--permission P]... [--workspace W]...

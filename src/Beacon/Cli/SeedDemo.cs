@@ -32,7 +32,7 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
             ws[name] = Guid.NewGuid().ToString("D");
             await directory.CreateWorkspaceAsync(org.OrgId, ws[name], name, ct);
         }
-        var ada = await directory.CreateUserAsync(org.OrgId, "ada@demo.example", [.. ws.Values], ct);
+        var ada = await directory.CreateUserAsync(org.OrgId, "ada@demo.example", [.. ws.Values, org.DefaultWorkspaceId!], ct);
         var grace = await directory.CreateUserAsync(org.OrgId, "grace@demo.example", [ws["Production"], ws["Staging"]], ct);
         var linus = await directory.CreateUserAsync(org.OrgId, "linus@demo.example", [ws["Research"]], ct);
         var (apiKey, _) = await credentials.CreateApiKeyAsync(org.OrgId, ada.UserId, [ApiKeyRecord.OrganizationRead], null, ct);
@@ -49,6 +49,8 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
             ("Code Reviewer", ws["Staging"], 1, 9, Reporter.ForApiKey(graceKey)),
             ("Research Assistant", ws["Research"], 2, 12, Reporter.ForApiKey(linusKey)),
             ("Data Pipeline Agent", ws["Research"], 1, 5, Reporter.ForLicense(licenseRecord.LicenseId)),
+            // A license-only self-hosted deployment (no tenant id configured): it shows in the Default workspace.
+            ("Batch Summarizer", "", 1, 4, Reporter.ForLicense(licenseRecord.LicenseId)),
         };
         var sessions = new (string Name, string Ws, double TracesPerDay, double LongLivedShare)[]
         {
@@ -126,23 +128,8 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
 
     private static UsageReport Parse(string license, DateTimeOffset from, DateTimeOffset to, long runs, long nodes, string workspace, string project)
     {
-        var body = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
-        {
-            ["license_key"] = license,
-            ["api_key"] = null,
-            ["from_timestamp"] = from.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", System.Globalization.CultureInfo.InvariantCulture),
-            ["to_timestamp"] = to.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", System.Globalization.CultureInfo.InvariantCulture),
-            ["tags"] = new Dictionary<string, string>
-            {
-                [UsageReport.TenantTag] = workspace,
-                [UsageReport.ProjectTag] = project,
-                [UsageReport.HostTag] = "self-hosted",
-                ["langgraph.platform.plan"] = "enterprise",
-            },
-            ["measures"] = new Dictionary<string, long> { [UsageReport.RunsMeasure] = runs, [UsageReport.NodesMeasure] = nodes },
-            ["logs"] = Array.Empty<object>(),
-        });
-        var parsed = UsageReportParser.Parse(body);
+        using var body = JsonDocument.Parse(ClientWindowBody.Format(from, to, runs, nodes, workspace, project, credential: license));
+        var parsed = UsageReportParser.Parse(body.RootElement);
         return parsed.Value ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors));
     }
 }

@@ -4,6 +4,7 @@ using Beacon.Api.Access;
 using Beacon.Api.Billing;
 using Beacon.Api.Licenses;
 using Beacon.Api.Reporting;
+using Beacon.Api.Telemetry;
 using Beacon.Domain.Usage;
 
 namespace Beacon.Hosting;
@@ -53,6 +54,8 @@ public static class BeaconApp
         app.MapAuthEndpoints();
         app.MapReportingEndpoints();
         app.MapGranularUsageEndpoints();
+        app.MapLangSmithEndpoints();
+        app.MapTelemetryEndpoints();
         app.MapHealthEndpoints();
         app.MapDashboardEndpoints(app.Environment);
         app.MapOpenApi("/openapi/v1.json").WithName("OpenApi").WithTags("Service").WithSummary("This OpenAPI document: every public route.");

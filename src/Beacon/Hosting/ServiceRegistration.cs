@@ -3,6 +3,7 @@ using Beacon.Api.Access;
 using Beacon.Api.Billing;
 using Beacon.Api.Http;
 using Beacon.Api.Reporting;
+using Beacon.Api.Telemetry;
 using Beacon.Storage.Account;
 using Beacon.Storage.Exports;
 using Beacon.Storage.Maintenance;
@@ -37,6 +38,9 @@ public static class ServiceRegistration
         services.AddSingleton<TraceStore>();
         services.AddSingleton<RawUsage>();
         services.AddSingleton<SigningKeyStore>();
+        services.AddSingleton<VerificationStore>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<TelemetryStore>();
         services.AddSingleton<RollupStore>();
         services.AddSingleton(new RollupOptions());
         services.AddSingleton<RollupJob>();
@@ -60,12 +64,14 @@ public static class ServiceRegistration
         services.AddSingleton<UsageAccess>();
         services.AddScoped<CustomerCaller>();
         services.AddScoped<ReportingRequest>();
+        services.AddScoped<TelemetryCaller>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFaultHandler>();
         services.AddOpenApi();
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<RollupScheduler>();
+        services.AddHostedService<OrgUpgrade>();
         return services;
     }
 }

@@ -32,4 +32,22 @@ public sealed class RateLimitTests(BeaconFixture f)
         // Rejected requests stored nothing: only the admitted windows exist.
         Assert.Equal(statuses.Count(s => s == HttpStatusCode.NoContent), (await f.RawAsync(f.Tables.UsageWindows, org.OrgId)).Count);
     }
+
+    [Fact]
+    public async Task An_otlp_exporter_over_its_licenses_bucket_gets_429_with_retry_after()
+    {
+        var org = await f.NewOrgAsync();
+        var (_, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:RateLimitBurst"] = "2", ["Beacon:RateLimitPerSecond"] = "1" });
+        var statuses = new List<HttpResponseMessage>();
+        for (int i = 0; i < 4; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/beacon/v1/metrics") { Content = new ByteArrayContent([]) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
+            request.Headers.Add("X-Langchain-License-Key", org.LicenseKey);
+            statuses.Add(await http.SendAsync(request));
+        }
+        Assert.Equal(HttpStatusCode.OK, statuses[0].StatusCode); // an empty export is a valid one
+        var limited = statuses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+    }
 }

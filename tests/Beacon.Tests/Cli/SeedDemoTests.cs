@@ -24,7 +24,7 @@ public sealed class SeedDemoTests(BeaconFixture f)
 
         var workspaces = (await (await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/workspaces", key)).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("workspaces").EnumerateArray().Select(w => w.GetProperty("workspace_id").GetString()!).ToList();
-        Assert.Equal(3, workspaces.Count);
+        Assert.Equal(4, workspaces.Count); // Production, Staging, Research and the org's Default
         var end = DateTimeOffset.UtcNow.Date.AddDays(1);
         var range = (Start: UsageModel.Iso(end.AddDays(-91)), End: UsageModel.Iso(end));
 
@@ -33,7 +33,9 @@ public sealed class SeedDemoTests(BeaconFixture f)
         var (_, traces) = await UsageClient.QueryAsync(f.Http, key, UsageClient.QueryString("traces", "user", null, range.Start, range.End, workspaces), "user");
         var (_, tiers) = await UsageClient.QueryAsync(f.Http, key, UsageClient.QueryString("traces", "trace_tier", null, range.Start, range.End, workspaces), "trace_tier");
 
-        Assert.Equal(5, deployments.Select(r => r.Name).Distinct().Count());
+        // Five deployments in named workspaces and one license-only deployment, which lands in Default.
+        Assert.Equal(6, deployments.Select(r => r.Name).Distinct().Count());
+        Assert.Contains(deployments, r => r.Name == "Batch Summarizer");
         Assert.All(deployments, r => Assert.NotNull(r.Name));
         Assert.InRange(deployments.Select(r => r.Bucket).Distinct().Count(), 12, 14); // weekly buckets over ~13 weeks
         Assert.True(deployments.Sum(r => r.Runs) > 10_000);

@@ -186,6 +186,21 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
     }
 
     [Fact]
+    public async Task A_license_only_deployments_usage_shows_under_the_default_workspace()
+    {
+        var org = await f.NewOrgAsync();
+        var from = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(-2).AddHours(9), TimeSpan.Zero);
+        for (int i = 0; i < 3; i++)
+            await f.PostJsonAsync("/v1/beacon/metadata/submit", Payloads.CurrentClientWindow(from.AddMinutes(5 * i), from.AddMinutes(5 * i + 5), 10 + i, 30 + i, licenseKey: org.LicenseKey));
+
+        var page = await SignInAsync(_context, org.ApiKey, "/dashboard/?tab=deployments");
+
+        Assert.Equal(10 + 11 + 12, await CardAsync(page, "agent_runs"));
+        Assert.Equal(["Default"], await page.EvaluateAsync<string[]>("() => Chart.getChart(document.getElementById('chart-agent_runs')).data.datasets.map(d => d.label)"));
+        Assert.Contains("Default", await page.TextContentAsync("#table"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_key_shows_an_error_and_no_data()
     {
         var page = await _context.NewPageAsync();

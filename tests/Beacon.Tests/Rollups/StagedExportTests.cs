@@ -16,7 +16,7 @@ public sealed class StagedExportTests(BeaconFixture f)
     {
         var start = end.AddDays(-days);
         var query = UsageClient.QueryString("langsmith_deployments", group, null, $"{start:yyyy-MM-dd}", $"{end:yyyy-MM-dd}",
-            workspaces.Length > 0 ? workspaces : [org.WorkspaceA, org.WorkspaceB]);
+            workspaces.Length > 0 ? workspaces : [org.WorkspaceA, org.WorkspaceB, org.DefaultWorkspace]); // a preset covers all of the org's workspaces
         var response = await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/billing/granular-usage/export?" + query, org.ApiKey);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (response.Headers.GetValues("X-Beacon-Export-Source").Single(), await response.Content.ReadAsByteArrayAsync());
@@ -50,7 +50,7 @@ public sealed class StagedExportTests(BeaconFixture f)
         Assert.Equal("staged", againSource);
         Assert.Equal(late, restaged);
         await f.Tables.Exports.DeleteBlobAsync(StagedExports.BlobName(org.OrgId, new Domain.Query.UsageQuery(Domain.Query.UsageKind.Deployments, Domain.Query.GroupBy.Project, null,
-            Domain.Time.Timestamps.StartOfDay(end.AddDays(-7)), Domain.Time.Timestamps.StartOfDay(end), [.. new[] { org.WorkspaceA, org.WorkspaceB }.Order(StringComparer.Ordinal)])));
+            Domain.Time.Timestamps.StartOfDay(end.AddDays(-7)), Domain.Time.Timestamps.StartOfDay(end), [.. new[] { org.WorkspaceA, org.WorkspaceB, org.DefaultWorkspace }.Order(StringComparer.Ordinal)])));
         var (liveSource, live) = await ExportAsync(org, end, 7);
         Assert.Equal("live", liveSource);
         Assert.Equal(restaged, live);

@@ -154,7 +154,7 @@ public sealed class GranularUsageTests(BeaconFixture f)
         var all = await (await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/workspaces", org.ApiKey)).Content.ReadFromJsonAsync<JsonElement>();
         var one = await (await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/workspaces", scoped)).Content.ReadFromJsonAsync<JsonElement>();
 
-        Assert.Equal([("Workspace A", org.WorkspaceA), ("Workspace B", org.WorkspaceB)],
+        Assert.Equal([("Default", org.DefaultWorkspace), ("Workspace A", org.WorkspaceA), ("Workspace B", org.WorkspaceB)],
             all.GetProperty("workspaces").EnumerateArray().Select(w => (w.GetProperty("workspace_name").GetString(), w.GetProperty("workspace_id").GetString())));
         Assert.Equal([org.WorkspaceB], one.GetProperty("workspaces").EnumerateArray().Select(w => w.GetProperty("workspace_id").GetString()));
     }

@@ -47,7 +47,9 @@ public sealed class UsageDataset
         model.WorkspaceNames[org.WorkspaceA] = "Workspace A";
         model.WorkspaceNames[org.WorkspaceB] = "Workspace B";
         var wsC = Guid.NewGuid().ToString(); // first seen in usage: registered without a name
-        string[] workspaces = [org.WorkspaceA, org.WorkspaceB, wsC];
+        model.DefaultWorkspace = (await directory.GetOrgAsync(org.OrgId))!.DefaultWorkspaceId!;
+        model.WorkspaceNames[model.DefaultWorkspace] = "Default";
+        string[] workspaces = [org.WorkspaceA, org.WorkspaceB, wsC, model.DefaultWorkspace];
 
         var u2 = await directory.CreateUserAsync(org.OrgId, "grace@example.com", [org.WorkspaceA]);
         model.UserEmails[org.UserId] = "ada@example.com";

@@ -20,6 +20,9 @@ public sealed class UsageModel
     private readonly Dictionary<string, Trace> _traces = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, string> WorkspaceNames { get; } = [];
+
+    /// <summary>The org's default workspace: usage reported without a workspace is counted there.</summary>
+    public string DefaultWorkspace { get; set; } = "";
     public Dictionary<string, string> ProjectNames { get; } = [];
     public Dictionary<string, string> UserEmails { get; } = [];
 
@@ -57,6 +60,8 @@ public sealed class UsageModel
             t[0] += traces; t[1] += nodes; t[2] += runs; t[3] += uptimeMicros;
         }
 
+        string Ws(string ws) => ws.Length == 0 ? DefaultWorkspace : ws;
+
         string Dim(string ws, string project, string user, string key, bool? longLived) => groupBy switch
         {
             "workspace" => ws,
@@ -68,7 +73,7 @@ public sealed class UsageModel
 
         if (kind == "traces")
         {
-            foreach (var t in _traces.Values.Where(t => workspaces.Contains(t.Ws)))
+            foreach (var t in _traces.Values.Select(t => t with { Ws = Ws(t.Ws) }).Where(t => workspaces.Contains(t.Ws)))
             {
                 if (tier is not null && (tier == "longlived") != t.LongLived) continue;
                 Add(DateOnly.FromDateTime(t.Start.UtcDateTime), Dim(t.Ws, t.Project, t.User, t.Key, t.LongLived), t.Count, 0, 0, 0);
@@ -76,7 +81,7 @@ public sealed class UsageModel
         }
         else
         {
-            foreach (var w in _windows.Values.Where(w => workspaces.Contains(w.Ws)))
+            foreach (var w in _windows.Values.Select(w => w with { Ws = Ws(w.Ws) }).Where(w => workspaces.Contains(w.Ws)))
                 foreach (var (day, runs, nodes, uptime) in SplitByDay(w))
                     Add(day, Dim(w.Ws, w.Project, w.User, w.Key, null), 0, nodes, runs, uptime);
         }

@@ -58,7 +58,8 @@ internal static class GranularUsageEndpoints
         var refused = await access.UnreadableAsync(key, query, ct);
         if (refused.Count > 0) return (null, Problems.Forbidden($"Not readable with this API key: workspace {string.Join(", ", refused)}."));
         var names = await DimensionNames.LoadAsync(directory, key.OrgId, query.GroupBy, ct);
-        return (new PreparedQuery(key.OrgId, query, names, await engine.GetCoverageAsync(key.OrgId, ct)), null);
+        var defaultWorkspace = await directory.GetDefaultWorkspaceAsync(key.OrgId, ct) ?? throw new InvalidOperationException($"The API key's organization {key.OrgId} does not exist.");
+        return (new PreparedQuery(key.OrgId, query, names, await engine.GetCoverageAsync(key.OrgId, ct), defaultWorkspace), null);
     }
 
     private static async Task<Ok<WorkspaceList>> WorkspacesAsync(CustomerCaller caller, UsageAccess access, CancellationToken ct)

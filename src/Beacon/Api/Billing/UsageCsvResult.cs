@@ -18,9 +18,9 @@ internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine en
 
     public async Task ExecuteAsync(HttpContext http)
     {
-        var (orgId, query, names, coverage) = prepared;
+        var (orgId, query, names, coverage, defaultWorkspace) = prepared;
         var ct = http.RequestAborted;
-        await using (var file = await staged.TryOpenAsync(orgId, query, names, coverage, ct))
+        await using (var file = await staged.TryOpenAsync(orgId, query, names, coverage, defaultWorkspace, ct))
         {
             if (file is not null)
             {
@@ -31,7 +31,7 @@ internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine en
             }
         }
         SetHeaders(http.Response, query, "live");
-        await UsageCsvWriter.WriteAsync(http.Response.Body, query, engine.RunAsync(orgId, query, coverage, ct), names.Label, ct);
+        await UsageCsvWriter.WriteAsync(http.Response.Body, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), names.Label, ct);
     }
 
     private static void SetHeaders(HttpResponse response, UsageQuery query, string source)

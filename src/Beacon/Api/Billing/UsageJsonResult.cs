@@ -10,7 +10,7 @@ internal sealed class UsageJsonResult(PreparedQuery prepared, UsageQueryEngine e
 {
     public async Task ExecuteAsync(HttpContext http)
     {
-        var (orgId, query, names, coverage) = prepared;
+        var (orgId, query, names, coverage, defaultWorkspace) = prepared;
         var ct = http.RequestAborted;
         http.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(http.Response.Body);
@@ -20,7 +20,7 @@ internal sealed class UsageJsonResult(PreparedQuery prepared, UsageQueryEngine e
         json.WriteNumber("hours", 0);
         json.WriteEndObject();
         json.WriteStartArray("usage");
-        await foreach (var record in engine.RunAsync(orgId, query, coverage, ct))
+        await foreach (var record in engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct))
         {
             UsageJson.WriteRecord(json, query, record, names.Label(record.DimensionValue));
             if (json.BytesPending > 64 * 1024) await json.FlushAsync(ct);

@@ -30,8 +30,14 @@ internal static class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         Make(403, "forbidden", "The credential does not allow this.", detail);
 
-    public static ProblemHttpResult PayloadTooLarge(long limit) =>
-        Make(413, "payload-too-large", "The request body is too large.", $"Request bodies are limited to {limit} bytes.");
+    public static ProblemHttpResult PayloadTooLarge(long limit, string? what = null) =>
+        Make(413, "payload-too-large", "The request body is too large.", $"Request bodies are limited to {limit} bytes{(what is null ? "" : " " + what)}.");
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        Make(415, "unsupported-media-type", "The request body's format is not accepted.", detail);
+
+    public static ProblemHttpResult InvalidBody(string detail) =>
+        Make(400, "invalid-body", "The request body could not be decoded.", detail);
 
     public static ProblemHttpResult RateLimited(TimeSpan retryAfter) =>
         Make(429, "rate-limited", "Too many requests for this credential.", $"Retry after {Math.Ceiling(retryAfter.TotalSeconds)} seconds.");

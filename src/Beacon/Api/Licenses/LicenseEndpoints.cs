@@ -1,6 +1,7 @@
 using Beacon.Api.Access;
 using Beacon.Api.Http;
 using Beacon.Domain.Usage;
+using Beacon.Storage.Stores;
 using Beacon.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -30,7 +31,7 @@ internal static class LicenseEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, RetryAfterResult>> VerifyAsync(
-        HttpRequest request, CredentialChecks checks, LicenseTokenIssuer issuer, CancellationToken ct)
+        HttpRequest request, CredentialChecks checks, LicenseTokenIssuer issuer, VerificationStore verifications, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
         if (problem is not null) return problem;
@@ -41,8 +42,10 @@ internal static class LicenseEndpoints
 
         var check = await checks.LicenseAsync(key, ct);
         if (check.IsUnknown) return Problems.Unauthenticated("The license key is unknown or malformed.");
+        // Counted before answering, accepted and refused apart (a key nobody issued has no license to count on).
+        await verifications.RecordAsync(check.License!.OrgId, check.License.LicenseId, check.IsUsable, time.GetUtcNow(), ct);
         if (!check.IsUsable) return Problems.LicenseNotActive(check.RefusedBecause!);
-        return TypedResults.Ok(new TokenResponse(await issuer.IssueAsync(check.License!, ct)));
+        return TypedResults.Ok(new TokenResponse(await issuer.IssueAsync(check.License, ct)));
     }
 
     private static async Task<ContentHttpResult> JwksAsync(SigningKeyRing keys, HttpResponse response, CancellationToken ct)

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Beacon.Api.Reporting;
 
 /// <summary>
-/// <c>POST /v1/metadata/submit</c> (deployment usage windows) and <c>POST /v1/beacon/ingest-traces</c>
-/// (trace transactions), SPEC §4.4–4.5. The group's filter has read the body and authenticated the
+/// <c>POST /v1/beacon/metadata/submit</c>, <c>/v1/metadata/submit</c> and <c>/api/v1/metadata/submit</c>
+/// (deployment usage windows) and <c>POST /v1/beacon/ingest-traces</c> (trace transactions), SPEC §4.4–4.5. The group's filter has read the body and authenticated the
 /// caller; the handlers validate the content and the workspace rights, and store nothing unless every
 /// check passes.
 /// </summary>
@@ -16,9 +16,20 @@ internal static class ReportingEndpoints
     public static IEndpointRouteBuilder MapReportingEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(string.Empty).WithTags("Reporting").RequireReporter();
+        // One handler on the three paths the platform's clients use: the current client's license copy,
+        // its control-plane (API key) copy, and the same copy when the configured endpoint ends in /api/v1.
+        group.MapPost("/v1/beacon/metadata/submit", SubmitAsync)
+            .WithName("BeaconSubmit")
+            .WithSummary("Report one deployment usage window (runs, nodes, uptime): the current client's license copy.");
         group.MapPost("/v1/metadata/submit", SubmitAsync)
             .WithName("Submit")
-            .WithSummary("Report one deployment usage window (runs, nodes, uptime).");
+            .WithSummary("Report one deployment usage window: the API-key copy, and older clients.");
+        group.MapPost("/api/v1/metadata/submit", SubmitAsync)
+            .WithName("ApiSubmit")
+            .WithSummary("Report one deployment usage window: the API-key copy when the endpoint ends in /api/v1.");
+        group.MapPost("/v1/beacon/usage-snapshot", SnapshotAsync)
+            .WithName("UsageSnapshot")
+            .WithSummary("Report a self-hosted install's usage snapshot (gauges, for the vendor; never billed).");
         group.MapPost("/v1/beacon/ingest-traces", IngestTracesAsync)
             .WithName("IngestTraces")
             .WithSummary("Report billable trace transactions; each id counts once, forever.");
@@ -36,6 +47,17 @@ internal static class ReportingEndpoints
         await admission.RecordProjectsAsync(caller.OrgId, [(r.WorkspaceId, r.ProjectId)], ct);
 
         await windows.SupersedeWindowAsync(caller.OrgId, r, caller.Reporter, time.GetUtcNow(), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SnapshotAsync(
+        ReportingRequest request, SnapshotStore snapshots, TimeProvider time, CancellationToken ct)
+    {
+        if (request.Caller.License is not { } license)
+            return Problems.Forbidden("Usage snapshots are reported with a license key (license_key), not an API key.");
+        var snapshot = UsageSnapshotParser.Parse(request.Body);
+        if (!snapshot.IsValid) return Problems.Validation(snapshot.Errors, snapshot.Unprocessable);
+        await snapshots.SupersedeAsync(license.OrgId, license.LicenseId, snapshot.Value!, time.GetUtcNow(), ct);
         return TypedResults.NoContent();
     }
 

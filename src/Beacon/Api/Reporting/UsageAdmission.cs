@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Beacon.Domain.Query;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Api.Reporting;
@@ -16,13 +17,22 @@ internal sealed class UsageAdmission(DirectoryStore directory)
     /// <summary>Null when every workspace is allowed; otherwise the detail of a 403.</summary>
     public async Task<string?> CheckWorkspacesAsync(ReportingCaller caller, IEnumerable<string> workspaceIds, CancellationToken ct)
     {
-        foreach (var ws in workspaceIds.Where(w => w.Length > 0).Distinct())
+        var distinct = workspaceIds.Distinct().ToList();
+        // Usage without a workspace belongs to the org's default workspace, which a key limited to some
+        // workspaces must include (looked up only for such keys: the hot path stays one write).
+        if (caller.ApiKey is { WorkspaceScope: not null } scoped && distinct.Contains(DefaultWorkspace.Unassigned))
+        {
+            var defaultWorkspace = await directory.GetDefaultWorkspaceAsync(caller.OrgId, ct);
+            if (defaultWorkspace is null || !scoped.Allows(defaultWorkspace.WorkspaceId))
+                return "Usage without a workspace belongs to the organization's default workspace, which is outside this API key's workspace scope.";
+        }
+        foreach (var ws in distinct.Where(w => w.Length > 0))
         {
             if (caller.ApiKey is { } key && !key.Allows(ws))
                 return $"Workspace {ws} is outside this API key's workspace scope.";
             if (!_claims.TryGetValue((caller.OrgId, ws), out var claim))
             {
-                claim = await directory.EnsureWorkspaceAsync(caller.OrgId, ws, ct);
+                claim = await directory.EnsureWorkspaceAsync(caller.OrgId, ws, ct: ct);
                 _claims[(caller.OrgId, ws)] = claim;
             }
             // Same words whether the workspace is another org's or merely not ours: nothing leaks.

@@ -1,0 +1,34 @@
+using Azure.Data.Tables;
+
+namespace Beacon.Storage.Stores;
+
+/// <summary>
+/// Read-modify-write of a counter entity under its ETag, safe against lost answers: the entity keeps
+/// the tokens of its latest changes, so a change that committed but whose answer was lost (the SDK's
+/// retry then meets 412) is recognised by its writer and not applied twice — even when other writers
+/// changed the counter in between, which is why one token would not do.
+/// </summary>
+internal static class Counter
+{
+    private const string RecentWriters = "recent_writers";
+    private const int Keep = 64;
+
+    /// <param name="next">The new entity from the stored one (null when absent); called again after every conflict.</param>
+    public static async Task UpdateAsync(Tables tables, TableClient table, string partitionKey, string rowKey, Func<TableEntity?, TableEntity> next, CancellationToken ct)
+    {
+        var writer = Guid.NewGuid().ToString("N");
+        for (int attempt = 0; attempt < 30; attempt++)
+        {
+            var stored = await tables.GetAsync(table, partitionKey, rowKey, ct: ct);
+            var recent = (stored?.GetString(RecentWriters) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            if (recent.Contains(writer)) return;
+            var entity = next(stored);
+            entity[RecentWriters] = string.Join(',', recent.Prepend(writer).Take(Keep));
+            var saved = stored is null
+                ? await table.TryAddAsync(entity, ct)
+                : await table.TryUpdateAsync(entity, stored.ETag, TableUpdateMode.Replace, ct);
+            if (saved is not null) return;
+        }
+        throw new StorageContentionException($"The counter {table.Name}({partitionKey}, {rowKey}) kept changing.");
+    }
+}

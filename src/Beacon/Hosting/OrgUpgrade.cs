@@ -1,0 +1,31 @@
+using Beacon.Storage.Stores;
+
+namespace Beacon.Hosting;
+
+/// <summary>
+/// The upgrade step that runs by itself: once per process start, in the background, every org created
+/// before default workspaces existed gets its <c>Default</c> workspace. Reads do the same for an org they
+/// meet first (DirectoryStore.EnsureDefaultWorkspaceAsync), so nothing waits for this to finish.
+/// </summary>
+internal sealed class OrgUpgrade(DirectoryStore directory, ILogger<OrgUpgrade> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            int upgraded = 0;
+            await foreach (var org in directory.ListOrgsAsync(stoppingToken))
+            {
+                if (org.DefaultWorkspaceId is not null) continue;
+                await directory.EnsureDefaultWorkspaceAsync(org, stoppingToken);
+                upgraded++;
+            }
+            if (upgraded > 0) logger.LogInformation("Gave {Count} organizations their default workspace", upgraded);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Harmless: the orgs left are upgraded when first read, or at the next start.
+            logger.LogWarning("The default-workspace upgrade stopped early: {Error}", e.GetType().Name);
+        }
+    }
+}
