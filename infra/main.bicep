@@ -40,6 +40,17 @@ param rateLimitBurst int = 200
 @description('Token bucket per credential: requests per second.')
 param rateLimitPerSecond int = 50
 
+@description('How long a request may spend on storage before it is answered 503 (well inside the rollup grace).')
+param storageDeadline string = '00:00:30'
+
+@description('Failed authentications per client address: burst before 429.')
+@minValue(1)
+param failedAuthBurst int = 30
+
+@description('Failed authentications per client address: sustained per minute.')
+@minValue(1)
+param failedAuthPerMinute int = 30
+
 @description('NCRONTAB schedule (6 fields, UTC) of the Rollup timer.')
 param rollupSchedule string = '0 */15 * * * *'
 
@@ -79,6 +90,9 @@ module app 'modules/functionapp.bicep' = {
       Beacon__CredentialCacheTtl: credentialCacheTtl
       Beacon__RateLimitBurst: string(rateLimitBurst)
       Beacon__RateLimitPerSecond: string(rateLimitPerSecond)
+      Beacon__StorageDeadline: storageDeadline
+      Beacon__FailedAuthBurst: string(failedAuthBurst)
+      Beacon__FailedAuthPerMinute: string(failedAuthPerMinute)
       Beacon__RollupSchedule: rollupSchedule
     }
   }

@@ -10,7 +10,6 @@ param redundancy string
 var tables = [
   'Directory'
   'Credentials'
-  'WorkspaceOwners'
   'UsageWindows'
   'WindowSpans'
   'TraceIds'
@@ -18,6 +17,7 @@ var tables = [
   'DirtyDays'
   'Rollups'
   'Verifications'
+  'IgnoredReports'
   'UsageSnapshots'
   'TelemetryLatest'
   'TelemetrySeries'

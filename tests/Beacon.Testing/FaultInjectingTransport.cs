@@ -23,6 +23,12 @@ public sealed class FaultInjectingTransport : HttpPipelineTransport
         ServerBusy,
         Timeout,
         CommitUnknown,
+
+        /// <summary>A refusal no retry can fix: 400 PropertyValueTooLarge, as Table Storage answers an oversized property.</summary>
+        Refused,
+
+        /// <summary>The service answers, but only after two seconds (the caller's cancellation still applies).</summary>
+        Slow,
     }
 
     public int Injected => Volatile.Read(ref _injected);
@@ -41,6 +47,13 @@ public sealed class FaultInjectingTransport : HttpPipelineTransport
         {
             case Fault.ServerBusy:
                 message.Response = new FaultResponse(503, "Server Busy", "ServerBusy");
+                return;
+            case Fault.Refused:
+                message.Response = new FaultResponse(400, "Bad Request", "PropertyValueTooLarge");
+                return;
+            case Fault.Slow:
+                await Task.Delay(TimeSpan.FromSeconds(2), message.CancellationToken);
+                await _inner.ProcessAsync(message);
                 return;
             case Fault.Timeout:
                 throw new TaskCanceledException("Injected storage timeout.");
@@ -69,7 +82,7 @@ public sealed class FaultInjectingTransport : HttpPipelineTransport
 
         public override int Status => status;
         public override string ReasonPhrase => reason;
-        public override Stream? ContentStream { get; set; } = new MemoryStream("{\"odata.error\":{\"code\":\"ServerBusy\",\"message\":{\"value\":\"Injected.\"}}}"u8.ToArray());
+        public override Stream? ContentStream { get; set; } = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("{\"odata.error\":{\"code\":\"" + code + "\",\"message\":{\"value\":\"Injected.\"}}}"));
         public override string ClientRequestId { get; set; } = "";
         public override void Dispose() => ContentStream?.Dispose();
         protected override bool ContainsHeader(string name) => _headers.ContainsKey(name);

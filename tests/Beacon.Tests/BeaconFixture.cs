@@ -55,6 +55,7 @@ public sealed class BeaconFixture : AzuriteFixture
             ["Beacon:CredentialCacheTtl"] = "00:00:01",
             ["Beacon:RateLimitBurst"] = "100000",
             ["Beacon:RateLimitPerSecond"] = "100000",
+            ["Beacon:FailedAuthBurst"] = "100000",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string>()) settings[k] = v;
         return settings;

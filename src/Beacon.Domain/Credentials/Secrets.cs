@@ -13,11 +13,12 @@ public static class Secrets
     /// <summary>The platform client treats any other prefix as an air-gapped license and never reports usage.</summary>
     public const string LicensePrefix = "lcl_";
     public const string ApiKeyPrefix = "bcn_ak_";
+    private const int RandomLength = 40;
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    public static string NewLicenseKey() => LicensePrefix + RandomNumberGenerator.GetString(Alphabet, 40);
+    public static string NewLicenseKey() => LicensePrefix + RandomNumberGenerator.GetString(Alphabet, RandomLength);
 
-    public static string NewApiKey() => ApiKeyPrefix + RandomNumberGenerator.GetString(Alphabet, 40);
+    public static string NewApiKey() => ApiKeyPrefix + RandomNumberGenerator.GetString(Alphabet, RandomLength);
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
@@ -26,6 +27,13 @@ public static class Secrets
 
     /// <summary>The non-secret display form of an API key: its prefix and last four characters.</summary>
     public static string ShortKey(string apiKey) => apiKey[..ApiKeyPrefix.Length] + "..." + apiKey[^4..];
+
+    /// <summary>True when the text has the shape of a key Beacon issues: the prefix and 40 base-62 characters.</summary>
+    public static bool IsWellFormed(string? secret, string prefix) =>
+        secret is not null && secret.Length == prefix.Length + RandomLength && secret.StartsWith(prefix, StringComparison.Ordinal)
+        && secret.AsSpan(prefix.Length).IndexOfAnyExcept(AlphabetValues) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> AlphabetValues = System.Buffers.SearchValues.Create(Alphabet);
 
     /// <summary>Bounds what is worth hashing: anything longer cannot be one of ours.</summary>
     public static bool IsPlausible(string? secret) => secret is { Length: > 8 and <= 200 };

@@ -6,7 +6,7 @@ namespace Beacon.Domain.Query;
 /// </summary>
 public sealed class BucketAggregator(GroupBy groupBy)
 {
-    private readonly Dictionary<string, (long Traces, long Runs, long Nodes, long Uptime)> _totals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Int128 Traces, Int128 Runs, Int128 Nodes, Int128 Uptime)> _totals = new(StringComparer.Ordinal);
 
     public void Add(UsageCell cell)
     {

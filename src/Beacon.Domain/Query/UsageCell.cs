@@ -3,7 +3,8 @@ namespace Beacon.Domain.Query;
 /// <summary>
 /// The finest grain of aggregated usage: totals for one combination of every dimension over some
 /// span of days. Raw records become cells of one day; rollups store cells of days, weeks and months.
-/// <see cref="Tier"/> is null for deployment usage.
+/// <see cref="Tier"/> is null for deployment usage. Totals are 128-bit: one report is at most 10^12,
+/// so no number of reports can overflow a sum (SPEC §9).
 /// </summary>
 public sealed record UsageCell(
     string WorkspaceId,
@@ -11,10 +12,10 @@ public sealed record UsageCell(
     string UserId,
     string ApiKeyShortKey,
     TraceTier? Tier,
-    long Traces,
-    long Runs,
-    long Nodes,
-    long UptimeMicros)
+    Int128 Traces,
+    Int128 Runs,
+    Int128 Nodes,
+    Int128 UptimeMicros)
 {
     public string DimensionValue(GroupBy groupBy) => groupBy switch
     {

@@ -7,11 +7,11 @@ public sealed record UsageRecord(
     long BucketStartMicros,
     long BucketEndMicros,
     string DimensionValue,
-    long Traces,
-    long Runs,
-    long Nodes,
-    long UptimeMicros)
+    Int128 Traces,
+    Int128 Runs,
+    Int128 Nodes,
+    Int128 UptimeMicros)
 {
     /// <summary>Sum of the overlaps of all windows with the bucket, rounded to the nearest second.</summary>
-    public long UptimeSeconds => WindowSplit.RoundToSeconds(UptimeMicros);
+    public Int128 UptimeSeconds => WindowSplit.RoundToSeconds(UptimeMicros);
 }

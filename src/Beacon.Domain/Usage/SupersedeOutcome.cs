@@ -11,4 +11,7 @@ public enum SupersedeOutcome
 
     /// <summary>The key existed with a later <c>to_timestamp</c>: this is a late, stale copy.</summary>
     IgnoredOlder,
+
+    /// <summary>A later copy with fewer runs or nodes than the stored one: acknowledged, ignored and counted for the vendor.</summary>
+    IgnoredLowerCounts,
 }

@@ -12,7 +12,7 @@ namespace Beacon.Domain.Usage;
 /// </summary>
 public static class TraceBatchParser
 {
-    public static Validated<IReadOnlyList<TraceTransaction>> Parse(JsonElement body)
+    public static Validated<IReadOnlyList<TraceTransaction>> Parse(JsonElement body, long nowMicros)
     {
         if (body.ValueKind != JsonValueKind.Object)
             return Fail(new FieldError("$", "The body must be a JSON object."));
@@ -23,18 +23,37 @@ public static class TraceBatchParser
             return Fail(new FieldError("trace_transactions", $"At most {Limits.MaxTraceTransactions} transactions per request, got {n.ToString(CultureInfo.InvariantCulture)}."));
 
         var errors = new List<FieldError>();
+        var implausible = new List<FieldError>();
         var result = new List<TraceTransaction>(n);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;
         foreach (var item in arr.EnumerateArray())
         {
-            var tx = ParseOne(item, $"trace_transactions[{i.ToString(CultureInfo.InvariantCulture)}]", errors);
+            var at = $"trace_transactions[{i.ToString(CultureInfo.InvariantCulture)}]";
+            var tx = ParseOne(item, at, errors);
+            if (tx is not null) CheckPlausible(tx, nowMicros, at, implausible);
             if (tx is not null && seen.Add(tx.Id)) result.Add(tx);
             i++;
         }
-        return errors.Count > 0
-            ? Validated<IReadOnlyList<TraceTransaction>>.Fail(errors)
+        if (errors.Count > 0) return Validated<IReadOnlyList<TraceTransaction>>.Fail(errors);
+
+        // Semantic rules, reported only when the whole batch is well-formed: answered with 422.
+        return implausible.Count > 0
+            ? Validated<IReadOnlyList<TraceTransaction>>.Fail(implausible, unprocessable: true)
             : Validated<IReadOnlyList<TraceTransaction>>.Ok(result);
+    }
+
+    private static void CheckPlausible(TraceTransaction tx, long nowMicros, string at, List<FieldError> errors)
+    {
+        Plausibility.CheckCount(tx.TraceCount, $"{at}.trace_count", errors);
+        int before = errors.Count;
+        Plausibility.CheckTime(tx.StartIntervalMicros, nowMicros, $"{at}.start_interval_time", errors);
+        if (errors.Count == before && tx.EndIntervalMicros is { } end)
+        {
+            if (end < tx.StartIntervalMicros)
+                errors.Add(new FieldError($"{at}.end_interval_time", "Must not be earlier than start_interval_time."));
+            else Plausibility.CheckTime(end, nowMicros, $"{at}.end_interval_time", errors);
+        }
     }
 
     private static Validated<IReadOnlyList<TraceTransaction>> Fail(FieldError e) => Validated<IReadOnlyList<TraceTransaction>>.Fail([e]);

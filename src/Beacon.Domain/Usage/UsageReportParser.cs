@@ -7,11 +7,11 @@ namespace Beacon.Domain.Usage;
 
 /// <summary>
 /// Reads the body of <c>POST /v1/metadata/submit</c> in the real platform client's format and
-/// collects every error at once. Credentials are read by the caller; unknown fields are ignored.
+/// collects every error at once. <paramref name="nowMicros"/> bounds how far ahead a window may end. Credentials are read by the caller; unknown fields are ignored.
 /// </summary>
 public static class UsageReportParser
 {
-    public static Validated<UsageReport> Parse(JsonElement body)
+    public static Validated<UsageReport> Parse(JsonElement body, long nowMicros)
     {
         var errors = new List<FieldError>();
         if (body.ValueKind != JsonValueKind.Object)
@@ -41,6 +41,10 @@ public static class UsageReportParser
             errors.Add(new FieldError("to_timestamp", "Must not be earlier than from_timestamp."));
         else if (to - from > Limits.MaxWindowDays * Timestamps.MicrosPerDay)
             errors.Add(new FieldError("to_timestamp", $"A usage window may span at most {Limits.MaxWindowDays} days."));
+        Plausibility.CheckTime(from, nowMicros, "from_timestamp", errors);
+        Plausibility.CheckTime(to, nowMicros, "to_timestamp", errors);
+        Plausibility.CheckCount(runs, "measures.langgraph.platform.runs", errors);
+        Plausibility.CheckCount(nodes, "measures.langgraph.platform.nodes", errors);
         if (errors.Count > 0) return Validated<UsageReport>.Fail(errors, unprocessable: true);
 
         return Validated<UsageReport>.Ok(new UsageReport(workspace, project, from, to, runs, nodes, tags!, others, logsJson, logCount));

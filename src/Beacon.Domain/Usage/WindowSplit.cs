@@ -45,4 +45,8 @@ public static class WindowSplit
     /// <summary>Rounds summed microseconds of uptime to whole seconds, half away from zero.</summary>
     public static long RoundToSeconds(long micros) =>
         (micros + Timestamps.MicrosPerSecond / 2) / Timestamps.MicrosPerSecond;
+
+    /// <summary>The same rounding for a 128-bit sum of microseconds.</summary>
+    public static Int128 RoundToSeconds(Int128 micros) =>
+        (micros + Timestamps.MicrosPerSecond / 2) / Timestamps.MicrosPerSecond;
 }

@@ -8,6 +8,7 @@ namespace Beacon.Storage.Maintenance;
 /// One run of the timer (function <c>Rollup</c>): under a blob lease, so one at a time across every
 /// instance, it rolls up each org and then restages the org's preset exports when they changed, and
 /// enforces telemetry retention. It sits above rollups and exports, which know nothing of each other.
+/// Orgs are isolated: whatever fails for one is reported for that org and the run goes on to the next.
 /// </summary>
 public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, StagedExports staging, TelemetryStore telemetry, Tables tables, RollupOptions options, TimeProvider time)
 {
@@ -15,27 +16,47 @@ public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, S
 
     /// <param name="now">The time the run acts as of (defaults to the clock); <c>beacon rollup --now</c>.</param>
     /// <param name="onlyOrg">One organization (tests, support); null = all.</param>
-    public async Task<RollupReport> RunAsync(DateTimeOffset? now = null, string? onlyOrg = null, CancellationToken ct = default)
+    public Task<RollupReport> RunAsync(DateTimeOffset? now = null, string? onlyOrg = null, CancellationToken ct = default) =>
+        RunAsync(now, onlyOrg is null ? null : [onlyOrg], ct);
+
+    /// <param name="now">The time the run acts as of (defaults to the clock).</param>
+    /// <param name="onlyOrgs">These organizations, in this order (tests, support); null = all.</param>
+    public async Task<RollupReport> RunAsync(DateTimeOffset? now, IReadOnlyList<string>? onlyOrgs, CancellationToken ct = default)
     {
         var startedAt = time.GetUtcNow();
         var at = now ?? startedAt;
+        // A run "as of" a future time would move progress past the real today, and writes to today would
+        // then never be marked dirty: refused. An earlier time is safe (it recomputes less).
+        if (at > startedAt)
+            throw new ArgumentOutOfRangeException(nameof(now), at, $"--now may not be later than the clock ({startedAt:O}).");
         await using var lease = await BlobLease.TryAcquireAsync(tables.Locks.GetBlobClient(LeaseBlob), options.LeaseDuration, ct);
         if (lease is null) return RollupReport.Skipped(at, "Another rollup run holds the lease.");
         using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
 
-        var orgs = onlyOrg is not null
-            ? [await directory.GetOrgAsync(onlyOrg, work.Token) ?? throw new ArgumentException($"No organization {onlyOrg}.", nameof(onlyOrg))]
-            : await directory.ListOrgsAsync(work.Token).ToListAsync(work.Token);
+        var orgs = new List<Organization>();
+        if (onlyOrgs is null) orgs.AddRange(await directory.ListOrgsAsync(work.Token).ToListAsync(work.Token));
+        else foreach (var id in onlyOrgs)
+            orgs.Add(await directory.GetOrgAsync(id, work.Token) ?? throw new ArgumentException($"No organization {id}.", nameof(onlyOrgs)));
         var presetEnd = DateOnly.FromDateTime((at - options.Grace).UtcDateTime);
         var reports = new List<OrgRollupReport>();
         foreach (var org in orgs)
         {
-            var (report, _) = await rollup.RollupOrgAsync(org, at, startedAt, work.Token);
-            int staged = options.StageExports ? await staging.StageIfChangedAsync(org.OrgId, presetEnd, work.Token) : 0;
-            reports.Add(report with { ExportsStaged = staged });
+            OrgRollupReport? report = null;
+            try
+            {
+                (report, _) = await rollup.RollupOrgAsync(org, at, startedAt, work.Token);
+                int staged = options.StageExports && report.Error is null ? await staging.StageIfChangedAsync(org.OrgId, presetEnd, work.Token) : 0;
+                reports.Add(report with { ExportsStaged = staged });
+            }
+            catch (Exception e) when (!work.Token.IsCancellationRequested)
+            {
+                // One org's failure (a bug, bad data, a lost progress race) never stops the others.
+                var error = e is Azure.RequestFailedException r ? $"{e.GetType().Name} {r.Status} {r.ErrorCode}" : e.GetType().Name;
+                reports.Add((report ?? new OrgRollupReport(org.OrgId, 0, 0, 0, 0, 0, default, default, 0)) with { Error = error });
+            }
         }
         // Telemetry retention (SPEC §4.7): whole old days go, by the clock, whatever --now says.
-        int purged = onlyOrg is null ? await telemetry.PurgeAsync(startedAt, work.Token) : 0;
+        int purged = onlyOrgs is null ? await telemetry.PurgeAsync(startedAt, work.Token) : 0;
         return new RollupReport(true, null, at, reports) { TelemetryPurged = purged };
     }
 }

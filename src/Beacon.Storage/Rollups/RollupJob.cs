@@ -1,3 +1,4 @@
+using Beacon.Storage.Account;
 using Beacon.Domain.Query;
 using Beacon.Domain.Rollups;
 using Beacon.Storage.Stores;
@@ -8,9 +9,11 @@ namespace Beacon.Storage.Rollups;
 /// Carries out one org's <see cref="RollupPlan"/>: for each step, recompute its days from raw records
 /// and the ISO weeks and calendar months around them, save progress, then clear the dirty marks the
 /// step accounts for. Every step is a pure recomputation and progress is saved after each, so a run
-/// that stops anywhere (a crash, a lost lease) is simply planned again by the next.
+/// that stops anywhere (a crash, a lost lease) is simply planned again by the next. A run does at most
+/// <see cref="RollupOptions.MaxStepsPerOrg"/> steps per org, and retries a step that storage faults
+/// interrupt (any prefix of a plan is safe to carry out: <see cref="RollupPlan"/>).
 /// </summary>
-public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rollups, RollupOptions options)
+public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rollups, RollupOptions options, TimeProvider time)
 {
     private static readonly UsageKind[] Kinds = [UsageKind.Traces, UsageKind.Deployments];
 
@@ -31,20 +34,55 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
             progress = await SaveAsync(org.OrgId, new RollupProgress(initial.FirstDay, initial.RolledThrough, 0, null, 0, default), null, ct);
         }
 
-        int days = 0, weeks = 0, months = 0, cleared = 0;
-        foreach (var step in plan)
+        int days = 0, weeks = 0, months = 0, cleared = 0, done = 0;
+        var budget = Math.Min(plan.Count, options.MaxStepsPerOrg);
+        string? error = null;
+        try
         {
-            if (step.Days > 0)
+            foreach (var step in plan.Take(budget))
             {
-                var (w, m) = await RecomputeAsync(org.OrgId, step, ct);
-                (days, weeks, months) = (days + step.Days, weeks + w, months + m);
-                progress = await SaveAsync(org.OrgId, progress.With(step.CoverageAfter) with { Epoch = progress.Epoch + 1 }, progress, ct);
-                if (AfterStep is not null) await AfterStep(org.OrgId, ct);
+                if (step.Days > 0)
+                {
+                    var (w, m) = await WithRetriesAsync(() => RecomputeAsync(org.OrgId, step, ct), ct);
+                    (days, weeks, months) = (days + step.Days, weeks + w, months + m);
+                    var previous = progress;
+                    progress = await WithRetriesAsync(() => SaveAsync(org.OrgId, previous.With(step.CoverageAfter) with { Epoch = previous.Epoch + 1 }, previous, ct), ct);
+                    if (AfterStep is not null) await AfterStep(org.OrgId, ct);
+                }
+                foreach (var mark in marks.Where(m => step.Clears.Contains(m.Mark)))
+                    if (await WithRetriesAsync(() => dirty.ClearAsync(org.OrgId, mark, ct), ct)) cleared++;
+                done++;
             }
-            foreach (var mark in marks.Where(m => step.Clears.Contains(m.Mark)))
-                if (await dirty.ClearAsync(org.OrgId, mark, ct)) cleared++;
         }
-        return (new OrgRollupReport(org.OrgId, days, weeks, months, 0, cleared, progress.FirstDay, progress.RolledThrough, progress.Epoch), progress);
+        catch (Exception e) when (!ct.IsCancellationRequested && Account.StorageFaults.IsTransient(e) && e is not StorageContentionException)
+        {
+            // Storage stayed unavailable through every attempt: keep what is finished, try again next run.
+            error = $"{e.GetType().Name}: storage unavailable after {options.StepAttempts} attempts";
+        }
+        return (new OrgRollupReport(org.OrgId, days, weeks, months, 0, cleared, progress.FirstDay, progress.RolledThrough, progress.Epoch)
+        {
+            StepsDeferred = plan.Count - done,
+            Error = error,
+        }, progress);
+    }
+
+    /// <summary>Runs a pure step again when storage faults outlast the SDK's retries (never a lost progress race).</summary>
+    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> step, CancellationToken ct)
+    {
+        var delay = options.StepRetryDelay;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (Exception e) when (attempt < options.StepAttempts && !ct.IsCancellationRequested
+                                      && Account.StorageFaults.IsTransient(e) && e is not StorageContentionException)
+            {
+                await Task.Delay(delay, time, ct);
+                delay *= 2;
+            }
+        }
     }
 
     /// <summary>Recomputes the step's days from raw records, then the weeks and months around them inside its coverage.</summary>

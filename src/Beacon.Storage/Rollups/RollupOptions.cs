@@ -13,6 +13,22 @@ public sealed class RollupOptions
     /// <summary>Lease on <c>beacon-locks/rollup</c> (15–60 s); renewed at half this while a run works.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Each org's share of a run: at most this many recompute steps, then the next org. The rest of
+    /// the plan waits for the next run (progress is saved per step), so an org with years of dirty days
+    /// cannot hold back everyone else's rollups.
+    /// </summary>
+    public int MaxStepsPerOrg { get; set; } = 24;
+
+    /// <summary>
+    /// How often a step is tried when storage faults outlast the SDK's own retries. A step is a pure
+    /// recomputation, so trying it again is always safe, and finished steps are kept.
+    /// </summary>
+    public int StepAttempts { get; set; } = 6;
+
+    /// <summary>The first pause between attempts of a step (doubled each time).</summary>
+    public TimeSpan StepRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Whether runs stage the dashboard-preset CSV exports.</summary>
     public bool StageExports { get; set; } = true;
 }

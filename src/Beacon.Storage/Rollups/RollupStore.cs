@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -103,18 +104,31 @@ public sealed class RollupStore(Tables tables)
         ["user_id"] = c.UserId,
         ["api_key_short_key"] = c.ApiKeyShortKey,
         ["tier"] = c.Tier is { } t ? WireNames.Of(t) : "",
-        ["traces"] = c.Traces,
-        ["runs"] = c.Runs,
-        ["nodes"] = c.Nodes,
-        ["uptime_us"] = c.UptimeMicros,
+        ["traces"] = Total(c.Traces),
+        ["runs"] = Total(c.Runs),
+        ["nodes"] = Total(c.Nodes),
+        ["uptime_us"] = Total(c.UptimeMicros),
     };
+
+    // Table Storage has no 128-bit integers: a total that outgrows Int64 (possible only over millions of
+    // maximal reports) is stored as its decimal text, so a rollup can never fail or wrap on a big sum.
+    private static object Total(Int128 value) =>
+        value >= long.MinValue && value <= long.MaxValue ? (long)value : value.ToString(CultureInfo.InvariantCulture);
+
+    private static Int128 Total(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v switch
+    {
+        long l => l,
+        int i => i,
+        string s => Int128.Parse(s, CultureInfo.InvariantCulture),
+        _ => 0,
+    } : 0;
 
     private static UsageCell ToCell(TableEntity e)
     {
         var tier = e.GetString("tier") ?? "";
         return new UsageCell(e.GetString("workspace_id") ?? "", e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
             e.GetString("api_key_short_key") ?? "", tier.Length == 0 ? null : tier == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived,
-            e.GetInt64("traces") ?? 0, e.GetInt64("runs") ?? 0, e.GetInt64("nodes") ?? 0, e.GetInt64("uptime_us") ?? 0);
+            Total(e, "traces"), Total(e, "runs"), Total(e, "nodes"), Total(e, "uptime_us"));
     }
 
     /// <summary>A stable key for a cell's dimensions (its row key suffix).</summary>

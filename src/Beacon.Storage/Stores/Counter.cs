@@ -1,3 +1,4 @@
+using Beacon.Storage.Account;
 using Azure.Data.Tables;
 
 namespace Beacon.Storage.Stores;

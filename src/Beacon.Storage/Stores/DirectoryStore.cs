@@ -35,7 +35,7 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
     {
         if (org.DefaultWorkspaceId is { } known) return new DefaultWorkspace(known);
         var id = DefaultWorkspace.InitialIdFor(org.OrgId);
-        await EnsureWorkspaceAsync(org.OrgId, id, DefaultWorkspaceName, ct);
+        await CreateWorkspaceAsync(org.OrgId, id, DefaultWorkspaceName, ct);
         var stored = await tables.GetAsync(Directory, OrgsPartition, org.OrgId, ct: ct)
                      ?? throw new InvalidOperationException($"Organization {org.OrgId} vanished.");
         if (stored.GetString("default_workspace_id") is { Length: > 0 } winner) return new DefaultWorkspace(winner);
@@ -71,35 +71,27 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
             e.GetString("default_workspace_id") is { Length: > 0 } d ? d : null);
 
     /// <summary>
-    /// Registers a workspace for an org: claims the id in <see cref="Tables.WorkspaceOwners"/> first (a
-    /// workspace belongs to one org, forever), then writes or renames the org's record.
+    /// Registers or renames a workspace of an org. Workspace ids are scoped by org: the platform's tenant
+    /// ids are chosen by each customer's deployment, so two orgs may report the same UUID and each sees
+    /// only its own (nothing global to claim, squat or leak).
     /// </summary>
-    public async Task<WorkspaceClaim> CreateWorkspaceAsync(string orgId, string workspaceId, string name, CancellationToken ct = default)
-    {
-        var claim = await ClaimWorkspaceAsync(orgId, workspaceId, ct);
-        if (claim == WorkspaceClaim.OwnedByThisOrg)
-            await Directory.UpsertEntityAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = name }, TableUpdateMode.Merge, ct);
-        return claim;
-    }
+    public async Task CreateWorkspaceAsync(string orgId, string workspaceId, string name, CancellationToken ct = default) =>
+        await Directory.UpsertEntityAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = name }, TableUpdateMode.Merge, ct);
 
     /// <summary>
-    /// Usage may name a workspace Beacon has not seen (the platform's own tenant id). The first org to
-    /// report it owns it, with an empty name an operator can fill in; another org is refused.
+    /// Records workspace and project ids seen in an org's usage, in as few entity-group transactions as
+    /// possible (one partition per org, 100 rows each). Merges without a name, so a name an operator set
+    /// is kept and an unknown id reads as an empty name.
     /// </summary>
-    public async Task<WorkspaceClaim> EnsureWorkspaceAsync(string orgId, string workspaceId, string name = "", CancellationToken ct = default)
+    public async Task RecordSeenAsync(string orgId, IReadOnlyCollection<string> workspaceIds, IReadOnlyCollection<(string Workspace, string Project)> projects, CancellationToken ct = default)
     {
-        var claim = await ClaimWorkspaceAsync(orgId, workspaceId, ct);
-        if (claim == WorkspaceClaim.OwnedByThisOrg)
-            await Directory.TryAddAsync(new TableEntity(orgId, "workspace|" + workspaceId) { ["name"] = name }, ct);
-        return claim;
-    }
-
-    private async Task<WorkspaceClaim> ClaimWorkspaceAsync(string orgId, string workspaceId, CancellationToken ct)
-    {
-        if (await tables.WorkspaceOwners.TryAddAsync(new TableEntity(workspaceId, "owner") { ["org_id"] = orgId }, ct) is not null)
-            return WorkspaceClaim.OwnedByThisOrg;
-        var owner = await tables.GetAsync(tables.WorkspaceOwners, workspaceId, "owner", ct: ct);
-        return owner?.GetString("org_id") == orgId ? WorkspaceClaim.OwnedByThisOrg : WorkspaceClaim.OwnedByAnotherOrg;
+        var actions = workspaceIds.Where(w => w.Length > 0)
+            .Select(w => new TableEntity(orgId, "workspace|" + w))
+            .Concat(projects.Where(p => p.Project.Length > 0)
+                .Select(p => new TableEntity(orgId, "project|" + KeyPart.Of(p.Project)) { ["project_id"] = p.Project, ["workspace_id"] = p.Workspace }))
+            .DistinctBy(e => e.RowKey, StringComparer.Ordinal)
+            .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e));
+        await Directory.SubmitInBatchesAsync(actions, ct);
     }
 
     public async Task<IReadOnlyList<Workspace>> ListWorkspacesAsync(string orgId, CancellationToken ct = default) =>
@@ -130,16 +122,6 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
         e.RowKey["user|".Length..],
         e.GetString("email") ?? "",
         (e.GetString("workspaces") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
-
-    /// <summary>Records a project id seen in usage, with an empty name unless it is already known.</summary>
-    public async Task EnsureProjectAsync(string orgId, string projectId, string workspaceId, CancellationToken ct = default)
-    {
-        if (projectId.Length == 0) return;
-        await Directory.TryAddAsync(new TableEntity(orgId, "project|" + KeyPart.Of(projectId))
-        {
-            ["project_id"] = projectId, ["name"] = "", ["workspace_id"] = workspaceId,
-        }, ct);
-    }
 
     public async Task NameProjectAsync(string orgId, string projectId, string name, CancellationToken ct = default) =>
         await Directory.UpsertEntityAsync(new TableEntity(orgId, "project|" + KeyPart.Of(projectId))

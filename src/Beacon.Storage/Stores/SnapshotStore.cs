@@ -1,3 +1,4 @@
+using Beacon.Storage.Account;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;

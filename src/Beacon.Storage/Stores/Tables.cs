@@ -20,9 +20,6 @@ public sealed class Tables(StorageAccount account)
     /// <summary>SHA-256 of a license key or API key → which org and record it is (PK = hash).</summary>
     public TableClient Credentials { get; } = account.TableService.GetTableClient("Credentials");
 
-    /// <summary>Workspace id → the org that owns it (PK = workspace id), so no org can report into another's workspace.</summary>
-    public TableClient WorkspaceOwners { get; } = account.TableService.GetTableClient("WorkspaceOwners");
-
     /// <summary>Deployment usage windows, one entity per window key (PK = org|day of from_timestamp).</summary>
     public TableClient UsageWindows { get; } = account.TableService.GetTableClient("UsageWindows");
 
@@ -43,6 +40,9 @@ public sealed class Tables(StorageAccount account)
 
     /// <summary>License verifications per day, accepted and refused apart (PK = license id, RK = yyyyMMdd).</summary>
     public TableClient Verifications { get; } = account.TableService.GetTableClient("Verifications");
+
+    /// <summary>Reports acknowledged but ignored because they would lower billed usage, per credential and day (PK = kind:id, RK = yyyyMMdd).</summary>
+    public TableClient IgnoredReports { get; } = account.TableService.GetTableClient("IgnoredReports");
 
     /// <summary>Usage snapshots of self-hosted installs (PK = license id, RK = from time counted down: newest first).</summary>
     public TableClient UsageSnapshots { get; } = account.TableService.GetTableClient("UsageSnapshots");
@@ -65,7 +65,7 @@ public sealed class Tables(StorageAccount account)
     public BlobContainerClient Diagnostics { get; } = account.BlobService.GetBlobContainerClient("beacon-diagnostics");
 
     public IEnumerable<TableClient> AllTables =>
-        [Directory, Credentials, WorkspaceOwners, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups, Verifications, UsageSnapshots,
+        [Directory, Credentials, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups, Verifications, IgnoredReports, UsageSnapshots,
          TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts];
 
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics];

@@ -1,3 +1,4 @@
+using Beacon.Storage.Account;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -53,9 +54,10 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         for (int attempt = 0; attempt < 20; attempt++)
         {
             if (await tables.UsageWindows.TryAddAsync(entity, ct) is not null) return SupersedeOutcome.Inserted;
-            var existing = await tables.GetAsync(tables.UsageWindows, pk, rk, ["to_us"], ct);
+            var existing = await tables.GetAsync(tables.UsageWindows, pk, rk, ["to_us", "runs", "nodes"], ct);
             if (existing is null) continue; // deleted in between: insert again
-            var outcome = Supersede.Decide(existing.GetInt64("to_us") ?? 0, report);
+            var outcome = Supersede.Decide(existing.GetInt64("to_us") ?? 0, existing.GetInt64("runs") ?? 0, existing.GetInt64("nodes") ?? 0, report);
+            if (outcome == SupersedeOutcome.IgnoredLowerCounts) await CountIgnoredAsync(orgId, reporter, now, ct);
             if (outcome != SupersedeOutcome.Replaced) return outcome;
             if (await tables.UsageWindows.TryUpdateAsync(entity, existing.ETag, TableUpdateMode.Replace, ct) is not null)
                 return SupersedeOutcome.Replaced;
@@ -63,18 +65,42 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         throw new StorageContentionException("The usage window kept changing under concurrent reports.");
     }
 
+    /// <summary>A lower-count supersede is counted per reporting credential and day, for the vendor to follow up.</summary>
+    private Task CountIgnoredAsync(string orgId, Reporter reporter, DateTimeOffset now, CancellationToken ct)
+    {
+        var pk = reporter.CredentialKind + ":" + reporter.CredentialId;
+        var day = Timestamps.DayKey(DateOnly.FromDateTime(now.UtcDateTime));
+        return Counter.UpdateAsync(tables, tables.IgnoredReports, pk, day, stored => new TableEntity(pk, day)
+        {
+            ["org_id"] = orgId,
+            ["lower_counts"] = (stored?.GetInt64("lower_counts") ?? 0) + 1,
+            ["last_at"] = now,
+        }, ct);
+    }
+
+    /// <summary>How many reports of a credential were ignored for lowering billed usage, over the days [from, to].</summary>
+    public async Task<long> CountLowerCountSupersedesAsync(Reporter reporter, DateOnly from, DateOnly to, CancellationToken ct = default) =>
+        (await tables.QueryAsync(tables.IgnoredReports,
+                TableClient.CreateQueryFilter($"PartitionKey eq {reporter.CredentialKind + ":" + reporter.CredentialId} and RowKey ge {Timestamps.DayKey(from)} and RowKey le {Timestamps.DayKey(to)}"),
+                ["lower_counts"], ct).ToListAsync(ct))
+            .Sum(e => e.GetInt64("lower_counts") ?? 0);
+
     private async Task<TableEntity> BuildEntityAsync(string pk, string rk, UsageReport report, Reporter reporter, IReadOnlyList<DayShare> shares, DateTimeOffset now, CancellationToken ct)
     {
         var e = ToEntity(pk, rk, report, reporter, shares, now);
         var tags = JsonSerializer.Serialize(report.Tags);
-        if (report.LogCount == 0 && tags.Length <= MaxInlineDiagnosticsChars)
+        var measures = (string)e["measures"];
+        if (report.LogCount == 0 && tags.Length <= MaxInlineDiagnosticsChars && measures.Length <= MaxInlineDiagnosticsChars)
         {
             e["tags"] = tags;
             return e;
         }
-        // Large diagnostics go to a blob, written before the entity that references it.
+        // Large diagnostics go to a blob, written before the entity that references it. A string
+        // property is limited to 64 KiB, so without this many long measure names would make Table
+        // Storage refuse the window for good.
+        if (measures.Length > MaxInlineDiagnosticsChars) e["measures"] = "{}";
         var blob = $"windows/{pk.Replace('|', '/')}/{KeyPart.Of(rk)}-{report.ToMicros.ToString(CultureInfo.InvariantCulture)}.json";
-        var body = $"{{\"tags\":{tags},\"logs\":{report.LogsJson}}}";
+        var body = $"{{\"tags\":{tags},\"measures\":{measures},\"logs\":{report.LogsJson}}}";
         await tables.Diagnostics.GetBlobClient(blob).UploadAsync(BinaryData.FromString(body), overwrite: true, ct);
         e["diagnostics_blob"] = blob;
         return e;

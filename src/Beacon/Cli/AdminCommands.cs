@@ -78,8 +78,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var orgId = await RequireOrgAsync(a, ct);
         // --id registers a workspace the platform already knows (its tenant id); otherwise a new UUID.
         var id = a.Optional("id") is { } given ? Uuid(given, "id") : Ids.NewId();
-        var claim = await Directory.CreateWorkspaceAsync(orgId, id, a.Required("name"), ct);
-        if (claim == WorkspaceClaim.OwnedByAnotherOrg) return output.Fail($"Workspace {id} belongs to another organization.");
+        await Directory.CreateWorkspaceAsync(orgId, id, a.Required("name"), ct);
         output.Result(new { workspace_id = id }, $"Workspace {a.Required("name")}: {id}");
         return 0;
     }

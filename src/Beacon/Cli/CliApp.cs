@@ -90,6 +90,8 @@ public static class CliApp
             now = Beacon.Domain.Time.Timestamps.TryParseMicros(text, out var micros)
                 ? Beacon.Domain.Time.Timestamps.ToDateTimeOffset(micros)
                 : throw new CliUsageException("--now must be an ISO 8601 date-time with an offset.");
+        if (now > services.GetRequiredService<TimeProvider>().GetUtcNow())
+            throw new CliUsageException("--now may not be later than the clock: progress would pass the real today and later writes to today would be missed.");
         var report = await services.GetRequiredService<Beacon.Storage.Maintenance.MaintenanceRun>().RunAsync(now, args.Optional("org"), ct);
         output.Result(new
         {
@@ -107,6 +109,8 @@ public static class CliApp
                 first_day = o.FirstDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 rolled_through = o.RolledThrough.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 epoch = o.Epoch,
+                steps_deferred = o.StepsDeferred,
+                error = o.Error,
             }),
         }, string.Join('\n', Hosting.RollupLog.Lines(report)));
         return report.Ran ? 0 : 3;

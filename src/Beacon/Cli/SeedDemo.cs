@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
 using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
@@ -82,7 +83,7 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
                 {
                     var end = t.AddHours(3) < now ? t.AddHours(3) : now;
                     long runs = (long)(d.RunsPerHour * (end - t).TotalHours * Shape(t, 0.01));
-                    reports.Add((Parse(license, t, end, runs, runs * random.Next(3, 8), d.Ws, project), d.Reporter));
+                    reports.Add((Parse(license, now, t, end, runs, runs * random.Next(3, 8), d.Ws, project), d.Reporter));
                     t = end;
                 }
             }
@@ -116,7 +117,7 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
                         ["api_key_short_key"] = who.Short,
                     });
                 }
-                var parsed = TraceBatchParser.Parse(JsonSerializer.SerializeToElement(new { trace_transactions = batch }));
+                var parsed = TraceBatchParser.Parse(JsonSerializer.SerializeToElement(new { trace_transactions = batch }), Timestamps.FromDateTimeOffset(now));
                 batches.Add([.. parsed.Value ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors))]);
             }
         }
@@ -126,10 +127,10 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
         return new Result(org.OrgId, apiKey, license, baseUrl.TrimEnd('/') + "/dashboard/");
     }
 
-    private static UsageReport Parse(string license, DateTimeOffset from, DateTimeOffset to, long runs, long nodes, string workspace, string project)
+    private static UsageReport Parse(string license, DateTimeOffset now, DateTimeOffset from, DateTimeOffset to, long runs, long nodes, string workspace, string project)
     {
         using var body = JsonDocument.Parse(ClientWindowBody.Format(from, to, runs, nodes, workspace, project, credential: license));
-        var parsed = UsageReportParser.Parse(body.RootElement);
+        var parsed = UsageReportParser.Parse(body.RootElement, Timestamps.FromDateTimeOffset(now));
         return parsed.Value ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors));
     }
 }

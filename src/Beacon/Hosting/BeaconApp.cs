@@ -2,6 +2,7 @@ using System.Globalization;
 using Beacon.Api;
 using Beacon.Api.Access;
 using Beacon.Api.Billing;
+using Beacon.Api.Http;
 using Beacon.Api.Licenses;
 using Beacon.Api.Reporting;
 using Beacon.Api.Telemetry;
@@ -50,6 +51,7 @@ public static class BeaconApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestDeadline>();
         app.MapLicenseEndpoints();
         app.MapAuthEndpoints();
         app.MapReportingEndpoints();

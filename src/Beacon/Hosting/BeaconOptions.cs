@@ -31,6 +31,22 @@ public sealed class BeaconOptions
     [Range(1, 1_000_000)]
     public int RateLimitPerSecond { get; set; } = 50;
 
+    /// <summary>
+    /// How long a request may spend on storage before it is answered 503: well inside the rollup's
+    /// 10-minute grace, so every acknowledged or abandoned write has landed (or not) before a rollup
+    /// reads its day (SPEC §9).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan StorageDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Failed authentications per client address: burst size before 429.</summary>
+    [Range(1, 1_000_000)]
+    public int FailedAuthBurst { get; set; } = 30;
+
+    /// <summary>Failed authentications per client address: sustained failures per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int FailedAuthPerMinute { get; set; } = 30;
+
     /// <summary>NCRONTAB (6 fields, UTC) of the rollup; the same value function.json declares.</summary>
     [Required]
     public string RollupSchedule { get; set; } = "0 */15 * * * *";

@@ -58,6 +58,7 @@ public static class ServiceRegistration
         services.AddMemoryCache();
         services.AddSingleton<CredentialCache>();
         services.AddSingleton<CredentialRateLimiter>();
+        services.AddSingleton<FailedAuthenticationLimiter>();
         services.AddSingleton<ApiKeyUsage>();
         services.AddSingleton<CredentialChecks>();
         services.AddSingleton<UsageAdmission>();

@@ -6,22 +6,37 @@ using Microsoft.IdentityModel.Tokens;
 namespace Beacon.Tokens;
 
 /// <summary>
-/// The ES256 keys that sign license tokens: the current key signs, the current and previous keys are
-/// published as the JWKS, so tokens signed before a rotation verify until they expire. Keys are
-/// created on first start if none exist and re-read every few minutes so a rotation made with the
-/// CLI reaches running instances.
+/// The ES256 keys that sign license tokens. Every saved key is published in the JWKS; the newest key
+/// whose activation time has come signs. A rotation saves a new key that activates only after
+/// <see cref="PublishLead"/> — longer than an instance takes to re-read the keys plus the time a
+/// verifier may cache the JWKS — so no token is ever signed by a key a verifier cannot find yet. The
+/// two keys before it stay published, so tokens signed before a rotation verify until they expire.
 /// </summary>
 public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILogger<SigningKeyRing> logger) : IDisposable
 {
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan RefreshEvery = TimeSpan.FromMinutes(5);
+
+    /// <summary>The JWKS answer's <c>max-age</c>: how long a verifier may keep an old key set.</summary>
+    public static readonly TimeSpan JwksMaxAge = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a new key is published before it signs.</summary>
+    public static readonly TimeSpan PublishLead = RefreshEvery + JwksMaxAge + TimeSpan.FromMinutes(1);
+
+    private const int KeysKept = 3;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private State? _state;
 
-    private sealed record State(ECDsaSecurityKey Current, string JwksJson, DateTimeOffset LoadedAt);
+    private sealed record State(IReadOnlyList<(DateTimeOffset SignsFrom, ECDsaSecurityKey Key)> Signers, string JwksJson, DateTimeOffset LoadedAt);
 
     public void Dispose() => _gate.Dispose();
 
-    public async Task<ECDsaSecurityKey> GetSigningKeyAsync(CancellationToken ct) => (await GetStateAsync(ct)).Current;
+    /// <summary>The newest key already active (keys are newest first; the oldest signs if none is, which only a clock step back can cause).</summary>
+    public async Task<ECDsaSecurityKey> GetSigningKeyAsync(CancellationToken ct)
+    {
+        var signers = (await GetStateAsync(ct)).Signers;
+        var now = time.GetUtcNow();
+        return signers.FirstOrDefault(s => s.SignsFrom <= now).Key ?? signers[^1].Key;
+    }
 
     public async Task<string> GetJwksJsonAsync(CancellationToken ct) => (await GetStateAsync(ct)).JwksJson;
 
@@ -49,7 +64,7 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
         {
             var loaded = await store.LoadAsync(ct);
             if (loaded is { Keys.Count: > 0 } l) return l.Keys;
-            var key = Generate();
+            var key = Generate(activatesAt: null); // the first key: nothing published before it to wait for
             if (await store.TrySaveAsync([key], loaded?.ETag, ct))
             {
                 logger.LogInformation("Created the first token signing key {Kid}", key.Kid);
@@ -59,24 +74,35 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
         }
     }
 
-    /// <summary>Makes a new current key; the old current key stays published as the previous one.</summary>
+    /// <summary>
+    /// Saves a new key, published now and signing after <see cref="PublishLead"/>; the keys before it stay
+    /// published. The key is generated once: when a save committed but its answer was lost (the retry
+    /// meets 412), the reload finds it and the rotation is not made twice — a second one would push out
+    /// a key that still signs live tokens.
+    /// </summary>
     public async Task<string> RotateAsync(CancellationToken ct)
     {
+        var key = Generate(activatesAt: time.GetUtcNow() + PublishLead);
         while (true)
         {
             var loaded = await store.LoadAsync(ct);
-            var key = Generate();
+            if (loaded is { } l && l.Keys.Any(k => k.Kid == key.Kid))
+            {
+                _state = Build(l.Keys);
+                return key.Kid;
+            }
             var keys = new List<SigningKeyMaterial> { key };
-            if (loaded is { } l) keys.AddRange(l.Keys.Take(1));
+            if (loaded is { } existing) keys.AddRange(existing.Keys.Take(KeysKept - 1));
             if (await store.TrySaveAsync(keys, loaded?.ETag, ct))
             {
                 _state = Build(keys);
+                logger.LogInformation("Rotated the token signing key: {Kid} signs from {ActivatesAt:O}", key.Kid, key.ActivatesAt);
                 return key.Kid;
             }
         }
     }
 
-    private SigningKeyMaterial Generate()
+    private SigningKeyMaterial Generate(DateTimeOffset? activatesAt)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var p = ecdsa.ExportParameters(includePrivateParameters: true);
@@ -87,22 +113,21 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
         {
             ["crv"] = "P-256", ["kty"] = "EC", ["x"] = x, ["y"] = y,
         })));
-        return new SigningKeyMaterial(thumbprint, time.GetUtcNow(), Base64UrlEncoder.Encode(p.D), x, y);
+        return new SigningKeyMaterial(thumbprint, time.GetUtcNow(), Base64UrlEncoder.Encode(p.D), x, y, activatesAt);
     }
 
     private State Build(IReadOnlyList<SigningKeyMaterial> keys)
     {
-        var current = keys[0];
-        var ecdsa = ECDsa.Create(new ECParameters
+        var signers = keys.OrderByDescending(k => k.SignsFrom).Select(k => (k.SignsFrom, new ECDsaSecurityKey(ECDsa.Create(new ECParameters
         {
             Curve = ECCurve.NamedCurves.nistP256,
-            D = Base64UrlEncoder.DecodeBytes(current.D),
-            Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(current.X), Y = Base64UrlEncoder.DecodeBytes(current.Y) },
-        });
+            D = Base64UrlEncoder.DecodeBytes(k.D),
+            Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(k.X), Y = Base64UrlEncoder.DecodeBytes(k.Y) },
+        })) { KeyId = k.Kid })).ToList();
         var jwks = JsonSerializer.Serialize(new
         {
             keys = keys.Select(k => new { kty = "EC", crv = "P-256", x = k.X, y = k.Y, kid = k.Kid, use = "sig", alg = "ES256" }),
         });
-        return new State(new ECDsaSecurityKey(ecdsa) { KeyId = current.Kid }, jwks, time.GetUtcNow());
+        return new State(signers, jwks, time.GetUtcNow());
     }
 }

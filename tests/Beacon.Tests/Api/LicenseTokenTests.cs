@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
+using Beacon.Testing;
 using Beacon.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -112,20 +113,56 @@ public sealed class LicenseTokenTests(BeaconFixture f)
     }
 
     [Fact]
-    public async Task After_a_rotation_old_tokens_still_validate_and_new_tokens_use_the_new_key()
+    public async Task A_rotated_key_is_published_at_once_signs_only_after_the_publish_lead_and_old_tokens_still_validate()
     {
         var org = await f.NewOrgAsync();
         var before = await VerifyAsync(org.LicenseKey);
         var kid = await f.Services.GetRequiredService<SigningKeyRing>().RotateAsync(CancellationToken.None);
-        var after = await VerifyAsync(org.LicenseKey);
+        var right = await VerifyAsync(org.LicenseKey);
 
         var jwks = JsonDocument.Parse(await f.Http.GetStringAsync("/.well-known/jwks.json")).RootElement.GetProperty("keys");
-        Assert.Equal(2, jwks.GetArrayLength());
+        Assert.Contains(jwks.EnumerateArray(), k => k.GetProperty("kid").GetString() == kid);
+        Assert.Contains(jwks.EnumerateArray(), k => k.GetProperty("kid").GetString() == new JsonWebToken(before).Kid);
         Assert.All(jwks.EnumerateArray(), k => Assert.False(k.TryGetProperty("d", out _), "private key material must never be published"));
+        // Verifiers may hold the previous key set for a while: the new key does not sign yet.
+        Assert.Equal(new JsonWebToken(before).Kid, new JsonWebToken(right).Kid);
+
+        f.Clock.Shift(SigningKeyRing.PublishLead);
+        try
+        {
+            var after = await VerifyAsync(org.LicenseKey);
+            Assert.Equal(kid, new JsonWebToken(after).Kid);
+        }
+        finally
+        {
+            f.Clock.Shift(-SigningKeyRing.PublishLead);
+        }
         Assert.True((await ValidateAsync(before)).IsValid);
-        Assert.True((await ValidateAsync(after)).IsValid);
-        Assert.Equal(kid, new JsonWebToken(after).Kid);
-        Assert.NotEqual(kid, new JsonWebToken(before).Kid);
+    }
+
+    [Fact]
+    public async Task A_rotation_whose_answer_is_lost_is_made_once_and_keeps_the_key_that_signs_live_tokens()
+    {
+        var store = f.Services.GetRequiredService<SigningKeyStore>();
+        var ring = f.Services.GetRequiredService<SigningKeyRing>();
+        await ring.GetSigningKeyAsync(CancellationToken.None); // keys exist
+        var previous = (await store.LoadAsync())!.Value.Keys[0].Kid;
+        int puts = 0;
+        f.Faults.Set(r => r.Method == Azure.Core.RequestMethod.Put && r.Uri.Path.EndsWith("/signing-keys.json", StringComparison.Ordinal) && Interlocked.Increment(ref puts) == 1
+            ? FaultInjectingTransport.Fault.CommitUnknown : FaultInjectingTransport.Fault.None);
+        string kid;
+        try
+        {
+            kid = await ring.RotateAsync(CancellationToken.None);
+        }
+        finally
+        {
+            f.Faults.Set(null);
+        }
+        var stored = (await store.LoadAsync())!.Value.Keys;
+        Assert.Equal(kid, stored[0].Kid);
+        Assert.Equal(previous, stored[1].Kid);
+        Assert.Single(stored, k => k.Kid == kid);
     }
 
     [Fact]

@@ -75,15 +75,15 @@ public sealed class RollupJobTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddHours(1), 6, 6, org.WorkspaceA));
-        var now = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+        var now = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
         var first = Assert.Single((await Job().RunAsync(now, org.OrgId)).Orgs);
         var again = Assert.Single((await Job().RunAsync(now, org.OrgId)).Orgs);
 
-        Assert.Equal(new DateOnly(2026, 11, 30), first.RolledThrough);
+        Assert.Equal(new DateOnly(2026, 10, 31), first.RolledThrough);
         Assert.Equal(new DateOnly(2026, 2, 23), first.FirstDay); // the Monday on or before March 1st
         Assert.Equal(first.RolledThrough.DayNumber - first.FirstDay.DayNumber + 1, first.DaysRecomputed);
-        Assert.Equal(9, first.MonthsRecomputed); // March to November
+        Assert.Equal(8, first.MonthsRecomputed); // March to October
         Assert.Equal((0, 0, 0), (again.DaysRecomputed, again.WeeksRecomputed, again.MonthsRecomputed));
         Assert.Equal(first.Epoch, again.Epoch);
         var monthCells = await f.Services.GetRequiredService<RollupStore>()

@@ -81,9 +81,9 @@ public sealed class StagedExportTests(BeaconFixture f)
         var org = await f.NewOrgAsync();
         var job = Job();
         var now = DateTimeOffset.UtcNow;
-        await job.RunAsync(now, org.OrgId);
+        await job.RunAsync(now.AddDays(-1), org.OrgId);
         var before = await ListAsync(org.OrgId + "/");
-        await job.RunAsync(now.AddDays(1), org.OrgId);
+        await job.RunAsync(now, org.OrgId);
         var after = await ListAsync(org.OrgId + "/");
 
         Assert.Equal(95, before.Count);

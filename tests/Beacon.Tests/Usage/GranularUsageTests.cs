@@ -60,16 +60,17 @@ public sealed class GranularUsageTests(BeaconFixture f)
     public async Task Ranges_get_the_seeds_stride_and_buckets_start_at_the_normalized_start(int days, int stride)
     {
         var org = await f.NewOrgAsync();
-        await SubmitAsync(org, Jan1.AddHours(1), TimeSpan.FromHours(1), 1, 1);
-        await SubmitAsync(org, Jan1.AddDays(days - 1).AddHours(1), TimeSpan.FromHours(1), 1, 1);
-        var end = Jan1.AddDays(days);
+        var jan1 = Jan1.AddYears(-1); // a year back, so the longest range ends before today (usage may not be in the future)
+        await SubmitAsync(org, jan1.AddHours(1), TimeSpan.FromHours(1), 1, 1);
+        await SubmitAsync(org, jan1.AddDays(days - 1).AddHours(1), TimeSpan.FromHours(1), 1, 1);
+        var end = jan1.AddDays(days);
 
-        var body = await GetJsonAsync(org, $"kind=langsmith_deployments&start_time=2026-01-01T06:00:00Z&end_time={UsageModel.Iso(end)}&workspace_ids={org.WorkspaceA}");
+        var body = await GetJsonAsync(org, $"kind=langsmith_deployments&start_time={UsageModel.Iso(jan1.AddHours(6))}&end_time={UsageModel.Iso(end)}&workspace_ids={org.WorkspaceA}");
 
         Assert.Equal(stride, body.GetProperty("stride").GetProperty("days").GetInt32());
         var buckets = body.GetProperty("usage").EnumerateArray().Select(u => DateTimeOffset.Parse(u.GetProperty("time_bucket").GetString()!, CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(Jan1, buckets[0]);
-        Assert.Equal(Jan1.AddDays((days - 1) / stride * stride), buckets[^1]);
+        Assert.Equal(jan1, buckets[0]);
+        Assert.Equal(jan1.AddDays((days - 1) / stride * stride), buckets[^1]);
     }
 
     [Theory]

@@ -85,6 +85,11 @@ public sealed class UsageDataset
         string Pick(string[] xs) => xs[random.Next(xs.Length)];
         string WorkspaceOrEmpty() => random.Next(12) == 0 ? "" : Pick(Workspaces);
 
+        // Like the real client, a later copy of a window carries at least its counts (it merges upward):
+        // counts grow with to_timestamp, so copies sent in any order end in the same stored window.
+        static UsageModel.Window Merged(UsageModel.Window w, DateTimeOffset to) => to < w.To ? w with { To = to }
+            : w with { To = to, Runs = w.Runs + (long)((to - w.To).TotalMinutes / 40), Nodes = w.Nodes + (long)((to - w.To).TotalMinutes / 17) };
+
         var submissions = new List<UsageModel.Window>();
         for (int i = windows; i > 0; i--)
         {
@@ -96,7 +101,7 @@ public sealed class UsageDataset
                 var to = random.Next(3) == 0 && old.To - old.From > TimeSpan.FromSeconds(2)
                     ? old.From + (old.To - old.From) / 2
                     : old.To.AddMinutes(random.Next(1, 3000)).AddTicks(random.Next(1, 99) * 10);
-                submissions.Add(old with { To = to, Runs = old.Runs + random.Next(0, 40), Nodes = old.Nodes + random.Next(0, 90) });
+                submissions.Add(Merged(old, to));
                 continue;
             }
             var from = Base.AddMinutes(random.Next(0, 40 * 1440)).AddTicks(random.Next(0, 10_000_000));
@@ -111,7 +116,7 @@ public sealed class UsageDataset
                 random.Next(0, 1000), random.Next(0, 5000), r.User, r.Short);
             submissions.Add(w);
             if (random.Next(3) == 0)
-                submissions.Add(w with { To = w.To.AddMinutes(random.Next(1, 2000)), Runs = w.Runs + random.Next(0, 50), Nodes = w.Nodes + random.Next(0, 80) });
+                submissions.Add(Merged(w, w.To.AddMinutes(random.Next(1, 2000))));
         }
         var shuffled = submissions.OrderBy(_ => random.Next()).ToList();
         await Parallel.ForEachAsync(shuffled, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (w, _) =>

@@ -32,7 +32,8 @@ public sealed class UsageModel
     public void Submit(Window w)
     {
         var key = (w.Ws, w.Project, Micros(w.From));
-        if (!_windows.TryGetValue(key, out var old) || w.To >= old.To) _windows[key] = w;
+        // A later copy replaces; an older one, or one that would lower runs or nodes, is ignored.
+        if (!_windows.TryGetValue(key, out var old) || (w.To >= old.To && w.Runs >= old.Runs && w.Nodes >= old.Nodes)) _windows[key] = w;
     }
 
     /// <summary>The first transaction with an id counts; every later one is ignored.</summary>

@@ -16,11 +16,14 @@ internal sealed class CredentialCache(CredentialStore store, IMemoryCache cache,
 {
     private static readonly TimeSpan NegativeTtl = TimeSpan.FromSeconds(5);
 
+    // A secret that cannot be one of ours is refused without a lookup or a cache entry.
     public Task<LicenseRecord?> FindLicenseAsync(string licenseKey, CancellationToken ct) =>
-        GetAsync("license:" + Secrets.Hash(licenseKey), () => store.FindLicenseAsync(licenseKey, ct));
+        !Secrets.IsWellFormed(licenseKey, Secrets.LicensePrefix) ? Task.FromResult<LicenseRecord?>(null)
+        : GetAsync("license:" + Secrets.Hash(licenseKey), () => store.FindLicenseAsync(licenseKey, ct));
 
     public Task<ApiKeyRecord?> FindApiKeyAsync(string apiKey, CancellationToken ct) =>
-        GetAsync("apikey:" + Secrets.Hash(apiKey), () => store.FindApiKeyAsync(apiKey, ct));
+        !Secrets.IsWellFormed(apiKey, Secrets.ApiKeyPrefix) ? Task.FromResult<ApiKeyRecord?>(null)
+        : GetAsync("apikey:" + Secrets.Hash(apiKey), () => store.FindApiKeyAsync(apiKey, ct));
 
     private async Task<T?> GetAsync<T>(string key, Func<Task<T?>> load) where T : class
     {

@@ -23,8 +23,8 @@ internal static class CustomerAuthentication
                 var checks = http.RequestServices.GetRequiredService<CredentialChecks>();
                 var presented = http.Request.Headers[Header].ToString();
                 if (presented.Length == 0) return Problems.Unauthenticated($"Provide an API key in the {Header} header.");
-                if (!checks.TryAcquire(presented, out var retryAfter)) return RetryAfterResult.RateLimited(retryAfter);
-                var key = await checks.ActiveApiKeyAsync(presented, http.RequestAborted);
+                if (!checks.TryAcquire(http, presented, out var retryAfter)) return RetryAfterResult.RateLimited(retryAfter);
+                var key = await checks.ActiveApiKeyAsync(http, presented);
                 if (key is null) return Problems.Unauthenticated("The API key is unknown or revoked.");
                 // Tools written for LangSmith's API may name the organization; it must be the key's.
                 var named = http.Request.Headers[OrganizationHeader].ToString();

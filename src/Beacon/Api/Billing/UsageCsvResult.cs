@@ -10,13 +10,29 @@ namespace Beacon.Api.Billing;
 
 /// <summary>
 /// The CSV export (SPEC §5): a staged file when one is certain to be byte-identical to the live answer,
-/// otherwise the live answer, streamed so memory does not grow with the row count.
+/// otherwise the live answer, streamed so memory does not grow with the row count. A fault before the
+/// first byte is a 503 like anywhere else; a fault after it aborts the connection, so the client sees
+/// a broken transfer (no final chunk, or fewer bytes than Content-Length), never a short file that
+/// looks complete.
 /// </summary>
 internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine engine, StagedExports staged) : IResult, IEndpointMetadataProvider
 {
     public const string SourceHeader = "X-Beacon-Export-Source";
 
     public async Task ExecuteAsync(HttpContext http)
+    {
+        try
+        {
+            await WriteAsync(http);
+        }
+        catch (Exception) when (http.Response.HasStarted)
+        {
+            http.Abort();
+            throw;
+        }
+    }
+
+    private async Task WriteAsync(HttpContext http)
     {
         var (orgId, query, names, coverage, defaultWorkspace) = prepared;
         var ct = http.RequestAborted;

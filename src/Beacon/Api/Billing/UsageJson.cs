@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Beacon.Domain.Csv;
 using Beacon.Domain.Query;
@@ -24,15 +25,22 @@ internal static class UsageJson
         w.WriteEndObject();
         if (q.Kind == UsageKind.Traces)
         {
-            w.WriteNumber("traces", r.Traces);
+            Number(w, "traces", r.Traces);
         }
         else
         {
-            w.WriteNumber("nodes_executed", r.Nodes);
-            w.WriteNumber("agent_runs", r.Runs);
-            w.WriteNumber("agent_uptime_seconds", r.UptimeSeconds);
+            Number(w, "nodes_executed", r.Nodes);
+            Number(w, "agent_runs", r.Runs);
+            Number(w, "agent_uptime_seconds", r.UptimeSeconds);
         }
         w.WriteEndObject();
+    }
+
+    // Utf8JsonWriter has no Int128 overload; the invariant decimal text is a valid JSON number.
+    private static void Number(Utf8JsonWriter w, string name, Int128 value)
+    {
+        w.WritePropertyName(name);
+        w.WriteRawValue(value.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
     }
 
     private static void Pair(Utf8JsonWriter w, string idName, string? id, string nameName, string? name)

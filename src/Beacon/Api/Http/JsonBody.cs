@@ -36,12 +36,38 @@ internal static class JsonBody
         if (filled > maxBytes) return (null, Problems.PayloadTooLarge(maxBytes));
         try
         {
-            return (JsonDocument.Parse(buffer.AsMemory(0, filled), new JsonDocumentOptions { MaxDepth = 32 }), null);
+            var document = JsonDocument.Parse(buffer.AsMemory(0, filled), new JsonDocumentOptions { MaxDepth = 32 });
+            if (EscapesALoneSurrogate(buffer.AsSpan(0, filled)))
+            {
+                document.Dispose();
+                return (null, Problems.InvalidJson("A string escapes half of a UTF-16 surrogate pair (e.g. \\ud800 alone), which is not text."));
+            }
+            return (document, null);
         }
         catch (JsonException e)
         {
             return (null, Problems.InvalidJson($"Line {e.LineNumber + 1}, byte {e.BytePositionInLine}: the body could not be parsed."));
         }
+    }
+
+    // JSON's grammar allows "\ud800" alone, but it decodes to no string: reading it later would throw
+    // (a 500). Only escaped strings can hold one, so only those are decoded here, once.
+    private static bool EscapesALoneSurrogate(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 32 });
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>A string property, or null when absent, null or not a string.</summary>

@@ -45,6 +45,11 @@ internal static class Problems
     public static ProblemHttpResult StorageUnavailable() =>
         Make(503, "storage-unavailable", "Storage is temporarily unavailable.", "Nothing was stored. Retry the request later.");
 
+    /// <summary>Storage refused the request itself (not a fault of the moment): retrying cannot help, so this is not a 503.</summary>
+    public static ProblemHttpResult StorageRefused(int storageStatus, string? code) =>
+        Make(500, "storage-refused", "Storage refused this request.",
+            $"The storage service refused the request ({storageStatus} {code}). Retrying the same request will not help; nothing was acknowledged.");
+
     public static ProblemHttpResult NotFound(string detail) => Make(404, "not-found", "Not found.", detail);
 
     private static ProblemHttpResult Make(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>

@@ -38,9 +38,9 @@ internal static class LicenseEndpoints
         using var doc = body!;
         var key = JsonBody.String(doc.RootElement, "license") ?? JsonBody.String(doc.RootElement, "license_key");
         if (string.IsNullOrEmpty(key)) return Problems.Unauthenticated("Provide the license key as \"license\".");
-        if (!checks.TryAcquire(key, out var retryAfter)) return RetryAfterResult.RateLimited(retryAfter);
+        if (!checks.TryAcquire(request.HttpContext, key, out var retryAfter)) return RetryAfterResult.RateLimited(retryAfter);
 
-        var check = await checks.LicenseAsync(key, ct);
+        var check = await checks.LicenseAsync(request.HttpContext, key);
         if (check.IsUnknown) return Problems.Unauthenticated("The license key is unknown or malformed.");
         // Counted before answering, accepted and refused apart (a key nobody issued has no license to count on).
         await verifications.RecordAsync(check.License!.OrgId, check.License.LicenseId, check.IsUsable, time.GetUtcNow(), ct);
@@ -50,7 +50,7 @@ internal static class LicenseEndpoints
 
     private static async Task<ContentHttpResult> JwksAsync(SigningKeyRing keys, HttpResponse response, CancellationToken ct)
     {
-        response.Headers.CacheControl = "public, max-age=300";
+        response.Headers.CacheControl = $"public, max-age={(int)SigningKeyRing.JwksMaxAge.TotalSeconds}";
         return TypedResults.Text(await keys.GetJwksJsonAsync(ct), "application/json");
     }
 }

@@ -43,16 +43,16 @@ internal static class ReporterAuthentication
         var apiKey = NonEmpty(JsonBody.String(body, "api_key")) ?? NonEmpty(http.Request.Headers[CustomerAuthentication.Header].ToString());
         if (license is null && apiKey is null)
             return (null, Problems.Unauthenticated("Provide a license key (license_key) or an API key (api_key or the X-Api-Key header)."));
-        if (!checks.TryAcquire(license ?? apiKey!, out var retryAfter)) return (null, RetryAfterResult.RateLimited(retryAfter));
+        if (!checks.TryAcquire(http, license ?? apiKey!, out var retryAfter)) return (null, RetryAfterResult.RateLimited(retryAfter));
 
         if (license is not null)
         {
-            var check = await checks.LicenseAsync(license, http.RequestAborted);
+            var check = await checks.LicenseAsync(http, license);
             if (check.IsUnknown) return (null, Problems.Unauthenticated("The license key is unknown or malformed."));
             if (!check.IsUsable) return (null, Problems.LicenseNotActive(check.RefusedBecause!));
             return (new ReportingCaller(check.License!.OrgId, Reporter.ForLicense(check.License.LicenseId), null, check.License), null);
         }
-        var key = await checks.ActiveApiKeyAsync(apiKey!, http.RequestAborted);
+        var key = await checks.ActiveApiKeyAsync(http, apiKey!);
         if (key is null) return (null, Problems.Unauthenticated("The API key is unknown or revoked."));
         return (new ReportingCaller(key.OrgId, Reporter.ForApiKey(key), key, null), null);
     }

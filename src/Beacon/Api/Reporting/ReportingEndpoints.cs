@@ -1,4 +1,5 @@
 using Beacon.Api.Http;
+using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
 using Beacon.Storage.Stores;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,12 +40,12 @@ internal static class ReportingEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> SubmitAsync(
         ReportingRequest request, UsageAdmission admission, WindowStore windows, TimeProvider time, CancellationToken ct)
     {
-        var report = UsageReportParser.Parse(request.Body);
+        var report = UsageReportParser.Parse(request.Body, Timestamps.FromDateTimeOffset(time.GetUtcNow()));
         if (!report.IsValid) return Problems.Validation(report.Errors, report.Unprocessable);
         var r = report.Value!;
         var caller = request.Caller;
         if (await admission.CheckWorkspacesAsync(caller, [r.WorkspaceId], ct) is { } refusal) return Problems.Forbidden(refusal);
-        await admission.RecordProjectsAsync(caller.OrgId, [(r.WorkspaceId, r.ProjectId)], ct);
+        await admission.RecordAsync(caller.OrgId, [(r.WorkspaceId, r.ProjectId)], ct);
 
         await windows.SupersedeWindowAsync(caller.OrgId, r, caller.Reporter, time.GetUtcNow(), ct);
         return TypedResults.NoContent();
@@ -64,12 +65,12 @@ internal static class ReportingEndpoints
     private static async Task<Results<Ok<IngestResult>, ProblemHttpResult>> IngestTracesAsync(
         ReportingRequest request, UsageAdmission admission, TraceStore traces, TimeProvider time, CancellationToken ct)
     {
-        var batch = TraceBatchParser.Parse(request.Body);
-        if (!batch.IsValid) return Problems.Validation(batch.Errors);
+        var batch = TraceBatchParser.Parse(request.Body, Timestamps.FromDateTimeOffset(time.GetUtcNow()));
+        if (!batch.IsValid) return Problems.Validation(batch.Errors, batch.Unprocessable);
         var transactions = batch.Value!;
         var caller = request.Caller;
         if (await admission.CheckWorkspacesAsync(caller, transactions.Select(t => t.WorkspaceId), ct) is { } refusal) return Problems.Forbidden(refusal);
-        await admission.RecordProjectsAsync(caller.OrgId, transactions.Select(t => (t.WorkspaceId, t.ProjectId)), ct);
+        await admission.RecordAsync(caller.OrgId, transactions.Select(t => (t.WorkspaceId, t.ProjectId)), ct);
 
         int inserted = await traces.InsertTraceTransactionsAsync(caller.OrgId, transactions, time.GetUtcNow(), ct);
         return TypedResults.Ok(new IngestResult(inserted));

@@ -21,8 +21,8 @@ internal static class TelemetryAuthentication
                 var checks = http.RequestServices.GetRequiredService<CredentialChecks>();
                 var key = http.Request.Headers[Header].ToString();
                 if (key.Length == 0) return Problems.Unauthenticated($"Provide the license key in the {Header} header.");
-                if (!checks.TryAcquire(key, out var retryAfter)) return RetryAfterResult.RateLimited(retryAfter);
-                var check = await checks.LicenseAsync(key, http.RequestAborted);
+                if (!checks.TryAcquire(http, key, out var retryAfter)) return RetryAfterResult.RateLimited(retryAfter);
+                var check = await checks.LicenseAsync(http, key);
                 if (check.IsUnknown) return Problems.Unauthenticated("The license key is unknown or malformed.");
                 if (!check.IsUsable) return Problems.LicenseNotActive(check.RefusedBecause!);
                 http.RequestServices.GetRequiredService<TelemetryCaller>().License = check.License!;

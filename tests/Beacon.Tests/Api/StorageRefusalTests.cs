@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Beacon.Testing;
+using Beacon.Tests.Usage;
+
+namespace Beacon.Tests.Api;
+
+/// <summary>
+/// What a client is told when storage misbehaves (SPEC §9): a refusal no retry can fix is not "retry
+/// later"; a slow storage call ends at the request's deadline; a JSON answer is never cut part-way.
+/// </summary>
+[Collection(BeaconCollection.Name)]
+public sealed class StorageRefusalTests(BeaconFixture f)
+{
+    private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
+
+    private async Task<HttpResponseMessage> WithFaultsAsync(Func<Azure.Core.Request, FaultInjectingTransport.Fault> rule, Func<Task<HttpResponseMessage>> call)
+    {
+        f.Faults.Set(rule);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            f.Faults.Set(null);
+        }
+    }
+
+    [Fact]
+    public async Task A_permanent_storage_refusal_is_a_500_that_says_retrying_will_not_help()
+    {
+        var org = await f.NewOrgAsync();
+        var windowsPort = f.Tables.UsageWindows.Uri.Port;
+        var response = await WithFaultsAsync(
+            r => r.Method != Azure.Core.RequestMethod.Get && r.Uri.Port == windowsPort && r.Uri.Path.Contains("UsageWindows", StringComparison.Ordinal)
+                ? FaultInjectingTransport.Fault.Refused : FaultInjectingTransport.Fault.None,
+            () => f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddMinutes(5), 1, 1, org.WorkspaceA)));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Null(response.Headers.RetryAfter);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("urn:beacon:problem:storage-refused", problem.GetProperty("type").GetString());
+        Assert.Contains("PropertyValueTooLarge", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("will not help", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_hundred_long_measure_names_are_stored_rather_than_refused_by_storage_forever()
+    {
+        var org = await f.NewOrgAsync();
+        var measures = Enumerable.Range(0, 200).ToDictionary(i => $"m{i:D3}".PadRight(256, 'x'), i => (object?)i);
+        var body = JsonSerializer.Deserialize<Dictionary<string, object?>>(Payloads.Window(org.LicenseKey, null, Nine, Nine.AddMinutes(5), 4, 9, org.WorkspaceA))!;
+        measures["langgraph.platform.runs"] = 4;
+        measures["langgraph.platform.nodes"] = 9;
+        body["measures"] = measures;
+        Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", JsonSerializer.Serialize(body))).StatusCode);
+        Assert.Equal(4, (await f.RawAsync(f.Tables.UsageWindows, org.OrgId)).Single().GetInt64("runs"));
+    }
+
+    [Fact]
+    public async Task Storage_calls_slower_than_the_request_deadline_end_in_503()
+    {
+        var org = await f.NewOrgAsync();
+        var (_, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:StorageDeadline"] = "00:00:01" });
+        var started = DateTimeOffset.UtcNow;
+        var response = await WithFaultsAsync(_ => FaultInjectingTransport.Fault.Slow,
+            () => http.PostAsync("/v1/metadata/submit", new StringContent(Payloads.Window(org.LicenseKey, null, Nine, Nine.AddMinutes(5), 1, 1, org.WorkspaceA))));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(30), "the request waited for every slow call and its retries");
+    }
+
+    [Fact]
+    public async Task A_json_answer_interrupted_by_a_fault_is_a_503_never_a_200_with_a_cut_body()
+    {
+        // 400 projects in January (a bucket of ~100 KiB of JSON, more than a writer would buffer) and usage
+        // in February: the query reads week by week, and the February read fails after January is written.
+        var org = await f.NewOrgAsync();
+        var windows = Enumerable.Range(0, 400).Select(i => (At: new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: $"project-{i:D3}-".PadRight(120, 'p')))
+            .Concat(Enumerable.Range(0, 20).Select(i => (At: new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: "busy")));
+        await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (w, _) =>
+            Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, w.At, w.At.AddSeconds(1), 1, 1, org.WorkspaceA, w.Project))).StatusCode));
+        var query = "/api/v1/orgs/current/billing/granular-usage?" + UsageClient.QueryString("langsmith_deployments", "project", null, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", [org.WorkspaceA]);
+        var whole = await UsageClient.GetAsync(f.Http, query, org.ApiKey);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.True((await whole.Content.ReadAsByteArrayAsync()).Length > 64 * 1024);
+
+        var response = await WithFaultsAsync(
+            r => r.Method == Azure.Core.RequestMethod.Get && r.Uri.Path.Contains("UsageWindows", StringComparison.Ordinal)
+                 && r.Uri.Query.Contains("%7C20250205", StringComparison.Ordinal) ? FaultInjectingTransport.Fault.ServerBusy : FaultInjectingTransport.Fault.None,
+            () => UsageClient.GetAsync(f.Http, query, org.ApiKey));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
