@@ -23,6 +23,8 @@ var tables = [
   'TelemetrySeries'
   'TelemetryRecords'
   'TelemetryCounts'
+  'Deployments'
+  'Audit'
 ]
 var containers = [
   'beacon-keys'

@@ -13,12 +13,17 @@ public static class Secrets
     /// <summary>The platform client treats any other prefix as an air-gapped license and never reports usage.</summary>
     public const string LicensePrefix = "lcl_";
     public const string ApiKeyPrefix = "bcn_ak_";
+
+    /// <summary>The vendor's own keys for the operator API (SPEC §12); never valid on customer endpoints.</summary>
+    public const string OperatorKeyPrefix = "bcn_op_";
     private const int RandomLength = 40;
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     public static string NewLicenseKey() => LicensePrefix + RandomNumberGenerator.GetString(Alphabet, RandomLength);
 
     public static string NewApiKey() => ApiKeyPrefix + RandomNumberGenerator.GetString(Alphabet, RandomLength);
+
+    public static string NewOperatorKey() => OperatorKeyPrefix + RandomNumberGenerator.GetString(Alphabet, RandomLength);
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

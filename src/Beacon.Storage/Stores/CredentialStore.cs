@@ -12,6 +12,8 @@ namespace Beacon.Storage.Stores;
 public sealed class CredentialStore(Tables tables, TimeProvider time)
 {
     private const string Row = "credential";
+    private const string OperatorsPartition = "operators";
+    private const string LicenseIndexPartition = "licenses";
 
     public async Task<(string ApiKey, ApiKeyRecord Record)> CreateApiKeyAsync(
         string orgId, string? userId, IReadOnlyList<string> permissions, IReadOnlyList<string>? workspaceScope, CancellationToken ct = default)
@@ -47,9 +49,87 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
         };
         if (expiresAt is { } x) e["expires_at"] = x;
         await tables.Directory.AddEntityAsync(e, ct);
+        await IndexLicenseIdAsync(orgId, record.LicenseId, ct);
         await IndexAsync(record.Hash, "license", orgId, record.LicenseId, ct);
         return (secret, record);
     }
+
+    private async Task IndexLicenseIdAsync(string orgId, string licenseId, CancellationToken ct) =>
+        await tables.Directory.UpsertEntityAsync(new TableEntity(LicenseIndexPartition, licenseId) { ["org_id"] = orgId }, TableUpdateMode.Replace, ct);
+
+    /// <summary>Upgrade step for licenses created before the id index existed; returns how many it indexed.</summary>
+    public async Task<int> IndexLicenseIdsAsync(string orgId, CancellationToken ct = default)
+    {
+        int added = 0;
+        foreach (var license in await ListLicensesAsync(orgId, ct))
+        {
+            if (await tables.GetAsync(tables.Directory, LicenseIndexPartition, license.LicenseId, ct: ct) is not null) continue;
+            await IndexLicenseIdAsync(orgId, license.LicenseId, ct);
+            added++;
+        }
+        return added;
+    }
+
+    /// <summary>A license by its id alone (the operator API names licenses without their org); null when unknown.</summary>
+    public async Task<LicenseRecord?> GetLicenseAsync(string licenseId, CancellationToken ct = default)
+    {
+        if (!Ids.TryNormalizeUuid(licenseId, out licenseId)) return null;
+        var index = await tables.GetAsync(tables.Directory, LicenseIndexPartition, licenseId, ct: ct);
+        if (index?.GetString("org_id") is not { } orgId) return null;
+        var e = await tables.GetAsync(tables.Directory, orgId, "license|" + licenseId, ct: ct);
+        return e is null ? null : ToLicense(e);
+    }
+
+    /// <summary>Every license of every org (one query for the index, one per org with licenses).</summary>
+    public async Task<IReadOnlyList<LicenseRecord>> ListAllLicensesAsync(CancellationToken ct = default)
+    {
+        var orgs = await tables.QueryAsync(tables.Directory, TableClient.CreateQueryFilter($"PartitionKey eq {LicenseIndexPartition}"), ["org_id"], ct)
+            .Select(e => e.GetString("org_id") ?? "").Distinct().ToListAsync(ct);
+        var all = new List<LicenseRecord>();
+        foreach (var org in orgs) all.AddRange(await ListLicensesAsync(org, ct));
+        return all;
+    }
+
+    public async Task<bool> SetLicenseExpiryAsync(string orgId, string licenseId, DateTimeOffset expiresAt, CancellationToken ct = default)
+    {
+        if (await tables.GetAsync(tables.Directory, orgId, "license|" + licenseId, ct: ct) is null) return false;
+        await tables.Directory.UpsertEntityAsync(new TableEntity(orgId, "license|" + licenseId) { ["expires_at"] = expiresAt }, TableUpdateMode.Merge, ct);
+        return true;
+    }
+
+    public async Task<(string OperatorKey, OperatorKeyRecord Record)> CreateOperatorKeyAsync(string name, CancellationToken ct = default)
+    {
+        var secret = Secrets.NewOperatorKey();
+        var record = new OperatorKeyRecord(Ids.NewId(), name, time.GetUtcNow(), null, Secrets.Hash(secret));
+        await tables.Directory.AddEntityAsync(new TableEntity(OperatorsPartition, "operator|" + record.OperatorId)
+        {
+            ["hash"] = record.Hash, ["name"] = name, ["created_at"] = record.CreatedAt,
+        }, ct);
+        await IndexAsync(record.Hash, "operator", OperatorsPartition, record.OperatorId, ct);
+        return (secret, record);
+    }
+
+    public async Task<OperatorKeyRecord?> FindOperatorKeyAsync(string operatorKey, CancellationToken ct = default)
+    {
+        var record = await FindAsync(operatorKey, "operator", ct);
+        return record is null ? null : ToOperator(record);
+    }
+
+    public async Task<OperatorKeyRecord?> RevokeOperatorKeyAsync(string operatorId, CancellationToken ct = default)
+    {
+        var existing = await tables.GetAsync(tables.Directory, OperatorsPartition, "operator|" + operatorId, ct: ct);
+        if (existing is null) return null;
+        if (existing.GetDateTimeOffset("revoked_at") is null)
+            await tables.Directory.UpsertEntityAsync(new TableEntity(OperatorsPartition, "operator|" + operatorId) { ["revoked_at"] = time.GetUtcNow() }, TableUpdateMode.Merge, ct);
+        return ToOperator(existing);
+    }
+
+    public async Task<IReadOnlyList<OperatorKeyRecord>> ListOperatorKeysAsync(CancellationToken ct = default) =>
+        await tables.QueryAsync(tables.Directory, TableWrites.RowKeyPrefix(OperatorsPartition, "operator|"), ct: ct).Select(ToOperator).ToListAsync(ct);
+
+    private static OperatorKeyRecord ToOperator(TableEntity e) => new(
+        e.RowKey["operator|".Length..], e.GetString("name") ?? "", e.GetDateTimeOffset("created_at") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("revoked_at"), e.GetString("hash") ?? "");
 
     private async Task IndexAsync(string hash, string kind, string orgId, string id, CancellationToken ct) =>
         await tables.Credentials.AddEntityAsync(new TableEntity(hash, Row) { ["kind"] = kind, ["org_id"] = orgId, ["id"] = id }, ct);

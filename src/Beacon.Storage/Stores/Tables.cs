@@ -59,6 +59,12 @@ public sealed class Tables(StorageAccount account)
     /// <summary>Per license and day: telemetry records kept, dropped over the cap, not kept by policy (PK = license, RK = day).</summary>
     public TableClient TelemetryCounts { get; } = account.TableService.GetTableClient("TelemetryCounts");
 
+    /// <summary>The fleet view: one entity per deployment (PK = org id, RK = credential|workspace|project), written off the request path.</summary>
+    public TableClient Deployments { get; } = account.TableService.GetTableClient("Deployments");
+
+    /// <summary>Append-only audit log of operator and CLI changes (PK = audit, RK = time counted down|id: newest first).</summary>
+    public TableClient Audit { get; } = account.TableService.GetTableClient("Audit");
+
     public BlobContainerClient Keys { get; } = account.BlobService.GetBlobContainerClient("beacon-keys");
     public BlobContainerClient Locks { get; } = account.BlobService.GetBlobContainerClient("beacon-locks");
     public BlobContainerClient Exports { get; } = account.BlobService.GetBlobContainerClient("beacon-exports");
@@ -66,7 +72,7 @@ public sealed class Tables(StorageAccount account)
 
     public IEnumerable<TableClient> AllTables =>
         [Directory, Credentials, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups, Verifications, IgnoredReports, UsageSnapshots,
-         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts];
+         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, Audit];
 
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics];
 

@@ -14,12 +14,18 @@ public sealed class VerificationStore(Tables tables)
     public Task RecordAsync(string orgId, string licenseId, bool accepted, DateTimeOffset now, CancellationToken ct = default)
     {
         var day = Timestamps.DayKey(DateOnly.FromDateTime(now.UtcDateTime));
-        return Counter.UpdateAsync(tables, tables.Verifications, licenseId, day, stored => new TableEntity(licenseId, day)
+        return Counter.UpdateAsync(tables, tables.Verifications, licenseId, day, stored =>
         {
-            ["org_id"] = orgId,
-            ["accepted"] = (stored?.GetInt64("accepted") ?? 0) + (accepted ? 1 : 0),
-            ["refused"] = (stored?.GetInt64("refused") ?? 0) + (accepted ? 0 : 1),
-            ["last_at"] = now,
+            var e = new TableEntity(licenseId, day)
+            {
+                ["org_id"] = orgId,
+                ["accepted"] = (stored?.GetInt64("accepted") ?? 0) + (accepted ? 1 : 0),
+                ["refused"] = (stored?.GetInt64("refused") ?? 0) + (accepted ? 0 : 1),
+                ["last_at"] = now,
+            };
+            // "Last verified" means last granted a token; a refused attempt is counted, not shown as verified.
+            if ((accepted ? now : stored?.GetDateTimeOffset("last_accepted_at")) is { } lastAccepted) e["last_accepted_at"] = lastAccepted;
+            return e;
         }, ct);
     }
 
@@ -28,8 +34,8 @@ public sealed class VerificationStore(Tables tables)
     {
         var rows = await tables.QueryAsync(tables.Verifications,
             TableClient.CreateQueryFilter($"PartitionKey eq {licenseId} and RowKey ge {Timestamps.DayKey(from)} and RowKey le {Timestamps.DayKey(to)}"),
-            ["accepted", "refused", "last_at"], ct).ToListAsync(ct);
-        return new VerificationCounts(rows.Sum(r => r.GetInt64("accepted") ?? 0), rows.Sum(r => r.GetInt64("refused") ?? 0), rows.Max(r => r.GetDateTimeOffset("last_at")));
+            ["accepted", "refused", "last_accepted_at"], ct).ToListAsync(ct);
+        return new VerificationCounts(rows.Sum(r => r.GetInt64("accepted") ?? 0), rows.Sum(r => r.GetInt64("refused") ?? 0), rows.Max(r => r.GetDateTimeOffset("last_accepted_at")));
     }
 
     /// <summary>One day's counts, for support and tests.</summary>

@@ -30,7 +30,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
     /// domain's <see cref="Supersede"/> rule decides, and a replacement is conditional on the ETag that
     /// was read, so concurrent reports of one key end in the newest, never a mix.
     /// </summary>
-    public async Task<SupersedeOutcome> SupersedeWindowAsync(string orgId, UsageReport report, Reporter reporter, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<WindowWrite> SupersedeWindowAsync(string orgId, UsageReport report, Reporter reporter, DateTimeOffset now, CancellationToken ct = default)
     {
         var shares = report.SplitByDay();
         var first = shares[0].Day;
@@ -53,14 +53,14 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         var entity = await BuildEntityAsync(pk, rk, report, reporter, shares, now, ct);
         for (int attempt = 0; attempt < 20; attempt++)
         {
-            if (await tables.UsageWindows.TryAddAsync(entity, ct) is not null) return SupersedeOutcome.Inserted;
+            if (await tables.UsageWindows.TryAddAsync(entity, ct) is not null) return new WindowWrite(SupersedeOutcome.Inserted, report.Runs, report.Nodes);
             var existing = await tables.GetAsync(tables.UsageWindows, pk, rk, ["to_us", "runs", "nodes"], ct);
             if (existing is null) continue; // deleted in between: insert again
             var outcome = Supersede.Decide(existing.GetInt64("to_us") ?? 0, existing.GetInt64("runs") ?? 0, existing.GetInt64("nodes") ?? 0, report);
             if (outcome == SupersedeOutcome.IgnoredLowerCounts) await CountIgnoredAsync(orgId, reporter, now, ct);
-            if (outcome != SupersedeOutcome.Replaced) return outcome;
+            if (outcome != SupersedeOutcome.Replaced) return new WindowWrite(outcome, 0, 0);
             if (await tables.UsageWindows.TryUpdateAsync(entity, existing.ETag, TableUpdateMode.Replace, ct) is not null)
-                return SupersedeOutcome.Replaced;
+                return new WindowWrite(SupersedeOutcome.Replaced, report.Runs - (existing.GetInt64("runs") ?? 0), report.Nodes - (existing.GetInt64("nodes") ?? 0));
         }
         throw new StorageContentionException("The usage window kept changing under concurrent reports.");
     }

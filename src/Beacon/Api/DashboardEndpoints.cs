@@ -5,9 +5,10 @@ using Beacon.Api.Http;
 namespace Beacon.Api;
 
 /// <summary>
-/// The Granular Usage dashboard: static files from wwwroot/dashboard (built with the app; the chart
-/// library is copied from the pinned npm package at build time, no CDN). It uses only the public API.
-/// One named route serves every asset, so the function app can expose it with one function.
+/// The pages: the customers' Granular Usage dashboard (wwwroot/dashboard) and the vendor's console
+/// (wwwroot/console), static files built with the app (the chart library is copied from the pinned npm
+/// package at build time, no CDN). Each uses only its public API. One named route per page serves
+/// every asset, so the function app can expose each with one function.
 /// </summary>
 internal static class DashboardEndpoints
 {
@@ -18,19 +19,24 @@ internal static class DashboardEndpoints
 
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app, IWebHostEnvironment environment)
     {
-        var root = Path.Combine(environment.ContentRootPath, "wwwroot", "dashboard");
-        var files = Directory.Exists(root) ? new PhysicalFileProvider(root) : null;
-
         app.MapGet("/", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
-        app.MapGet("/dashboard/{*path}", (string? path, HttpRequest request, HttpResponse response) =>
+        MapPage(app, environment, "dashboard", "Dashboard", "The Granular Usage web dashboard (static files).");
+        MapPage(app, environment, "console", "Console", "The vendor console: fleet, licenses and audit (static files).");
+        return app;
+    }
+
+    private static void MapPage(IEndpointRouteBuilder app, IWebHostEnvironment environment, string folder, string name, string summary)
+    {
+        var root = Path.Combine(environment.ContentRootPath, "wwwroot", folder);
+        var files = Directory.Exists(root) ? new PhysicalFileProvider(root) : null;
+        app.MapGet($"/{folder}/{{*path}}", (string? path, HttpRequest request, HttpResponse response) =>
                 // The page's relative asset URLs need the trailing slash; routing matches both forms.
-                request.Path.Value == "/dashboard" ? Results.Redirect("/dashboard/") : Serve(files, path, response))
-            .WithName("Dashboard")
+                request.Path.Value == "/" + folder ? Results.Redirect($"/{folder}/") : Serve(files, path, response))
+            .WithName(name)
             .WithTags("Pages")
-            .WithSummary("The Granular Usage web dashboard (static files).")
+            .WithSummary(summary)
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        return app;
     }
 
     private static IResult Serve(PhysicalFileProvider? files, string? path, HttpResponse response)
@@ -38,7 +44,7 @@ internal static class DashboardEndpoints
         path = string.IsNullOrEmpty(path) ? "index.html" : path;
         // PhysicalFileProvider refuses paths that leave its root (.., absolute paths).
         var file = files?.GetFileInfo(path);
-        if (file is null || !file.Exists || file.IsDirectory) return Problems.NotFound("No such dashboard asset.");
+        if (file is null || !file.Exists || file.IsDirectory) return Problems.NotFound("No such page asset.");
         if (!ContentTypes.TryGetContentType(file.Name, out var type)) type = "application/octet-stream";
         response.Headers.ContentSecurityPolicy = Csp;
         response.Headers.XContentTypeOptions = "nosniff";

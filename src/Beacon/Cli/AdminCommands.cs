@@ -6,11 +6,17 @@ using Beacon.Tokens;
 
 namespace Beacon.Cli;
 
-/// <summary><c>beacon admin …</c>: the operator commands of SPEC §8.</summary>
+/// <summary>
+/// <c>beacon admin …</c>: the operator commands of SPEC §8 and §12. Every change is appended to the
+/// audit log with the actor <c>cli</c>, after it was made, with ids and names only (never a secret).
+/// </summary>
 internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
 {
     private DirectoryStore Directory => services.GetRequiredService<DirectoryStore>();
     private CredentialStore Credentials => services.GetRequiredService<CredentialStore>();
+
+    private Task AuditAsync(string action, string target, CancellationToken ct, params (string Key, string? Value)[] detail) =>
+        services.GetRequiredService<AuditLog>().AppendAsync(AuditLog.CliActor, action, target, detail.ToDictionary(d => d.Key, d => d.Value), ct);
 
     public async Task<int> RunAsync(CliArgs args, CancellationToken ct)
     {
@@ -29,7 +35,11 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
             ("license", "suspend") => await SetLicenseStatusAsync(args, LicenseStatus.Suspended, ct),
             ("license", "revoke") => await SetLicenseStatusAsync(args, LicenseStatus.Revoked, ct),
             ("license", "activate") => await SetLicenseStatusAsync(args, LicenseStatus.Active, ct),
+            ("license", "extend") => await ExtendLicenseAsync(args, ct),
             ("license", "list") => await ListLicensesAsync(args, ct),
+            ("operator", "create") => await CreateOperatorAsync(args, ct),
+            ("operator", "revoke") => await RevokeOperatorAsync(args, ct),
+            ("operator", "list") => await ListOperatorsAsync(ct),
             ("project", "name") => await NameProjectAsync(args, ct),
             ("signing-key", "rotate") => await RotateSigningKeyAsync(ct),
             _ => throw new CliUsageException($"Unknown admin command '{What(1)} {What(2)}'. See `beacon help`."),
@@ -39,6 +49,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     private async Task<int> CreateOrgAsync(CliArgs a, CancellationToken ct)
     {
         var org = await Directory.CreateOrgAsync(a.Required("name"), ct);
+        await AuditAsync("org.create", "org:" + org.OrgId, ct, ("name", org.Name), ("default_workspace_id", org.DefaultWorkspaceId));
         output.Result(new { org_id = org.OrgId },
             $"Created organization {org.Name}: {org.OrgId} (default workspace {org.DefaultWorkspaceId})");
         return 0;
@@ -49,6 +60,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var orgId = await RequireOrgAsync(a, ct);
         var workspace = Uuid(a.Required("workspace"), "workspace");
         if (!await Directory.SetDefaultWorkspaceAsync(orgId, workspace, ct)) return output.Fail($"Workspace {workspace} does not belong to organization {orgId}.");
+        await AuditAsync("org.set_default_workspace", "org:" + orgId, ct, ("workspace_id", workspace));
         output.Result(new { org_id = orgId, default_workspace_id = workspace },
             $"Usage reported without a workspace now shows in workspace {workspace} (all of it, earlier usage included).");
         return 0;
@@ -79,6 +91,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         // --id registers a workspace the platform already knows (its tenant id); otherwise a new UUID.
         var id = a.Optional("id") is { } given ? Uuid(given, "id") : Ids.NewId();
         await Directory.CreateWorkspaceAsync(orgId, id, a.Required("name"), ct);
+        await AuditAsync("workspace.create", "workspace:" + id, ct, ("org_id", orgId), ("name", a.Required("name")));
         output.Result(new { workspace_id = id }, $"Workspace {a.Required("name")}: {id}");
         return 0;
     }
@@ -88,6 +101,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var orgId = await RequireOrgAsync(a, ct);
         var workspaces = await RequireWorkspacesAsync(orgId, a.All("workspace"), ct);
         var user = await Directory.CreateUserAsync(orgId, a.Required("email"), workspaces, ct);
+        await AuditAsync("user.create", "user:" + user.UserId, ct, ("org_id", orgId), ("email", user.Email), ("workspace_ids", string.Join(',', workspaces)));
         output.Result(new { user_id = user.UserId }, $"User {user.Email}: {user.UserId}");
         return 0;
     }
@@ -104,6 +118,8 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var workspaces = await RequireWorkspacesAsync(orgId, a.All("workspace"), ct);
         var permissions = a.All("permission").Count > 0 ? a.All("permission") : [ApiKeyRecord.OrganizationRead];
         var (secret, record) = await Credentials.CreateApiKeyAsync(orgId, userId, permissions, workspaces, ct);
+        await AuditAsync("apikey.create", "apikey:" + record.KeyId, ct, ("org_id", orgId), ("user_id", userId),
+            ("permissions", string.Join(',', permissions)), ("workspace_ids", workspaces.Count == 0 ? "*" : string.Join(',', workspaces)));
         output.Result(
             new { api_key = secret, api_key_id = record.KeyId, api_key_short_key = record.ShortKey },
             $"API key {record.ShortKey} ({record.KeyId}). Shown once, store it now:\n{secret}");
@@ -115,6 +131,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var orgId = await RequireOrgAsync(a, ct);
         var id = a.Required("id");
         if (!await Credentials.RevokeApiKeyAsync(orgId, id, ct)) return output.Fail($"No API key {id} in organization {orgId}.");
+        await AuditAsync("apikey.revoke", "apikey:" + id, ct, ("org_id", orgId));
         output.Result(new { api_key_id = id, revoked = true }, $"Revoked API key {id}. It stops working within a minute.");
         return 0;
     }
@@ -149,6 +166,8 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
                 ? Timestamps.ToDateTimeOffset(micros)
                 : throw new CliUsageException("--expires must be an ISO 8601 date-time with an offset, or a date.");
         var (secret, record) = await Credentials.CreateLicenseAsync(orgId, a.Required("plan"), expires, a.All("entitlement"), ct);
+        await AuditAsync("license.create", "license:" + record.LicenseId, ct, ("org_id", orgId), ("plan", record.Plan),
+            ("expires_at", record.ExpiresAt?.ToString("O")), ("entitlements", string.Join(',', record.Entitlements)));
         output.Result(
             new { license_key = secret, license_id = record.LicenseId },
             $"License {record.LicenseId} ({record.Plan}). Shown once, store it now:\n{secret}");
@@ -161,7 +180,54 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var id = a.Required("id");
         if (!await Credentials.SetLicenseStatusAsync(orgId, id, status, ct)) return output.Fail($"No license {id} in organization {orgId}.");
         var name = status.ToString().ToLowerInvariant();
+        await AuditAsync("license." + a.Words[2], "license:" + id, ct, ("org_id", orgId), ("status", name));
         output.Result(new { license_id = id, status = name }, $"License {id} is now {name}.");
+        return 0;
+    }
+
+    private async Task<int> ExtendLicenseAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        var id = a.Required("id");
+        if (!Timestamps.TryParseQueryTime(a.Required("expires"), out var micros))
+            throw new CliUsageException("--expires must be an ISO 8601 date-time with an offset, or a date.");
+        var expires = Timestamps.ToDateTimeOffset(micros);
+        if (expires <= services.GetRequiredService<TimeProvider>().GetUtcNow())
+            throw new CliUsageException("--expires must be in the future; to stop a license, suspend or revoke it.");
+        if (!await Credentials.SetLicenseExpiryAsync(orgId, id, expires, ct)) return output.Fail($"No license {id} in organization {orgId}.");
+        await AuditAsync("license.extend", "license:" + id, ct, ("org_id", orgId), ("expires_at", expires.ToString("O")));
+        output.Result(new { license_id = id, expires_at = expires }, $"License {id} now expires at {expires:O}.");
+        return 0;
+    }
+
+    private async Task<int> CreateOperatorAsync(CliArgs a, CancellationToken ct)
+    {
+        var name = a.Required("name").Trim();
+        if (name.Length is 0 or > 100 || name == AuditLog.CliActor)
+            throw new CliUsageException($"--name must be 1 to 100 characters and not '{AuditLog.CliActor}' (it names the actor in the audit log).");
+        var (secret, record) = await Credentials.CreateOperatorKeyAsync(name, ct);
+        await AuditAsync("operator.create", "operator:" + record.OperatorId, ct, ("name", name));
+        output.Result(new { operator_key = secret, operator_id = record.OperatorId, name },
+            $"Operator key for {name} ({record.OperatorId}). Shown once, store it now:\n{secret}");
+        return 0;
+    }
+
+    private async Task<int> RevokeOperatorAsync(CliArgs a, CancellationToken ct)
+    {
+        var id = a.Required("id");
+        if (await Credentials.RevokeOperatorKeyAsync(id, ct) is not { } record) return output.Fail($"No operator key {id}.");
+        await AuditAsync("operator.revoke", "operator:" + id, ct, ("name", record.Name));
+        output.Result(new { operator_id = id, revoked = true }, $"Revoked the operator key of {record.Name}. It stops working within a minute.");
+        return 0;
+    }
+
+    private async Task<int> ListOperatorsAsync(CancellationToken ct)
+    {
+        var keys = await Credentials.ListOperatorKeysAsync(ct);
+        output.Listing(new
+        {
+            operators = keys.Select(k => new { operator_id = k.OperatorId, name = k.Name, created_at = k.CreatedAt, revoked_at = k.RevokedAt }),
+        });
         return 0;
     }
 
@@ -190,6 +256,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         if (!Ids.TryNormalizeProjectId(a.Required("id"), out var projectId) || projectId.Length == 0)
             throw new CliUsageException("--id must be a project id.");
         await Directory.NameProjectAsync(orgId, projectId, a.Required("name"), ct);
+        await AuditAsync("project.name", "project:" + projectId, ct, ("org_id", orgId), ("name", a.Required("name")));
         output.Result(new { project_id = projectId, name = a.Required("name") }, $"Project {projectId} is now named {a.Required("name")}.");
         return 0;
     }
@@ -197,6 +264,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     private async Task<int> RotateSigningKeyAsync(CancellationToken ct)
     {
         var kid = await services.GetRequiredService<SigningKeyRing>().RotateAsync(ct);
+        await AuditAsync("signing_key.rotate", "signing_key:" + kid, ct);
         output.Result(new { kid }, $"New signing key {kid}. The previous key stays published until the next rotation.");
         return 0;
     }

@@ -21,6 +21,8 @@ public static class CliApp
           admin apikey revoke --org ORG --id ID | admin apikey list --org ORG
           admin license create --org ORG --plan P [--expires ISO8601] [--entitlement E]...
           admin license suspend|revoke|activate --org ORG --id ID | admin license list --org ORG
+          admin license extend --org ORG --id ID --expires ISO8601
+          admin operator create --name N | admin operator revoke --id ID | admin operator list
           admin project name --org ORG --id ID --name N
           admin signing-key rotate
 
@@ -58,6 +60,7 @@ public static class CliApp
                     {
                         var seeded = await new SeedDemo(host.Services, host.Services.GetRequiredService<TimeProvider>())
                             .RunAsync(parsed.Optional("url") ?? DevCommand.DefaultUrl, ct);
+                        await host.Services.GetRequiredService<AuditLog>().AppendAsync(AuditLog.CliActor, "demo.seed", "org:" + seeded.OrgId, ct: ct);
                         output.Result(
                             new { org_id = seeded.OrgId, api_key = seeded.ApiKey, license_key = seeded.LicenseKey, dashboard_url = seeded.DashboardUrl },
                             DevCommand.Describe(seeded));

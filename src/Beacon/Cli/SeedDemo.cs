@@ -2,6 +2,7 @@ using System.Text.Json;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
 using Beacon.Domain.Credentials;
+using Beacon.Domain.Fleet;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Cli;
@@ -42,16 +43,17 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
         var (license, licenseRecord) = await credentials.CreateLicenseAsync(org.OrgId, "enterprise", time.GetUtcNow().AddYears(1),
             ["agent_deployments", "traces", "custom_auth"], ct);
 
-        // (name, workspace, replicas, base runs per hour, reporter)
-        var deployments = new (string Name, string Ws, int Replicas, double RunsPerHour, Reporter Reporter)[]
+        // (name, workspace, replicas, base runs per hour, reporter, hours since it last reported)
+        var deployments = new (string Name, string Ws, int Replicas, double RunsPerHour, Reporter Reporter, int SilentHours)[]
         {
-            ("Support Agent", ws["Production"], 3, 40, Reporter.ForLicense(licenseRecord.LicenseId)),
-            ("Sales Copilot", ws["Production"], 2, 18, Reporter.ForApiKey(graceKey)),
-            ("Code Reviewer", ws["Staging"], 1, 9, Reporter.ForApiKey(graceKey)),
-            ("Research Assistant", ws["Research"], 2, 12, Reporter.ForApiKey(linusKey)),
-            ("Data Pipeline Agent", ws["Research"], 1, 5, Reporter.ForLicense(licenseRecord.LicenseId)),
+            ("Support Agent", ws["Production"], 3, 40, Reporter.ForLicense(licenseRecord.LicenseId), 0),
+            ("Sales Copilot", ws["Production"], 2, 18, Reporter.ForApiKey(graceKey), 0),
+            ("Code Reviewer", ws["Staging"], 1, 9, Reporter.ForApiKey(graceKey), 0),
+            ("Research Assistant", ws["Research"], 2, 12, Reporter.ForApiKey(linusKey), 0),
+            // Went quiet a few hours ago: the vendor console shows it as silent.
+            ("Data Pipeline Agent", ws["Research"], 1, 5, Reporter.ForLicense(licenseRecord.LicenseId), 5),
             // A license-only self-hosted deployment (no tenant id configured): it shows in the Default workspace.
-            ("Batch Summarizer", "", 1, 4, Reporter.ForLicense(licenseRecord.LicenseId)),
+            ("Batch Summarizer", "", 1, 4, Reporter.ForLicense(licenseRecord.LicenseId), 0),
         };
         var sessions = new (string Name, string Ws, double TracesPerDay, double LongLivedShare)[]
         {
@@ -71,25 +73,33 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
             * (0.75 + 0.5 * random.NextDouble());
 
         var reports = new List<(UsageReport Report, Reporter Reporter)>();
+        var fleet = new Dictionary<DeploymentKey, DeploymentActivity>();
         foreach (var d in deployments)
         {
             var project = Guid.NewGuid().ToString("D");
             await directory.NameProjectAsync(org.OrgId, project, d.Name, ct);
+            var activity = fleet[DeploymentKey.Of(d.Reporter, d.Ws, project)] = new DeploymentActivity();
+            var stop = now.AddHours(-d.SilentHours);
             for (int replica = 0; replica < d.Replicas; replica++)
             {
                 // Each replica reports 3-hour windows from its own start time, so some windows cross midnight.
                 var t = first.AddMinutes(37 + 61 * replica);
-                while (t < now)
+                while (t < stop)
                 {
-                    var end = t.AddHours(3) < now ? t.AddHours(3) : now;
+                    var end = t.AddHours(3) < stop ? t.AddHours(3) : stop;
                     long runs = (long)(d.RunsPerHour * (end - t).TotalHours * Shape(t, 0.01));
-                    reports.Add((Parse(license, now, t, end, runs, runs * random.Next(3, 8), d.Ws, project), d.Reporter));
+                    var report = Parse(license, now, t, end, runs, runs * random.Next(3, 8), d.Ws, project);
+                    reports.Add((report, d.Reporter));
+                    activity.Observe(new WindowObservation(report.FromMicros, report.ToMicros, report.Runs, report.Nodes, end, report.Tags, report.OtherMeasures));
                     t = end;
                 }
             }
         }
         await Parallel.ForEachAsync(reports, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (r, token) => await windows.SupersedeWindowAsync(org.OrgId, r.Report, r.Reporter, now, token));
+        // The fleet view as the API would have built it, had the windows arrived one by one at their ends.
+        var deploymentStore = services.GetRequiredService<DeploymentStore>();
+        foreach (var (key, activity) in fleet) await deploymentStore.MergeAsync(org.OrgId, key, activity, now, ct);
 
         var batches = new List<List<TraceTransaction>>();
         foreach (var s in sessions)

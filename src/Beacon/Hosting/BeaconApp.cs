@@ -4,6 +4,7 @@ using Beacon.Api.Access;
 using Beacon.Api.Billing;
 using Beacon.Api.Http;
 using Beacon.Api.Licenses;
+using Beacon.Api.Operator;
 using Beacon.Api.Reporting;
 using Beacon.Api.Telemetry;
 using Beacon.Domain.Usage;
@@ -58,6 +59,7 @@ public static class BeaconApp
         app.MapGranularUsageEndpoints();
         app.MapLangSmithEndpoints();
         app.MapTelemetryEndpoints();
+        app.MapOperatorEndpoints();
         app.MapHealthEndpoints();
         app.MapDashboardEndpoints(app.Environment);
         app.MapOpenApi("/openapi/v1.json").WithName("OpenApi").WithTags("Service").WithSummary("This OpenAPI document: every public route.");

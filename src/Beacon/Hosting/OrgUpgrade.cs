@@ -5,22 +5,25 @@ namespace Beacon.Hosting;
 /// <summary>
 /// The upgrade step that runs by itself: once per process start, in the background, every org created
 /// before default workspaces existed gets its <c>Default</c> workspace. Reads do the same for an org they
-/// meet first (DirectoryStore.EnsureDefaultWorkspaceAsync), so nothing waits for this to finish.
+/// meet first (DirectoryStore.EnsureDefaultWorkspaceAsync), so nothing waits for this to finish. Licenses
+/// created before the id index existed are indexed, so the operator API can find them by id.
 /// </summary>
-internal sealed class OrgUpgrade(DirectoryStore directory, ILogger<OrgUpgrade> logger) : BackgroundService
+internal sealed class OrgUpgrade(DirectoryStore directory, CredentialStore credentials, ILogger<OrgUpgrade> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            int upgraded = 0;
+            int upgraded = 0, indexed = 0;
             await foreach (var org in directory.ListOrgsAsync(stoppingToken))
             {
+                indexed += await credentials.IndexLicenseIdsAsync(org.OrgId, stoppingToken);
                 if (org.DefaultWorkspaceId is not null) continue;
                 await directory.EnsureDefaultWorkspaceAsync(org, stoppingToken);
                 upgraded++;
             }
             if (upgraded > 0) logger.LogInformation("Gave {Count} organizations their default workspace", upgraded);
+            if (indexed > 0) logger.LogInformation("Indexed {Count} licenses by id for the operator API", indexed);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

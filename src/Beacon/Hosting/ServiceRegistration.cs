@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Beacon.Api.Access;
 using Beacon.Api.Billing;
+using Beacon.Api.Fleet;
+using Beacon.Api.Operator;
 using Beacon.Api.Http;
 using Beacon.Api.Reporting;
 using Beacon.Api.Telemetry;
@@ -41,6 +43,8 @@ public static class ServiceRegistration
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<TelemetryStore>();
+        services.AddSingleton<DeploymentStore>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<RollupStore>();
         services.AddSingleton(new RollupOptions());
         services.AddSingleton<RollupJob>();
@@ -63,9 +67,13 @@ public static class ServiceRegistration
         services.AddSingleton<CredentialChecks>();
         services.AddSingleton<UsageAdmission>();
         services.AddSingleton<UsageAccess>();
+        services.AddSingleton<FleetRecorder>();
+        services.AddSingleton<FleetQueries>();
+        services.AddHostedService<FleetWriter>();
         services.AddScoped<CustomerCaller>();
         services.AddScoped<ReportingRequest>();
         services.AddScoped<TelemetryCaller>();
+        services.AddScoped<OperatorCaller>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFaultHandler>();

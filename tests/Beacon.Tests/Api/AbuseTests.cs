@@ -162,13 +162,14 @@ public sealed class AbuseTests(BeaconFixture f)
     [Fact]
     public async Task Keys_that_cannot_be_ours_are_refused_without_a_storage_read()
     {
-        var before = f.Metrics.Requests;
+        long Requests() => f.Metrics.Requests - f.Metrics.To("Deployments").Requests; // the fleet writer works in the background
+        var before = Requests();
         foreach (var key in new[] { "lcl_short", "lcl_" + new string('!', 40), "bcn_ak_" + new string('a', 39), "x" + new string('a', 150) })
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await f.PostAsync("/v1/beacon/verify", new { license = key })).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current", key)).StatusCode);
         }
-        Assert.Equal(before, f.Metrics.Requests);
+        Assert.Equal(before, Requests());
     }
 
     [Theory]

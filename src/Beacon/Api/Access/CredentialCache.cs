@@ -25,6 +25,10 @@ internal sealed class CredentialCache(CredentialStore store, IMemoryCache cache,
         !Secrets.IsWellFormed(apiKey, Secrets.ApiKeyPrefix) ? Task.FromResult<ApiKeyRecord?>(null)
         : GetAsync("apikey:" + Secrets.Hash(apiKey), () => store.FindApiKeyAsync(apiKey, ct));
 
+    public Task<OperatorKeyRecord?> FindOperatorKeyAsync(string operatorKey, CancellationToken ct) =>
+        !Secrets.IsWellFormed(operatorKey, Secrets.OperatorKeyPrefix) ? Task.FromResult<OperatorKeyRecord?>(null)
+        : GetAsync("operator:" + Secrets.Hash(operatorKey), () => store.FindOperatorKeyAsync(operatorKey, ct));
+
     private async Task<T?> GetAsync<T>(string key, Func<Task<T?>> load) where T : class
     {
         if (cache.TryGetValue(key, out Holder<T>? hit) && hit is not null) return hit.Value;

@@ -27,6 +27,18 @@ internal sealed class CredentialChecks(CredentialCache cache, CredentialRateLimi
         return key;
     }
 
+    /// <summary>The operator key's record when it is known and not revoked; otherwise null (and a failure of the caller's address).</summary>
+    public async Task<OperatorKeyRecord?> ActiveOperatorKeyAsync(HttpContext http, string operatorKey)
+    {
+        var key = await cache.FindOperatorKeyAsync(operatorKey, http.RequestAborted);
+        if (key is null || key.IsRevoked)
+        {
+            failures.Failed(http);
+            return null;
+        }
+        return key;
+    }
+
     public async Task<LicenseCheck> LicenseAsync(HttpContext http, string licenseKey)
     {
         var license = await cache.FindLicenseAsync(licenseKey, http.RequestAborted);

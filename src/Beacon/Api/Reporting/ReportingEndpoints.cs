@@ -1,4 +1,6 @@
+using Beacon.Api.Fleet;
 using Beacon.Api.Http;
+using Beacon.Domain.Fleet;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
 using Beacon.Storage.Stores;
@@ -38,7 +40,7 @@ internal static class ReportingEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SubmitAsync(
-        ReportingRequest request, UsageAdmission admission, WindowStore windows, TimeProvider time, CancellationToken ct)
+        ReportingRequest request, UsageAdmission admission, WindowStore windows, FleetRecorder fleet, TimeProvider time, CancellationToken ct)
     {
         var report = UsageReportParser.Parse(request.Body, Timestamps.FromDateTimeOffset(time.GetUtcNow()));
         if (!report.IsValid) return Problems.Validation(report.Errors, report.Unprocessable);
@@ -47,7 +49,11 @@ internal static class ReportingEndpoints
         if (await admission.CheckWorkspacesAsync(caller, [r.WorkspaceId], ct) is { } refusal) return Problems.Forbidden(refusal);
         await admission.RecordAsync(caller.OrgId, [(r.WorkspaceId, r.ProjectId)], ct);
 
-        await windows.SupersedeWindowAsync(caller.OrgId, r, caller.Reporter, time.GetUtcNow(), ct);
+        var now = time.GetUtcNow();
+        var write = await windows.SupersedeWindowAsync(caller.OrgId, r, caller.Reporter, now, ct);
+        // In memory only: the fleet view is written off the request path (one write per deployment per minute at most).
+        fleet.Observe(caller.OrgId, DeploymentKey.Of(caller.Reporter, r.WorkspaceId, r.ProjectId),
+            new WindowObservation(r.FromMicros, r.ToMicros, write.RunsAdded, write.NodesAdded, now, r.Tags, r.OtherMeasures));
         return TypedResults.NoContent();
     }
 

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+
+namespace Beacon.Storage.Stores;
+
+/// <summary>
+/// The append-only audit log. Records are only ever inserted (never updated or deleted; this class has
+/// no such method): one partition (changes by operators are few), RK = time counted down plus a random id, so reading newest first is
+/// a plain forward query. An insert retried after a lost answer meets its own row (409) and stops, so
+/// each change is recorded once.
+/// </summary>
+public sealed class AuditLog(Tables tables, TimeProvider time)
+{
+    public const string CliActor = "cli";
+    private const string Partition = "audit";
+
+    public async Task AppendAsync(string actor, string action, string target, IReadOnlyDictionary<string, string?>? detail = null, CancellationToken ct = default)
+    {
+        var at = time.GetUtcNow();
+        var entity = new TableEntity(Partition, $"{(long.MaxValue - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}|{Guid.NewGuid():N}")
+        {
+            ["at"] = at,
+            ["actor"] = actor,
+            ["action"] = action,
+            ["target"] = target,
+            ["detail"] = JsonSerializer.Serialize(detail ?? new Dictionary<string, string?>()),
+        };
+        await tables.Audit.TryAddAsync(entity, ct); // null = 409: this very row, written by a retry whose first answer was lost
+    }
+
+    /// <summary>The newest <paramref name="limit"/> records, newest first.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> NewestAsync(int limit, CancellationToken ct = default)
+    {
+        var result = new List<AuditRecord>();
+        await foreach (var e in tables.QueryAsync(tables.Audit, TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), ct: ct))
+        {
+            if (result.Count == limit) break;
+            result.Add(Read(e));
+        }
+        return result;
+    }
+
+    private static AuditRecord Read(TableEntity e) => new(
+        e.GetDateTimeOffset("at") ?? DateTimeOffset.MinValue,
+        e.GetString("actor") ?? "",
+        e.GetString("action") ?? "",
+        e.GetString("target") ?? "",
+        JsonSerializer.Deserialize<Dictionary<string, string?>>(e.GetString("detail") ?? "{}") ?? []);
+}

@@ -1,0 +1,35 @@
+namespace Beacon.Api.Fleet;
+
+/// <summary>Runs <see cref="FleetRecorder.FlushAsync"/> every second, and once more for everything pending at shutdown.</summary>
+internal sealed class FleetWriter(FleetRecorder recorder, ILogger<FleetWriter> logger) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+                await recorder.FlushAsync(all: false, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            await recorder.FlushAsync(all: true, deadline.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or Azure.RequestFailedException)
+        {
+            logger.LogWarning("Fleet records still pending at shutdown were not written: {Error}", e.GetType().Name);
+        }
+    }
+}

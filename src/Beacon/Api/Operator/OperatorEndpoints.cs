@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Beacon.Api.Http;
+using Beacon.Domain;
+using Beacon.Domain.Credentials;
+using Beacon.Domain.Fleet;
+using Beacon.Domain.Time;
+using Beacon.Domain.Usage;
+using Beacon.Storage.Stores;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Beacon.Api.Operator;
+
+/// <summary>
+/// The vendor's operator API under <c>/api/v1/operator/</c> (SPEC §12): licenses and their actions,
+/// deployments, an install's telemetry and snapshots, and the audit log. Every change is audited with
+/// the operator key's name as the actor.
+/// </summary>
+internal static class OperatorEndpoints
+{
+    public const int MaxAuditLimit = 1_000;
+
+    public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/operator").WithTags("Operator").RequireOperatorKey();
+        group.MapGet("/licenses", LicensesAsync).WithName("OperatorLicenses")
+            .WithSummary("Every license (or an org's) with verification counts and reporting state.").ProducesProblem(400);
+        foreach (var (action, status) in new[] { ("suspend", LicenseStatus.Suspended), ("revoke", LicenseStatus.Revoked), ("activate", LicenseStatus.Active) })
+        {
+            group.MapPost($"/licenses/{{id}}/{action}", (string id, OperatorCaller caller, CredentialStore credentials, AuditLog audit, CancellationToken ct) =>
+                    SetStatusAsync(id, action, status, caller, credentials, audit, ct))
+                .WithName("OperatorLicense" + char.ToUpperInvariant(action[0]) + action[1..])
+                .WithSummary($"{char.ToUpperInvariant(action[0]) + action[1..]} a license (effective within 60 s; audited).").ProducesProblem(404);
+        }
+        group.MapPost("/licenses/{id}/extend", ExtendAsync).WithName("OperatorLicenseExtend")
+            .WithSummary("Set a license's expiry to a later time (effective within 60 s; audited).").ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/deployments", DeploymentsAsync).WithName("OperatorDeployments")
+            .WithSummary("Deployments (license or API key, workspace, project), silent ones first.").ProducesProblem(400);
+        group.MapGet("/telemetry", TelemetryAsync).WithName("OperatorTelemetry")
+            .WithSummary("A license's latest operational metrics per instance, latest error logs and spans, and what was dropped.").ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/snapshots", SnapshotsAsync).WithName("OperatorSnapshots")
+            .WithSummary("A license's usage snapshots, newest first.").ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/audit", AuditAsync).WithName("OperatorAudit")
+            .WithSummary("The audit log of operator and CLI changes, newest first.").ProducesProblem(400);
+        return app;
+    }
+
+    private static async Task<Results<Ok<LicenseList>, ProblemHttpResult>> LicensesAsync(string? org_id, FleetQueries fleet, CancellationToken ct)
+    {
+        if (org_id is not null && !Ids.TryNormalizeUuid(org_id, out org_id)) return Invalid("org_id", "must be an organization id (UUID).");
+        return TypedResults.Ok(new LicenseList(await fleet.LicensesAsync(org_id, ct)));
+    }
+
+    private static async Task<Results<Ok<LicenseChange>, ProblemHttpResult>> SetStatusAsync(
+        string id, string action, LicenseStatus status, OperatorCaller caller, CredentialStore credentials, AuditLog audit, CancellationToken ct)
+    {
+        if (await credentials.GetLicenseAsync(id, ct) is not { } license) return Problems.NotFound($"No license {id}.");
+        var name = status.ToString().ToLowerInvariant();
+        await credentials.SetLicenseStatusAsync(license.OrgId, license.LicenseId, status, ct);
+        await audit.AppendAsync(caller.Actor, "license." + action, "license:" + license.LicenseId,
+            new Dictionary<string, string?> { ["org_id"] = license.OrgId, ["status_before"] = license.Status.ToString().ToLowerInvariant(), ["status"] = name }, ct);
+        return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, name, license.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<LicenseChange>, ProblemHttpResult>> ExtendAsync(
+        string id, HttpRequest request, OperatorCaller caller, CredentialStore credentials, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        using var doc = body!;
+        var text = JsonBody.String(doc.RootElement, "expires_at");
+        if (!Timestamps.TryParseMicros(text, out var micros)) return Invalid("expires_at", "must be an ISO 8601 date-time with an offset, e.g. 2027-12-31T23:59:59Z.");
+        var expiresAt = Timestamps.ToDateTimeOffset(micros);
+        if (expiresAt <= time.GetUtcNow()) return Invalid("expires_at", "must be in the future; to stop a license, suspend or revoke it.");
+        if (await credentials.GetLicenseAsync(id, ct) is not { } license) return Problems.NotFound($"No license {id}.");
+        await credentials.SetLicenseExpiryAsync(license.OrgId, license.LicenseId, expiresAt, ct);
+        await audit.AppendAsync(caller.Actor, "license.extend", "license:" + license.LicenseId, new Dictionary<string, string?>
+        {
+            ["org_id"] = license.OrgId, ["expires_at_before"] = license.ExpiresAt?.ToString("O"), ["expires_at"] = expiresAt.ToString("O"),
+        }, ct);
+        return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, license.Status.ToString().ToLowerInvariant(), expiresAt));
+    }
+
+    private static async Task<Results<Ok<DeploymentList>, ProblemHttpResult>> DeploymentsAsync(
+        string? org_id, string? license_id, string? state, FleetQueries fleet, CancellationToken ct)
+    {
+        if (org_id is not null && !Ids.TryNormalizeUuid(org_id, out org_id)) return Invalid("org_id", "must be an organization id (UUID).");
+        if (license_id is not null && !Ids.TryNormalizeUuid(license_id, out license_id)) return Invalid("license_id", "must be a license id (UUID).");
+        if (state is not null && state is not (ReportingState.Reporting or ReportingState.Silent or ReportingState.Never))
+            return Invalid("state", "must be reporting, silent or never.");
+        return TypedResults.Ok(new DeploymentList(await fleet.DeploymentsAsync(org_id, license_id, state, ct)));
+    }
+
+    private static async Task<Results<Ok<TelemetryView>, ProblemHttpResult>> TelemetryAsync(
+        string? license_id, CredentialStore credentials, TelemetryStore telemetry, TimeProvider time, CancellationToken ct)
+    {
+        if (await LicenseOf(license_id, credentials, ct) is not { } found) return NotFoundOrInvalid(license_id);
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var metrics = await telemetry.LatestAsync(found.LicenseId, ct);
+        var instances = metrics.GroupBy(m => m.Instance).Select(g => new TelemetryInstance(g.Key, g.Max(m => m.SeenAt),
+                [.. g.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new TelemetryMetric(m.Name, m.Unit, m.Kind, m.Attributes, Number(m.Value), m.At))]))
+            .OrderByDescending(i => i.LastSeenAt).ToList();
+        var logs = await telemetry.RecordsAsync(found.LicenseId, TelemetryStore.Logs, now, 100, ct);
+        var spans = await telemetry.RecordsAsync(found.LicenseId, TelemetryStore.Spans, now, 100, ct);
+        var c = await telemetry.CountsAsync(found.LicenseId, today.AddDays(-29), today, ct);
+        return TypedResults.Ok(new TelemetryView(instances, [.. logs.Select(Record)], [.. spans.Select(Record)],
+            new Dictionary<string, long>
+            {
+                ["logs_over_daily_cap"] = c.LogsDropped, ["logs_below_warn"] = c.LogsBelowWarn,
+                ["spans_over_daily_cap"] = c.SpansDropped, ["spans_not_slow_or_failed"] = c.SpansNotSlowOrFailed,
+            }));
+    }
+
+    private static async Task<Results<Ok<SnapshotList>, ProblemHttpResult>> SnapshotsAsync(
+        string? license_id, CredentialStore credentials, SnapshotStore snapshots, CancellationToken ct)
+    {
+        if (await LicenseOf(license_id, credentials, ct) is not { } found) return NotFoundOrInvalid(license_id);
+        var list = await snapshots.ListAsync(found.LicenseId, 100, ct);
+        return TypedResults.Ok(new SnapshotList([.. list.Select(s => new SnapshotView(s.From, s.To, s.Measures, s.ReceivedAt))]));
+    }
+
+    private static async Task<Results<Ok<AuditList>, ProblemHttpResult>> AuditAsync(string? limit, AuditLog audit, CancellationToken ct)
+    {
+        int n = 100;
+        if (limit is not null && !(int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n) && n is >= 1 and <= MaxAuditLimit))
+            return Invalid("limit", $"must be a whole number from 1 to {MaxAuditLimit}.");
+        var records = await audit.NewestAsync(n, ct);
+        return TypedResults.Ok(new AuditList([.. records.Select(r => new AuditView(r.At, r.Actor, r.Action, r.Target, r.Detail))]));
+    }
+
+    private static async Task<LicenseRecord?> LicenseOf(string? licenseId, CredentialStore credentials, CancellationToken ct) =>
+        licenseId is not null && Ids.TryNormalizeUuid(licenseId, out var id) ? await credentials.GetLicenseAsync(id, ct) : null;
+
+    private static ProblemHttpResult NotFoundOrInvalid(string? licenseId) =>
+        licenseId is not null && Ids.TryNormalizeUuid(licenseId, out _) ? Problems.NotFound($"No license {licenseId}.")
+        : Invalid("license_id", "is required and must be a license id (UUID).");
+
+    private static ProblemHttpResult Invalid(string field, string message) => Problems.Validation([new FieldError(field, message)]);
+
+    private static object Number(string value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : value;
+
+    private static JsonElement Record(StoredRecord r)
+    {
+        using var doc = JsonDocument.Parse(r.Detail);
+        var merged = new Dictionary<string, JsonElement>
+        {
+            ["at"] = JsonSerializer.SerializeToElement(r.At),
+            ["instance_id"] = JsonSerializer.SerializeToElement(r.Instance),
+        };
+        if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            foreach (var p in doc.RootElement.EnumerateObject()) merged.TryAdd(p.Name, p.Value.Clone());
+        return JsonSerializer.SerializeToElement(merged);
+    }
+}

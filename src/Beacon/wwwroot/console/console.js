@@ -1,0 +1,282 @@
+// The vendor console (SPEC §12). Talks only to /api/v1/operator/ with the operator key kept in this
+// tab's session storage. Everything from the API is inserted as text, never as markup.
+const KEY = 'beacon.operatorKey';
+const TABS = ['fleet', 'licenses', 'audit'];
+const $ = (id) => document.getElementById(id);
+
+const state = { tab: 'fleet', licenses: [], license: null };
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) node.append(c instanceof Node ? c : document.createTextNode(c ?? ''));
+  return node;
+}
+
+const utc = (iso) => (iso ? iso.replace('T', ' ').replace(/\.\d+/, '').replace(/(\+00:00|Z)$/, '') : '—');
+const num = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US'));
+const badge = (text) => el('span', { class: `badge ${text}` }, text);
+const short = (id) => (id ? id.slice(0, 8) : '');
+
+async function api(path, options = {}) {
+  const headers = { 'X-Operator-Key': sessionStorage.getItem(KEY) ?? '' };
+  if (options.body) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { ...options, headers });
+  const body = (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : null;
+  if (res.status === 401) {
+    signOut('The operator key was refused: it is unknown or has been revoked.');
+    throw new Error('signed out');
+  }
+  if (!res.ok) throw new Error(body?.detail ?? `The request failed (${res.status}).`);
+  return body;
+}
+
+function setStatus(text, kind = '') {
+  const s = $('status');
+  s.textContent = text;
+  s.className = `status ${kind}`;
+}
+
+function table(head, rows, target = $('table')) {
+  const thead = target.querySelector('thead');
+  const tbody = target.querySelector('tbody');
+  thead.replaceChildren(el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h))));
+  tbody.replaceChildren(...rows);
+}
+
+function newTable(head, rows, label) {
+  const t = el('table', {}, el('thead'), el('tbody'));
+  table(head, rows, t);
+  return el('div', { class: 'table-wrap', tabindex: '0', 'aria-label': label }, t);
+}
+
+// ---- Fleet ----------------------------------------------------------------------------------------
+
+function deploymentRow(d, withOrg = true) {
+  const reporter = d.license_id
+    ? el('button', { type: 'button', class: 'link', onclick: () => openLicense(d.license_id) }, `License ${short(d.license_id)}`)
+    : `API key ${short(d.api_key_id)}`;
+  return el('tr', { class: d.state, 'data-state': d.state },
+    el('td', {}, badge(d.state)),
+    withOrg ? el('td', {}, d.org_name) : null,
+    el('td', {}, d.project_name || d.project_id || '(no project)'),
+    el('td', {}, short(d.workspace_id)),
+    el('td', {}, reporter),
+    el('td', { class: 'num' }, num(d.replicas)),
+    el('td', {}, d.client?.langgraph_api_version || '—'),
+    el('td', {}, d.client?.host || '—'),
+    el('td', {}, utc(d.last_report_at)),
+    el('td', { class: 'num' }, num(d.runs_24h)),
+    el('td', { class: 'num' }, num(d.nodes_24h)));
+}
+
+const deploymentHead = (withOrg = true) =>
+  ['State', withOrg ? 'Organization' : null, 'Project', 'Workspace', 'Reported by', 'Replicas', 'API version', 'Host', 'Last report', 'Runs (24 h)', 'Nodes (24 h)'].filter((h) => h);
+
+async function showFleet() {
+  const query = new URLSearchParams();
+  if ($('org-filter').value) query.set('org_id', $('org-filter').value);
+  if ($('state-filter').value) query.set('state', $('state-filter').value);
+  const { deployments } = await api(`/api/v1/operator/deployments?${query}`);
+  const silent = deployments.filter((d) => d.state === 'silent').length;
+  $('summary').replaceChildren(
+    card('Deployments', num(deployments.length)),
+    card('Silent', num(silent)),
+    card('Replicas reporting', num(deployments.reduce((n, d) => n + d.replicas, 0))));
+  table(deploymentHead(), deployments.map((d) => deploymentRow(d)));
+  setStatus(deployments.length === 0 ? 'No deployment has reported yet.' : silent > 0 ? `${silent} silent deployment(s), listed first.` : 'Every deployment is reporting.');
+}
+
+function card(title, value) {
+  return el('div', { class: 'card' }, el('h3', {}, title), el('p', { class: 'value' }, value));
+}
+
+// ---- Licenses -------------------------------------------------------------------------------------
+
+async function loadLicenses() {
+  const { licenses } = await api('/api/v1/operator/licenses');
+  state.licenses = licenses;
+  const select = $('org-filter');
+  const chosen = select.value;
+  const orgs = [...new Map(licenses.map((l) => [l.org_id, l.org_name])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  select.replaceChildren(el('option', { value: '' }, 'All organizations'), ...orgs.map(([id, name]) => el('option', { value: id }, name)));
+  select.value = chosen;
+  return licenses;
+}
+
+async function showLicenses() {
+  const licenses = await loadLicenses();
+  $('summary').replaceChildren(
+    card('Licenses', num(licenses.length)),
+    card('Silent', num(licenses.filter((l) => l.reporting_state === 'silent').length)),
+    card('Not active', num(licenses.filter((l) => l.status !== 'active').length)));
+  table(['Organization', 'License', 'Plan', 'Status', 'Expires', 'Reporting', 'Last report', 'Verified (30 d)', 'Refused (30 d)', ''],
+    licenses.map((l) => el('tr', { class: l.reporting_state },
+      el('td', {}, l.org_name),
+      el('td', {}, short(l.license_id)),
+      el('td', {}, l.plan),
+      el('td', {}, badge(l.status)),
+      el('td', {}, utc(l.expires_at)),
+      el('td', {}, badge(l.reporting_state)),
+      el('td', {}, utc(l.last_report_at)),
+      el('td', { class: 'num' }, num(l.verifications_30d)),
+      el('td', { class: 'num' }, num(l.refused_verifications_30d)),
+      el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => openLicense(l.license_id) }, 'Details')))));
+  setStatus(licenses.length === 0 ? 'No licenses yet. Create one with beacon admin license create.' : '');
+}
+
+async function openLicense(id) {
+  const detail = $('detail');
+  detail.hidden = false;
+  $('detail-title').textContent = `License ${id}`;
+  $('detail-body').replaceChildren(el('p', { class: 'status loading' }, 'Loading…'));
+  try {
+    if (!state.licenses.some((l) => l.license_id === id)) await loadLicenses();
+    const license = state.licenses.find((l) => l.license_id === id);
+    const [{ deployments }, telemetry, { snapshots }] = await Promise.all([
+      api(`/api/v1/operator/deployments?license_id=${encodeURIComponent(id)}`),
+      api(`/api/v1/operator/telemetry?license_id=${encodeURIComponent(id)}`),
+      api(`/api/v1/operator/snapshots?license_id=${encodeURIComponent(id)}`),
+    ]);
+    state.license = license;
+    $('detail-title').textContent = `${license.org_name} · ${license.plan} license ${short(id)}`;
+    renderActions(license);
+    const metrics = telemetry.instances.flatMap((i) => i.metrics.map((m) => ({ ...m, instance: i.instance_id })));
+    $('detail-body').replaceChildren(
+      el('p', {}, 'Status ', badge(license.status), ' · reporting ', badge(license.reporting_state),
+        ` · expires ${utc(license.expires_at)} · entitlements: ${license.entitlements.join(', ') || 'none'}`),
+      el('h3', {}, 'Verifications (last 30 days)'),
+      el('p', { id: 'verifications' }, `${num(license.verifications_30d)} verified, ${num(license.refused_verifications_30d)} refused; last verified ${utc(license.last_verified_at)}.`
+        + (license.ignored_lower_count_reports_30d > 0 ? ` ${num(license.ignored_lower_count_reports_30d)} report(s) ignored for lowering counts.` : '')),
+      el('h3', {}, `Deployments (${deployments.length})`),
+      deployments.length ? newTable(deploymentHead(false), deployments.map((d) => deploymentRow(d, false)), 'Deployments of this license') : el('p', {}, 'None has reported.'),
+      el('h3', {}, 'Latest metrics'),
+      metrics.length
+        ? newTable(['Instance', 'Metric', 'Value', 'Unit', 'At'], metrics.map((m) => el('tr', {},
+          el('td', {}, m.instance), el('td', {}, m.name), el('td', { class: 'num' }, String(m.value)), el('td', {}, m.unit), el('td', {}, utc(m.at)))), 'Latest metrics')
+        : el('p', {}, 'No telemetry received.'),
+      el('h3', {}, 'Error logs'),
+      telemetry.logs.length
+        ? newTable(['At', 'Instance', 'Severity', 'Message'], telemetry.logs.map((l) => el('tr', {},
+          el('td', {}, utc(l.at)), el('td', {}, l.instance_id), el('td', {}, l.severity_text || String(l.severity_number ?? '')), el('td', { class: 'wrap log' }, l.body ?? ''))), 'Error logs')
+        : el('p', {}, 'No warnings or errors logged.'),
+      el('h3', {}, 'Usage snapshots'),
+      snapshots.length
+        ? newTable(['From', 'To', 'Measures', 'Received'], snapshots.slice(0, 10).map((s) => el('tr', {},
+          el('td', {}, utc(s.from_timestamp)), el('td', {}, utc(s.to_timestamp)),
+          el('td', { class: 'wrap' }, Object.entries(s.measures).map(([k, v]) => `${k}: ${num(v)}`).join(', ')), el('td', {}, utc(s.received_at)))), 'Usage snapshots')
+        : el('p', {}, 'No snapshots received.'));
+    detail.scrollIntoView({ block: 'start' });
+  } catch (e) {
+    if (e.message !== 'signed out') $('detail-body').replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
+  }
+}
+
+function renderActions(license) {
+  const act = (action, label, cls, body) => el('button', {
+    type: 'button', class: cls, 'data-action': action,
+    onclick: async (event) => {
+      if (action !== 'activate' && action !== 'extend' && !confirm(`${label} license ${short(license.license_id)} of ${license.org_name}? Deployments are refused within a minute.`)) return;
+      event.target.disabled = true;
+      try {
+        await api(`/api/v1/operator/licenses/${license.license_id}/${action}`, { method: 'POST', body: body ? JSON.stringify(body()) : '{}' });
+        await loadLicenses();
+        await openLicense(license.license_id);
+        if (state.tab === 'licenses') await showLicenses();
+      } catch (e) {
+        if (e.message !== 'signed out') $('detail-actions').append(el('p', { class: 'error', role: 'alert' }, e.message));
+      } finally {
+        event.target.disabled = false;
+      }
+    },
+  }, label);
+  const until = el('input', { type: 'date', id: 'extend-until', required: true });
+  $('detail-actions').replaceChildren(
+    license.status === 'active' ? act('suspend', 'Suspend', 'secondary') : act('activate', 'Activate', ''),
+    license.status !== 'revoked' ? act('revoke', 'Revoke', 'danger') : '',
+    el('label', {}, 'New expiry (UTC)', until),
+    act('extend', 'Extend', 'secondary', () => ({ expires_at: `${until.value}T23:59:59Z` })));
+}
+
+// ---- Audit ----------------------------------------------------------------------------------------
+
+async function showAudit() {
+  const { records } = await api('/api/v1/operator/audit?limit=200');
+  $('summary').replaceChildren();
+  table(['At', 'Actor', 'Action', 'Target', 'Detail'], records.map((r) => el('tr', {},
+    el('td', {}, utc(r.at)), el('td', {}, r.actor), el('td', {}, r.action), el('td', {}, r.target),
+    el('td', { class: 'wrap' }, Object.entries(r.detail).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(' · ')))));
+  setStatus(records.length === 0 ? 'Nothing has been changed yet.' : `The latest ${records.length} change(s), newest first.`);
+}
+
+// ---- Shell ----------------------------------------------------------------------------------------
+
+async function show(tab) {
+  state.tab = TABS.includes(tab) ? tab : 'fleet';
+  const url = new URL(location.href);
+  url.searchParams.set('tab', state.tab);
+  history.replaceState(null, '', url);
+  for (const t of TABS) {
+    const button = $(`tab-${t}`);
+    button.setAttribute('aria-selected', String(t === state.tab));
+    button.tabIndex = t === state.tab ? 0 : -1;
+  }
+  $('fleet-filters').hidden = state.tab !== 'fleet';
+  setStatus('Loading…', 'loading');
+  try {
+    if (state.tab === 'fleet') {
+      if (state.licenses.length === 0) await loadLicenses();
+      await showFleet();
+    } else if (state.tab === 'licenses') await showLicenses();
+    else await showAudit();
+  } catch (e) {
+    if (e.message !== 'signed out') setStatus(e.message, 'error');
+  }
+}
+
+function signOut(message) {
+  sessionStorage.removeItem(KEY);
+  $('console').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
+  const error = $('sign-in-error');
+  error.textContent = message ?? '';
+  error.hidden = !message;
+}
+
+async function signIn(key) {
+  sessionStorage.setItem(KEY, key);
+  const res = await fetch('/api/v1/operator/audit?limit=1', { headers: { 'X-Operator-Key': key } });
+  if (!res.ok) {
+    signOut(res.status === 401 ? 'That operator key is unknown or revoked.' : `Sign-in failed (${res.status}).`);
+    return;
+  }
+  $('sign-in').hidden = true;
+  $('console').hidden = false;
+  $('sign-out').hidden = false;
+  await show(new URLSearchParams(location.search).get('tab') ?? 'fleet');
+}
+
+$('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  signIn($('operator-key').value.trim());
+});
+$('sign-out').addEventListener('click', () => signOut());
+$('detail-close').addEventListener('click', () => { $('detail').hidden = true; });
+for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => show(t));
+document.querySelector('[role=tablist]').addEventListener('keydown', (event) => {
+  const i = TABS.indexOf(state.tab);
+  if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+    const next = TABS[(i + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+    show(next).then(() => $(`tab-${next}`).focus());
+  }
+});
+$('org-filter').addEventListener('change', () => show('fleet'));
+$('state-filter').addEventListener('change', () => show('fleet'));
+
+if (sessionStorage.getItem(KEY)) signIn(sessionStorage.getItem(KEY));
+else signOut();
