@@ -88,7 +88,7 @@ async function showFleet() {
     card('Silent', num(silent)),
     card('Replicas reporting', num(deployments.reduce((n, d) => n + d.replicas, 0))));
   table(deploymentHead(), deployments.map((d) => deploymentRow(d)));
-  setStatus(deployments.length === 0 ? 'No deployment has reported yet.' : silent > 0 ? `${silent} silent deployment(s), listed first.` : 'Every deployment is reporting.');
+  setStatus(deployments.length === 0 ? 'No deployment has reported yet.' : silent > 0 ? `${silent} silent deployment(s), listed first.` : 'Every deployment is reporting.', 'ready');
 }
 
 function card(title, value) {
@@ -126,12 +126,13 @@ async function showLicenses() {
       el('td', { class: 'num' }, num(l.verifications_30d)),
       el('td', { class: 'num' }, num(l.refused_verifications_30d)),
       el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => openLicense(l.license_id) }, 'Details')))));
-  setStatus(licenses.length === 0 ? 'No licenses yet. Create one with beacon admin license create.' : '');
+  setStatus(licenses.length === 0 ? 'No licenses yet. Create one with beacon admin license create.' : `${licenses.length} license(s).`, 'ready');
 }
 
 async function openLicense(id) {
   const detail = $('detail');
   detail.hidden = false;
+  detail.removeAttribute('data-ready');
   $('detail-title').textContent = `License ${id}`;
   $('detail-body').replaceChildren(el('p', { class: 'status loading' }, 'Loading…'));
   try {
@@ -170,6 +171,7 @@ async function openLicense(id) {
           el('td', {}, utc(s.from_timestamp)), el('td', {}, utc(s.to_timestamp)),
           el('td', { class: 'wrap' }, Object.entries(s.measures).map(([k, v]) => `${k}: ${num(v)}`).join(', ')), el('td', {}, utc(s.received_at)))), 'Usage snapshots')
         : el('p', {}, 'No snapshots received.'));
+    detail.setAttribute('data-ready', '');
     detail.scrollIntoView({ block: 'start' });
   } catch (e) {
     if (e.message !== 'signed out') $('detail-body').replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
@@ -210,7 +212,7 @@ async function showAudit() {
   table(['At', 'Actor', 'Action', 'Target', 'Detail'], records.map((r) => el('tr', {},
     el('td', {}, utc(r.at)), el('td', {}, r.actor), el('td', {}, r.action), el('td', {}, r.target),
     el('td', { class: 'wrap' }, Object.entries(r.detail).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(' · ')))));
-  setStatus(records.length === 0 ? 'Nothing has been changed yet.' : `The latest ${records.length} change(s), newest first.`);
+  setStatus(records.length === 0 ? 'Nothing has been changed yet.' : `The latest ${records.length} change(s), newest first.`, 'ready');
 }
 
 // ---- Shell ----------------------------------------------------------------------------------------

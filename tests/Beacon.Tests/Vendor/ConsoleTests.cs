@@ -1,0 +1,106 @@
+using System.Net;
+using Beacon.Storage.Stores;
+using Beacon.Tests.Dashboard;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Beacon.Tests.Vendor;
+
+/// <summary>The vendor console in headless Chromium (SPEC §12): sign in, the fleet, a license's detail, an action.</summary>
+[Collection(BeaconCollection.Name)]
+public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private Task<IBrowserContext> NewContextAsync(int width, int height) => browser.Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = f.Http.BaseAddress!.ToString(),
+        ViewportSize = new ViewportSize { Width = width, Height = height },
+        TimezoneId = "America/Los_Angeles",
+    });
+
+    private static async Task<IPage> SignInAsync(IBrowserContext context, string key)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/console/");
+        await page.FillAsync("#operator-key", key);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+        return page;
+    }
+
+    private static async Task SelectOrgAsync(IPage page, string orgId)
+    {
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        await page.SelectOptionAsync("#org-filter", orgId);
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
+    public async Task An_operator_sees_the_silent_deployment_first_reads_a_license_and_suspends_it()
+    {
+        var key = await Operators.NewKeyAsync(f, "console-operator");
+        var org = await f.NewOrgAsync();
+        var directory = f.Services.GetRequiredService<DirectoryStore>();
+        string silent = Guid.NewGuid().ToString(), live = Guid.NewGuid().ToString();
+        await directory.NameProjectAsync(org.OrgId, silent, "Silent Agent");
+        await directory.NameProjectAsync(org.OrgId, live, "Live Agent");
+
+        var t = f.Clock.GetUtcNow().AddMinutes(-20);
+        await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(5), 12, org.WorkspaceA, silent);
+        await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId), l => l.Count == 1);
+        f.Clock.Shift(TimeSpan.FromSeconds(661));
+        t = f.Clock.GetUtcNow().AddMinutes(-10);
+        await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(5), 30, org.WorkspaceB, live);
+        await Operators.SubmitAsync(f, org.LicenseKey, t.AddMinutes(5), t.AddMinutes(10), 31, org.WorkspaceB, live);
+        await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId), l => l.Count == 2 && l.Any(d => d.GetProperty("runs_24h").GetInt64() == 61));
+        for (int i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await f.PostAsync("/v1/beacon/verify", new { license = org.LicenseKey })).StatusCode);
+        long nanos = f.Clock.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
+        await Operators.PostOtlpJsonAsync(f, org.LicenseKey, "metrics",
+            $$$"""{"resourceMetrics":[{"resource":{"attributes":[{"key":"service.instance.id","value":{"stringValue":"pod-7"}}]},"scopeMetrics":[{"metrics":[{"name":"lg_api_workers_available","gauge":{"dataPoints":[{"asInt":"4","timeUnixNano":"{{{nanos}}}"}]}}]}]}]}""");
+        await Operators.PostOtlpJsonAsync(f, org.LicenseKey, "logs",
+            $$$"""{"resourceLogs":[{"resource":{"attributes":[{"key":"service.instance.id","value":{"stringValue":"pod-7"}}]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"{{{nanos}}}","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"postgres connection refused"}}]}]}]}""");
+
+        await using var context = await NewContextAsync(1280, 900);
+        var page = await SignInAsync(context, key);
+        await SelectOrgAsync(page, org.OrgId);
+        var rows = page.Locator("#table tbody tr");
+        Assert.Equal(2, await rows.CountAsync());
+        Assert.Equal("silent", await rows.Nth(0).GetAttributeAsync("data-state"));
+        Assert.Contains("Silent Agent", await rows.Nth(0).TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("silent", await rows.Nth(0).Locator(".badge").TextContentAsync());
+        Assert.Equal("reporting", await rows.Nth(1).GetAttributeAsync("data-state"));
+        Assert.Contains("Live Agent", await rows.Nth(1).TextContentAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "console-fleet-desktop.png"), FullPage = true });
+
+        // The license's detail: its deployments, verifications, latest metrics and error logs.
+        await page.ClickAsync("#tab-licenses");
+        await page.WaitForSelectorAsync("#status.ready");
+        await page.Locator("#table tbody tr", new() { HasText = org.LicenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
+        await page.WaitForSelectorAsync("#detail[data-ready]", new() { Timeout = 30_000 });
+        var detail = (await page.TextContentAsync("#detail"))!;
+        foreach (var expected in new[] { "Silent Agent", "Live Agent", "2 verified, 0 refused", "lg_api_workers_available", "pod-7", "postgres connection refused" })
+            Assert.Contains(expected, detail, StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "console-license-desktop.png"), FullPage = true });
+
+        // Suspend from the page: /v1/beacon/verify refuses the license within 60 s.
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.ClickAsync("#detail-actions [data-action=suspend]");
+        await page.WaitForSelectorAsync("#detail-actions [data-action=activate]", new() { Timeout = 30_000 });
+        var status = await Operators.EventuallyAsync(async () => (await f.PostAsync("/v1/beacon/verify", new { license = org.LicenseKey })).StatusCode,
+            s => s == HttpStatusCode.Forbidden, 60);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+
+        await page.ClickAsync("#tab-audit");
+        await page.WaitForSelectorAsync("#status.ready");
+        var audit = page.Locator("#table tbody tr", new() { HasText = "license:" + org.LicenseId });
+        Assert.Contains("console-operator", await audit.First.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("license.suspend", await audit.First.TextContentAsync(), StringComparison.Ordinal);
+
+        await using var phone = await NewContextAsync(390, 844);
+        var small = await SignInAsync(phone, key);
+        await SelectOrgAsync(small, org.OrgId);
+        Assert.Equal("silent", await small.Locator("#table tbody tr").First.GetAttributeAsync("data-state"));
+        // Readable at phone width: the page itself does not scroll sideways (the table scrolls in its box).
+        Assert.True(await small.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"));
+        await small.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "console-fleet-phone.png"), FullPage = true });
+    }
+}
