@@ -54,7 +54,17 @@ internal static class DevCommand
         {
             var saved = JsonSerializer.Deserialize<SeedDemo.Result>(await File.ReadAllTextAsync(file, ct));
             if (saved is not null && await services.GetRequiredService<DirectoryStore>().GetOrgAsync(saved.OrgId, ct) is not null)
-                return saved with { DashboardUrl = baseUrl + "/dashboard/" };
+            {
+                saved = saved with { DashboardUrl = baseUrl + "/dashboard/" };
+                if (saved.OperatorKey is null)
+                {
+                    // A demo seeded before the vendor console: give it an operator key once.
+                    var (key, _) = await services.GetRequiredService<CredentialStore>().CreateOperatorKeyAsync("demo-operator", ct);
+                    saved = saved with { OperatorKey = key };
+                    await File.WriteAllTextAsync(file, JsonSerializer.Serialize(saved), ct);
+                }
+                return saved;
+            }
         }
         output.Info($"Seeding the demo organization ({SeedDemo.Days} days of usage; about a minute the first time)…");
         var demo = await new SeedDemo(services, services.GetRequiredService<TimeProvider>()).RunAsync(baseUrl, ct);
@@ -65,9 +75,11 @@ internal static class DevCommand
     public static string Describe(SeedDemo.Result demo) => $"""
 
         Demo organization {demo.OrgId}
-          Dashboard:   {demo.DashboardUrl}   (sign in with the API key)
-          API key:     {demo.ApiKey}
-          License key: {demo.LicenseKey}
+          Dashboard:    {demo.DashboardUrl}   (sign in with the API key)
+          API key:      {demo.ApiKey}
+          License key:  {demo.LicenseKey}
+          Console:      {demo.ConsoleUrl}   (the vendor's view; sign in with the operator key)
+          Operator key: {demo.OperatorKey}
 
         Try:  curl -s -H "X-Api-Key: {demo.ApiKey}" "{demo.DashboardUrl.Replace("/dashboard/", "", StringComparison.Ordinal)}/api/v1/orgs/current/workspaces"
         Admin commands against this Azurite: export AzureWebJobsStorage=UseDevelopmentStorage=true, then

@@ -17,7 +17,11 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
 {
     public const int Days = 90;
 
-    public sealed record Result(string OrgId, string ApiKey, string LicenseKey, string DashboardUrl);
+    /// <param name="OperatorKey">For the vendor console; null in demo files saved before the console existed.</param>
+    public sealed record Result(string OrgId, string ApiKey, string LicenseKey, string DashboardUrl, string? OperatorKey = null)
+    {
+        public string ConsoleUrl => DashboardUrl.Replace("/dashboard/", "/console/", StringComparison.Ordinal);
+    }
 
     public async Task<Result> RunAsync(string baseUrl, CancellationToken ct)
     {
@@ -134,7 +138,8 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
             async (b, token) => await traces.InsertTraceTransactionsAsync(org.OrgId, b, now, token));
 
-        return new Result(org.OrgId, apiKey, license, baseUrl.TrimEnd('/') + "/dashboard/");
+        var (operatorKey, _) = await credentials.CreateOperatorKeyAsync("demo-operator", ct);
+        return new Result(org.OrgId, apiKey, license, baseUrl.TrimEnd('/') + "/dashboard/", operatorKey);
     }
 
     private static UsageReport Parse(string license, DateTimeOffset now, DateTimeOffset from, DateTimeOffset to, long runs, long nodes, string workspace, string project)
