@@ -285,7 +285,7 @@ internal sealed class Bench(string connectionString, bool quick, Action<string> 
         for (int d = 0; d < days; d++)
         {
             var day = first.AddDays(d);
-            var cells = new Dictionary<DateOnly, List<UsageCell>> { [day] = [.. projectIds.Select((p, i) => new UsageCell(ws, p, "", "", null, 0, 1 + i % 7, 10 + d, 3_600_000_000))] };
+            var cells = new Dictionary<DateOnly, List<UsageCell>> { [day] = [.. projectIds.Select((p, i) => new UsageCell(ws, p, "", "", "", null, 0, 1 + i % 7, 10 + d, 3_600_000_000))] };
             await rollups.ReplacePeriodsAsync(org.OrgId, UsageKind.Deployments, BlockSize.Day, day, day.AddDays(1), cells);
         }
         await rollups.TrySaveProgressAsync(org.OrgId, new RollupProgress(first, first.AddDays(days - 1), 1, null, 0, default), null);

@@ -25,6 +25,7 @@ var tables = [
   'TelemetryCounts'
   'Deployments'
   'Audit'
+  'Statements'
 ]
 var containers = [
   'beacon-keys'

@@ -11,6 +11,9 @@ public sealed record LicenseRecord(
     DateTimeOffset CreatedAt,
     string Hash)
 {
+    /// <summary>Monthly allowances to watch (SPEC §13); never enforced on reporting.</summary>
+    public IReadOnlyList<Quotas.Quota> Quotas { get; init; } = [];
+
     /// <summary>Why the license cannot be used at <paramref name="now"/>, or null when it can.</summary>
     public string? RefusalReason(DateTimeOffset now) => Status switch
     {

@@ -8,4 +8,5 @@ public enum GroupBy
     User,
     ApiKey,
     TraceTier,
+    License,
 }

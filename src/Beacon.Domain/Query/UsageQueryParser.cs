@@ -28,7 +28,7 @@ public static class UsageQueryParser
         var groupBy = GroupBy.Workspace;
         var groupText = Single("group_by", values, errors);
         if (groupText is not null && !WireNames.TryParseGroupBy(groupText, out groupBy))
-            errors.Add(new FieldError("group_by", "Must be one of workspace, project, user, api_key, trace_tier."));
+            errors.Add(new FieldError("group_by", "Must be one of workspace, project, user, api_key, trace_tier, license."));
         else if (groupBy == GroupBy.TraceTier && kind == UsageKind.Deployments)
             errors.Add(new FieldError("group_by", "trace_tier grouping applies only to kind=traces."));
 

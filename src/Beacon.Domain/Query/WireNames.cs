@@ -11,6 +11,7 @@ public static class WireNames
         GroupBy.Project => "project",
         GroupBy.User => "user",
         GroupBy.ApiKey => "api_key",
+        GroupBy.License => "license",
         _ => "trace_tier",
     };
 
@@ -30,9 +31,10 @@ public static class WireNames
             "user" => GroupBy.User,
             "api_key" => GroupBy.ApiKey,
             "trace_tier" => GroupBy.TraceTier,
+            "license" => GroupBy.License,
             _ => GroupBy.Workspace,
         };
-        return s is "workspace" or "project" or "user" or "api_key" or "trace_tier";
+        return s is "workspace" or "project" or "user" or "api_key" or "trace_tier" or "license";
     }
 
     public static bool TryParseTier(string s, out TraceTier t)

@@ -17,7 +17,7 @@ public sealed class RollupCoverage(RollupProgress? progress, IReadOnlyList<Dirty
     public IReadOnlyList<DirtyMark> Dirty => dirty;
 
     public bool IsUsable(Block block) =>
-        progress is not null && progress.Covers(block) && !dirty.Any(d => d.Intersects(block.Start, block.End));
+        progress is { Outdated: false } && progress.Covers(block) && !dirty.Any(d => d.Intersects(block.Start, block.End));
 
     public bool AnyDirty(DateOnly from, DateOnly to) => dirty.Any(d => d.Intersects(from, to));
 }

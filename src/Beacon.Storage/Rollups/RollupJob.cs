@@ -13,7 +13,7 @@ namespace Beacon.Storage.Rollups;
 /// <see cref="RollupOptions.MaxStepsPerOrg"/> steps per org, and retries a step that storage faults
 /// interrupt (any prefix of a plan is safe to carry out: <see cref="RollupPlan"/>).
 /// </summary>
-public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rollups, RollupOptions options, TimeProvider time)
+public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rollups, ILateUsageReconciler lateUsage, RollupOptions options, TimeProvider time)
 {
     private static readonly UsageKind[] Kinds = [UsageKind.Traces, UsageKind.Deployments];
 
@@ -27,18 +27,21 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
         var lastClosed = DateOnly.FromDateTime((now - options.Grace).UtcDateTime).AddDays(-1);
         var marks = await dirty.ListAsync(org.OrgId, ct);
         var progress = await rollups.GetProgressAsync(org.OrgId, ct);
-        var plan = RollupPlan.For(progress?.Coverage, org.CreatedDay, [.. marks.Select(m => m.Mark)], lastClosed, startedAt - options.Grace);
-        if (progress is null)
+        if (progress is null || progress.Outdated)
         {
+            // A new org, or cells of an older layout: start over from nothing covered (queries read raw meanwhile).
             var initial = RollupPlan.Initial(org.CreatedDay, lastClosed);
-            progress = await SaveAsync(org.OrgId, new RollupProgress(initial.FirstDay, initial.RolledThrough, 0, null, 0, default), null, ct);
+            progress = await SaveAsync(org.OrgId, new RollupProgress(initial.FirstDay, initial.RolledThrough, (progress?.Epoch ?? -1) + 1, null, 0, default), progress, ct);
         }
+        var plan = RollupPlan.For(progress.Coverage, org.CreatedDay, [.. marks.Select(m => m.Mark)], lastClosed, startedAt - options.Grace);
 
         int days = 0, weeks = 0, months = 0, cleared = 0, done = 0;
         var budget = Math.Min(plan.Count, options.MaxStepsPerOrg);
         string? error = null;
         try
         {
+            // Late usage for closed statement months is reconciled before any mark announcing it is cleared.
+            await WithRetriesAsync(async () => { await lateUsage.ReconcileAsync(org.OrgId, [.. marks.Select(m => m.Mark)], ct); return true; }, ct);
             foreach (var step in plan.Take(budget))
             {
                 if (step.Days > 0)

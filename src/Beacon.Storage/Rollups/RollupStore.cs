@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,7 +14,7 @@ namespace Beacon.Storage.Rollups;
 /// </summary>
 public sealed class RollupStore(Tables tables)
 {
-    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "tier", "traces", "runs", "nodes", "uptime_us"];
+    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "tier", "traces", "runs", "nodes", "uptime_us"];
 
     public static string PartitionOf(string orgId, UsageKind kind, BlockSize size) =>
         $"{orgId}|{(kind == UsageKind.Traces ? 't' : 'd')}|{size switch { BlockSize.Day => 'D', BlockSize.Week => 'W', _ => 'M' }}";
@@ -29,7 +28,10 @@ public sealed class RollupStore(Tables tables)
         var staged = e.GetString("staged_end") ?? "";
         return new RollupProgress(
             Timestamps.ParseDayKey(e.GetString("first_day") ?? ""), Timestamps.ParseDayKey(e.GetString("rolled_through") ?? ""), e.GetInt64("epoch") ?? 0,
-            staged.Length > 0 ? Timestamps.ParseDayKey(staged) : null, e.GetInt64("staged_epoch") ?? 0, e.ETag);
+            staged.Length > 0 ? Timestamps.ParseDayKey(staged) : null, e.GetInt64("staged_epoch") ?? 0, e.ETag)
+        {
+            Outdated = (e.GetInt32("cells_version") ?? 1) != RollupProgress.CurrentCellsVersion,
+        };
     }
 
     /// <summary>
@@ -49,13 +51,14 @@ public sealed class RollupStore(Tables tables)
             ["staged_end"] = next.StagedEnd is { } s ? Timestamps.DayKey(s) : "",
             ["staged_epoch"] = next.StagedEpoch,
             ["writer"] = writer,
+            ["cells_version"] = RollupProgress.CurrentCellsVersion,
         };
         var etag = previous is not null
             ? await tables.Rollups.TryUpdateAsync(e, previous.ETag, TableUpdateMode.Replace, ct)
             : await tables.Rollups.TryAddAsync(e, ct);
-        if (etag is { } t) return next with { ETag = t };
+        if (etag is { } t) return next with { ETag = t, Outdated = false };
         var stored = await tables.GetAsync(tables.Rollups, e.PartitionKey, e.RowKey, ["writer"], ct);
-        return stored?.GetString("writer") == writer ? next with { ETag = stored.ETag } : null;
+        return stored?.GetString("writer") == writer ? next with { ETag = stored.ETag, Outdated = false } : null;
     }
 
     /// <summary>The cells of the blocks of one size starting in [<paramref name="from"/>, <paramref name="to"/>).</summary>
@@ -103,36 +106,24 @@ public sealed class RollupStore(Tables tables)
         ["project_id"] = c.ProjectId,
         ["user_id"] = c.UserId,
         ["api_key_short_key"] = c.ApiKeyShortKey,
+        ["license_id"] = c.LicenseId,
         ["tier"] = c.Tier is { } t ? WireNames.Of(t) : "",
-        ["traces"] = Total(c.Traces),
-        ["runs"] = Total(c.Runs),
-        ["nodes"] = Total(c.Nodes),
-        ["uptime_us"] = Total(c.UptimeMicros),
+        ["traces"] = Int128Column.Write(c.Traces),
+        ["runs"] = Int128Column.Write(c.Runs),
+        ["nodes"] = Int128Column.Write(c.Nodes),
+        ["uptime_us"] = Int128Column.Write(c.UptimeMicros),
     };
-
-    // Table Storage has no 128-bit integers: a total that outgrows Int64 (possible only over millions of
-    // maximal reports) is stored as its decimal text, so a rollup can never fail or wrap on a big sum.
-    private static object Total(Int128 value) =>
-        value >= long.MinValue && value <= long.MaxValue ? (long)value : value.ToString(CultureInfo.InvariantCulture);
-
-    private static Int128 Total(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v switch
-    {
-        long l => l,
-        int i => i,
-        string s => Int128.Parse(s, CultureInfo.InvariantCulture),
-        _ => 0,
-    } : 0;
 
     private static UsageCell ToCell(TableEntity e)
     {
         var tier = e.GetString("tier") ?? "";
         return new UsageCell(e.GetString("workspace_id") ?? "", e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
-            e.GetString("api_key_short_key") ?? "", tier.Length == 0 ? null : tier == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived,
-            Total(e, "traces"), Total(e, "runs"), Total(e, "nodes"), Total(e, "uptime_us"));
+            e.GetString("api_key_short_key") ?? "", e.GetString("license_id") ?? "", tier.Length == 0 ? null : tier == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived,
+            Int128Column.Read(e, "traces"), Int128Column.Read(e, "runs"), Int128Column.Read(e, "nodes"), Int128Column.Read(e, "uptime_us"));
     }
 
     /// <summary>A stable key for a cell's dimensions (its row key suffix).</summary>
     public static string CellHash(UsageCell c) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join('\u0001', c.WorkspaceId, c.ProjectId, c.UserId, c.ApiKeyShortKey, c.Tier is { } t ? WireNames.Of(t) : ""))))[..32];
+            string.Join('\u0001', c.WorkspaceId, c.ProjectId, c.UserId, c.ApiKeyShortKey, c.LicenseId, c.Tier is { } t ? WireNames.Of(t) : ""))))[..32];
 }

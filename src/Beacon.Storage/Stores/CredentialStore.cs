@@ -1,3 +1,4 @@
+using Beacon.Domain.Quotas;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Beacon.Domain;
@@ -35,10 +36,13 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
     }
 
     public async Task<(string LicenseKey, LicenseRecord Record)> CreateLicenseAsync(
-        string orgId, string plan, DateTimeOffset? expiresAt, IReadOnlyList<string> entitlements, CancellationToken ct = default)
+        string orgId, string plan, DateTimeOffset? expiresAt, IReadOnlyList<string> entitlements, IReadOnlyList<Quota>? quotas = null, CancellationToken ct = default)
     {
         var secret = Secrets.NewLicenseKey();
-        var record = new LicenseRecord(orgId, Ids.NewId(), plan, entitlements, expiresAt, LicenseStatus.Active, time.GetUtcNow(), Secrets.Hash(secret));
+        var record = new LicenseRecord(orgId, Ids.NewId(), plan, entitlements, expiresAt, LicenseStatus.Active, time.GetUtcNow(), Secrets.Hash(secret))
+        {
+            Quotas = quotas ?? [],
+        };
         var e = new TableEntity(orgId, "license|" + record.LicenseId)
         {
             ["hash"] = record.Hash,
@@ -46,6 +50,7 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
             ["entitlements"] = JsonSerializer.Serialize(entitlements),
             ["status"] = "active",
             ["created_at"] = record.CreatedAt,
+            ["quotas"] = QuotasJson.Write(record.Quotas),
         };
         if (expiresAt is { } x) e["expires_at"] = x;
         await tables.Directory.AddEntityAsync(e, ct);
@@ -211,5 +216,8 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
         e.GetDateTimeOffset("expires_at"),
         Enum.Parse<LicenseStatus>(e.GetString("status") ?? "active", ignoreCase: true),
         e.GetDateTimeOffset("created_at") ?? DateTimeOffset.MinValue,
-        e.GetString("hash") ?? "");
+        e.GetString("hash") ?? "")
+    {
+        Quotas = QuotasJson.Read(e.GetString("quotas")),
+    };
 }

@@ -65,6 +65,9 @@ public sealed class Tables(StorageAccount account)
     /// <summary>Append-only audit log of operator and CLI changes (PK = audit, RK = time counted down|id: newest first).</summary>
     public TableClient Audit { get; } = account.TableService.GetTableClient("Audit");
 
+    /// <summary>The statements ledger: months, closed lines and adjustments (one partition, see StatementStore).</summary>
+    public TableClient Statements { get; } = account.TableService.GetTableClient("Statements");
+
     public BlobContainerClient Keys { get; } = account.BlobService.GetBlobContainerClient("beacon-keys");
     public BlobContainerClient Locks { get; } = account.BlobService.GetBlobContainerClient("beacon-locks");
     public BlobContainerClient Exports { get; } = account.BlobService.GetBlobContainerClient("beacon-exports");
@@ -72,7 +75,7 @@ public sealed class Tables(StorageAccount account)
 
     public IEnumerable<TableClient> AllTables =>
         [Directory, Credentials, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups, Verifications, IgnoredReports, UsageSnapshots,
-         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, Audit];
+         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, Audit, Statements];
 
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics];
 

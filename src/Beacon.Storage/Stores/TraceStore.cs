@@ -16,7 +16,7 @@ namespace Beacon.Storage.Stores;
 public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
 {
     private const int Parallelism = 8;
-    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "tier", "trace_count"];
+    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "tier", "trace_count"];
     private const string ClaimToken = "claim_token";
     private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "odata.etag", "Timestamp", ClaimToken];
 
@@ -26,8 +26,10 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
     /// Stores the transactions not seen before; returns how many were new. Each claim carries a token of
     /// this request, so when a claim write committed but its answer was lost (the SDK's retry then meets
     /// 409), the claim is still recognised as this request's: it counts as new, exactly once.
+    /// A transaction carries the license that reported it (<paramref name="licenseId"/>, empty for an API
+    /// key); a repeat keeps the first claim's, like every other field.
     /// </summary>
-    public async Task<int> InsertTraceTransactionsAsync(string orgId, IReadOnlyList<TraceTransaction> transactions, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<int> InsertTraceTransactionsAsync(string orgId, string licenseId, IReadOnlyList<TraceTransaction> transactions, DateTimeOffset now, CancellationToken ct = default)
     {
         if (transactions.Count == 0) return 0;
         await dirty.MarkPastAsync(orgId, transactions.Select(t => t.Day), now, ct);
@@ -37,7 +39,7 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
         var earlierClaims = new List<TableEntity>();
         foreach (var chunk in transactions.Chunk(TableWrites.MaxBatchOperations))
         {
-            var claims = chunk.Select(t => ToClaim(orgId, t, now, token)).ToList();
+            var claims = chunk.Select(t => ToClaim(orgId, licenseId, t, now, token)).ToList();
             try
             {
                 await tables.TraceIds.SubmitBatchAsync([.. claims.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c))], ct);
@@ -65,7 +67,7 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
         // The day records: from this request for its own claims, and from the claim for ids claimed
         // before — a repeat can never change what was counted, and a crash between an earlier claim and
         // its day record is repaired here.
-        var records = claimed.Select(t => ToEntity(orgId, t.Day, t, now))
+        var records = claimed.Select(t => ToEntity(orgId, t.Day, licenseId, t, now))
             .Concat(earlierClaims.Select(c => Rekey(c, PartitionOf(orgId, Timestamps.ParseDayKey(c.GetString("day") ?? "")))))
             .ToList();
         await dirty.MarkPastAsync(orgId, earlierClaims.Select(c => Timestamps.ParseDayKey(c.GetString("day") ?? "")), now, ct);
@@ -73,9 +75,9 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
         return claimed.Count;
     }
 
-    private static TableEntity ToClaim(string orgId, TraceTransaction t, DateTimeOffset now, string token)
+    private static TableEntity ToClaim(string orgId, string licenseId, TraceTransaction t, DateTimeOffset now, string token)
     {
-        var claim = ToEntity(orgId, KeyPart.Of(t.Id), t, now);
+        var claim = ToEntity(orgId, KeyPart.Of(t.Id), licenseId, t, now);
         claim[ClaimToken] = token;
         return claim;
     }
@@ -83,10 +85,10 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
     private Task WriteDayRecordsAsync(IEnumerable<TableEntity> records, CancellationToken ct) =>
         tables.TraceTransactions.SubmitInBatchesAsync(records.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct, Parallelism);
 
-    private static TableEntity ToEntity(string orgId, DateOnly day, TraceTransaction t, DateTimeOffset now) =>
-        ToEntity(PartitionOf(orgId, day), KeyPart.Of(t.Id), t, now);
+    private static TableEntity ToEntity(string orgId, DateOnly day, string licenseId, TraceTransaction t, DateTimeOffset now) =>
+        ToEntity(PartitionOf(orgId, day), KeyPart.Of(t.Id), licenseId, t, now);
 
-    private static TableEntity ToEntity(string pk, string rk, TraceTransaction t, DateTimeOffset now)
+    private static TableEntity ToEntity(string pk, string rk, string licenseId, TraceTransaction t, DateTimeOffset now)
     {
         var e = new TableEntity(pk, rk)
         {
@@ -96,6 +98,7 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
             ["project_id"] = t.ProjectId,
             ["user_id"] = t.UserId,
             ["api_key_short_key"] = t.ApiKeyShortKey,
+            ["license_id"] = licenseId,
             ["tier"] = WireNames.Of(t.Tier),
             ["trace_count"] = t.TraceCount,
             ["start_interval_us"] = t.StartIntervalMicros,
@@ -135,7 +138,7 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
             var day = Timestamps.ParseDayKey(e.PartitionKey[(orgId.Length + 1)..]);
             var tier = e.GetString("tier") == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived;
             yield return (day, new UsageCell(ws, e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
-                e.GetString("api_key_short_key") ?? "", tier, e.GetInt64("trace_count") ?? 0, 0, 0, 0));
+                e.GetString("api_key_short_key") ?? "", e.GetString("license_id") ?? "", tier, e.GetInt64("trace_count") ?? 0, 0, 0, 0));
         }
     }
 }

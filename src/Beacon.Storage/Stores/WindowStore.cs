@@ -18,7 +18,7 @@ namespace Beacon.Storage.Stores;
 public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
 {
     private const int MaxInlineDiagnosticsChars = 30_000;
-    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "days"];
+    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "credential", "days"];
 
     public static string PartitionOf(string orgId, DateOnly day) => $"{orgId}|{Timestamps.DayKey(day)}";
 
@@ -54,11 +54,15 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         for (int attempt = 0; attempt < 20; attempt++)
         {
             if (await tables.UsageWindows.TryAddAsync(entity, ct) is not null) return new WindowWrite(SupersedeOutcome.Inserted, report.Runs, report.Nodes);
-            var existing = await tables.GetAsync(tables.UsageWindows, pk, rk, ["to_us", "runs", "nodes"], ct);
+            var existing = await tables.GetAsync(tables.UsageWindows, pk, rk, ["to_us", "runs", "nodes", "license_id", "credential"], ct);
             if (existing is null) continue; // deleted in between: insert again
             var outcome = Supersede.Decide(existing.GetInt64("to_us") ?? 0, existing.GetInt64("runs") ?? 0, existing.GetInt64("nodes") ?? 0, report);
             if (outcome == SupersedeOutcome.IgnoredLowerCounts) await CountIgnoredAsync(orgId, reporter, now, ct);
             if (outcome != SupersedeOutcome.Replaced) return new WindowWrite(outcome, 0, 0);
+            // The license sticks: when the API-key copy of a licensed deployment's window replaces the
+            // license copy, the window stays the license's, so its statement line does not flip.
+            if (reporter.LicenseId.Length == 0)
+                entity["license_id"] = Reporter.LicenseOf(existing.GetString("license_id"), existing.GetString("credential"));
             if (await tables.UsageWindows.TryUpdateAsync(entity, existing.ETag, TableUpdateMode.Replace, ct) is not null)
                 return new WindowWrite(SupersedeOutcome.Replaced, report.Runs - (existing.GetInt64("runs") ?? 0), report.Nodes - (existing.GetInt64("nodes") ?? 0));
         }
@@ -119,6 +123,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         ["user_id"] = reporter.UserId,
         ["api_key_short_key"] = reporter.ApiKeyShortKey,
         ["credential"] = reporter.CredentialKind + ":" + reporter.CredentialId,
+        ["license_id"] = reporter.LicenseId,
         ["host_kind"] = report.Tags.GetValueOrDefault(UsageReport.HostTag, ""),
         ["measures"] = JsonSerializer.Serialize(report.OtherMeasures),
         ["log_count"] = report.LogCount,
@@ -166,7 +171,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         {
             if (s.Day < from || s.Day >= to) continue;
             yield return (s.Day, new UsageCell(ws, e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
-                e.GetString("api_key_short_key") ?? "", null, 0, s.Runs, s.Nodes, s.UptimeMicros));
+                e.GetString("api_key_short_key") ?? "", Reporter.LicenseOf(e.GetString("license_id"), e.GetString("credential")), null, 0, s.Runs, s.Nodes, s.UptimeMicros));
         }
     }
 

@@ -1,3 +1,4 @@
+using Beacon.Domain.Quotas;
 using Beacon.Domain;
 using Beacon.Domain.Time;
 using Beacon.Domain.Credentials;
@@ -165,9 +166,12 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
             expires = Timestamps.TryParseQueryTime(x, out var micros)
                 ? Timestamps.ToDateTimeOffset(micros)
                 : throw new CliUsageException("--expires must be an ISO 8601 date-time with an offset, or a date.");
-        var (secret, record) = await Credentials.CreateLicenseAsync(orgId, a.Required("plan"), expires, a.All("entitlement"), ct);
+        var quotas = QuotaParser.Parse(a.All("quota"));
+        if (!quotas.IsValid) throw new CliUsageException(string.Join(" ", quotas.Errors.Select(e => e.Message)));
+        var (secret, record) = await Credentials.CreateLicenseAsync(orgId, a.Required("plan"), expires, a.All("entitlement"), quotas.Value, ct);
         await AuditAsync("license.create", "license:" + record.LicenseId, ct, ("org_id", orgId), ("plan", record.Plan),
-            ("expires_at", record.ExpiresAt?.ToString("O")), ("entitlements", string.Join(',', record.Entitlements)));
+            ("expires_at", record.ExpiresAt?.ToString("O")), ("entitlements", string.Join(',', record.Entitlements)),
+            ("quotas", string.Join(',', record.Quotas.Select(q => $"{QuotaNames.Of(q.Metric)}={q.Limit}"))));
         output.Result(
             new { license_key = secret, license_id = record.LicenseId },
             $"License {record.LicenseId} ({record.Plan}). Shown once, store it now:\n{secret}");

@@ -19,12 +19,14 @@ public static class CliApp
           admin user create --org ORG --email E [--workspace W]...
           admin apikey create --org ORG [--user U] [--permission P]... [--workspace W]...
           admin apikey revoke --org ORG --id ID | admin apikey list --org ORG
-          admin license create --org ORG --plan P [--expires ISO8601] [--entitlement E]...
+          admin license create --org ORG --plan P [--expires ISO8601] [--entitlement E]... [--quota METRIC=N]...
+                (quota metrics per UTC month: agent_runs, nodes_executed, agent_uptime_seconds, traces)
           admin license suspend|revoke|activate --org ORG --id ID | admin license list --org ORG
           admin license extend --org ORG --id ID --expires ISO8601
           admin operator create --name N | admin operator revoke --id ID | admin operator list
           admin project name --org ORG --id ID --name N
           admin signing-key rotate
+          statement close --month YYYY-MM           freeze an ended UTC month's statement (audited)
 
         Add --json to print one JSON object on stdout. Storage: AzureWebJobsStorage (connection string,
         or UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for managed identity.
@@ -69,6 +71,9 @@ public static class CliApp
                 case "admin":
                     using (var host = await StartHostAsync(settings, ct))
                         return await new AdminCommands(host.Services, output).RunAsync(parsed, ct);
+                case "statement":
+                    using (var host = await StartHostAsync(settings, ct))
+                        return await new StatementCommands(host.Services, output).RunAsync(parsed, ct);
                 case null or "help" or "--help":
                     await stdout.WriteLineAsync(Usage);
                     return parsed.Words.Count == 0 ? 2 : 0;

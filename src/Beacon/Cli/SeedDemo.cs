@@ -45,7 +45,7 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
         var (_, graceKey) = await credentials.CreateApiKeyAsync(org.OrgId, grace.UserId, [], null, ct);
         var (_, linusKey) = await credentials.CreateApiKeyAsync(org.OrgId, linus.UserId, [], null, ct);
         var (license, licenseRecord) = await credentials.CreateLicenseAsync(org.OrgId, "enterprise", time.GetUtcNow().AddYears(1),
-            ["agent_deployments", "traces", "custom_auth"], ct);
+            ["agent_deployments", "traces", "custom_auth"], null, ct);
 
         // (name, workspace, replicas, base runs per hour, reporter, hours since it last reported)
         var deployments = new (string Name, string Ws, int Replicas, double RunsPerHour, Reporter Reporter, int SilentHours)[]
@@ -136,7 +136,7 @@ internal sealed class SeedDemo(IServiceProvider services, TimeProvider time)
             }
         }
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-            async (b, token) => await traces.InsertTraceTransactionsAsync(org.OrgId, b, now, token));
+            async (b, token) => await traces.InsertTraceTransactionsAsync(org.OrgId, licenseRecord.LicenseId, b, now, token));
 
         var (operatorKey, _) = await credentials.CreateOperatorKeyAsync("demo-operator", ct);
         return new Result(org.OrgId, apiKey, license, baseUrl.TrimEnd('/') + "/dashboard/", operatorKey);

@@ -1,3 +1,4 @@
+using Beacon.Storage.Statements;
 using System.Text.Json;
 using Beacon.Api.Access;
 using Beacon.Api.Billing;
@@ -47,6 +48,11 @@ public static class ServiceRegistration
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RollupStore>();
         services.AddSingleton(new RollupOptions());
+        services.AddSingleton<StatementStore>();
+        services.AddSingleton<MonthUsageReader>();
+        services.AddSingleton<StatementLedger>();
+        services.AddSingleton<QuotaMeter>();
+        services.AddSingleton<ILateUsageReconciler>(sp => sp.GetRequiredService<StatementLedger>());
         services.AddSingleton<RollupJob>();
         services.AddSingleton<UsageQueryEngine>();
         services.AddSingleton<StagedExports>();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Beacon.Api.Licenses;
 using Beacon.Hosting;
 using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
@@ -12,7 +14,10 @@ public sealed class LicenseTokenIssuer(SigningKeyRing keys, IOptions<BeaconOptio
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public async Task<string> IssueAsync(LicenseRecord license, CancellationToken ct)
+    private static readonly JsonSerializerOptions ClaimJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <param name="quotas">The license's quotas as they stand now: the token carries what the listing shows.</param>
+    public async Task<string> IssueAsync(LicenseRecord license, IReadOnlyList<QuotaView> quotas, CancellationToken ct)
     {
         var o = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
@@ -32,6 +37,7 @@ public sealed class LicenseTokenIssuer(SigningKeyRing keys, IOptions<BeaconOptio
                 ["org_id"] = license.OrgId,
                 ["plan"] = license.Plan,
                 ["entitlements"] = license.Entitlements.ToList(),
+                ["quotas"] = JsonSerializer.SerializeToElement(quotas, ClaimJson),
             },
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
         });

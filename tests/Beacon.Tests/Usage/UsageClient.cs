@@ -42,9 +42,10 @@ public static class UsageClient
             "project" => (S("project_id"), S("project_name")),
             "user" => (S("user_id"), S("user_email")),
             "api_key" => (S("api_key_short_key"), null),
+            "license" => (S("license_id"), null),
             _ => (S("trace_tier"), null),
         };
-        Assert.Equal(groupBy is "api_key" or "trace_tier" ? 1 : 2, d.EnumerateObject().Count());
+        Assert.Equal(groupBy is "api_key" or "trace_tier" or "license" ? 1 : 2, d.EnumerateObject().Count());
         long N(string p) => r.TryGetProperty(p, out var v) ? v.GetInt64() : 0;
         return new UsageModel.Row(DateTimeOffset.Parse(r.GetProperty("time_bucket").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
             id, name, N("traces"), N("nodes_executed"), N("agent_runs"), N("agent_uptime_seconds"));

@@ -1,5 +1,7 @@
 using Beacon.Api.Access;
 using Beacon.Api.Http;
+using Beacon.Domain;
+using Beacon.Domain.Query;
 using Beacon.Storage.Exports;
 using Beacon.Storage.Query;
 using Beacon.Storage.Stores;
@@ -44,6 +46,8 @@ internal static class GranularUsageEndpoints
         HttpRequest request, CustomerCaller caller, UsageAccess access, UsageQueryEngine engine, StagedExports staged, DirectoryStore directory, CancellationToken ct)
     {
         var (prepared, problem) = await PrepareAsync(request, caller, access, engine, directory, ct);
+        if (problem is null && prepared!.Query.GroupBy == GroupBy.License)
+            return Problems.Validation([new FieldError("group_by", "license grouping is served as JSON only: the CSV header is fixed by the seed document and has no license column.")]);
         return problem ?? (Results<UsageCsvResult, ProblemHttpResult>)new UsageCsvResult(prepared!, engine, staged);
     }
 

@@ -21,6 +21,7 @@ internal static class UsageJson
             case GroupBy.User: Pair(w, "user_id", label.Id, "user_email", label.Name); break;
             case GroupBy.ApiKey: Nullable(w, "api_key_short_key", label.Id); break;
             case GroupBy.TraceTier: Nullable(w, "trace_tier", label.Id); break;
+            case GroupBy.License: Nullable(w, "license_id", label.Id); break;
         }
         w.WriteEndObject();
         if (q.Kind == UsageKind.Traces)

@@ -15,7 +15,7 @@ internal static class UsageQueryParameters
         ("end_time", true, "ISO 8601 date-time with an offset, or a date; rounded up to the next UTC midnight. At most 5 years after start_time."),
         ("workspace_ids", true, "Workspace UUIDs: repeat the parameter or separate them with commas. At least one."),
         ("kind", false, "traces (default) or langsmith_deployments."),
-        ("group_by", false, "workspace (default), project, user, api_key, or trace_tier (traces only)."),
+        ("group_by", false, "workspace (default), project, user, api_key, trace_tier (traces only), or license (JSON only: the license that reported the usage, null for usage reported with an API key only)."),
         ("trace_tier", false, "longlived or shortlived (traces only; ignored for deployments)."),
     ];
 

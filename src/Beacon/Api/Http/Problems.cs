@@ -52,6 +52,9 @@ internal static class Problems
 
     public static ProblemHttpResult NotFound(string detail) => Make(404, "not-found", "Not found.", detail);
 
+    /// <summary>The request contradicts what is stored (a month closed already): retrying cannot help.</summary>
+    public static ProblemHttpResult Conflict(string detail) => Make(409, "conflict", "The request conflicts with the current state.", detail);
+
     private static ProblemHttpResult Make(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: Prefix + type, extensions: extensions);
 }

@@ -1,3 +1,4 @@
+using Beacon.Storage.Statements;
 using Beacon.Api.Access;
 using Beacon.Api.Http;
 using Beacon.Domain.Usage;
@@ -31,7 +32,7 @@ internal static class LicenseEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, RetryAfterResult>> VerifyAsync(
-        HttpRequest request, CredentialChecks checks, LicenseTokenIssuer issuer, VerificationStore verifications, TimeProvider time, CancellationToken ct)
+        HttpRequest request, CredentialChecks checks, LicenseTokenIssuer issuer, VerificationStore verifications, QuotaMeter quotas, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
         if (problem is not null) return problem;
@@ -45,7 +46,8 @@ internal static class LicenseEndpoints
         // Counted before answering, accepted and refused apart (a key nobody issued has no license to count on).
         await verifications.RecordAsync(check.License!.OrgId, check.License.LicenseId, check.IsUsable, time.GetUtcNow(), ct);
         if (!check.IsUsable) return Problems.LicenseNotActive(check.RefusedBecause!);
-        return TypedResults.Ok(new TokenResponse(await issuer.IssueAsync(check.License, ct)));
+        var standing = await quotas.EvaluateAsync(check.License, ct);
+        return TypedResults.Ok(new TokenResponse(await issuer.IssueAsync(check.License, [.. standing.Select(QuotaView.Of)], ct)));
     }
 
     private static async Task<ContentHttpResult> JwksAsync(SigningKeyRing keys, HttpResponse response, CancellationToken ct)

@@ -1,3 +1,6 @@
+using Beacon.Api.Licenses;
+using Beacon.Domain.Statements;
+using Beacon.Storage.Statements;
 using Beacon.Domain.Credentials;
 using Beacon.Domain.Fleet;
 using Beacon.Storage.Stores;
@@ -9,7 +12,7 @@ namespace Beacon.Api.Operator;
 /// state, and deployments from the fleet records (one entity per deployment, never the usage windows).
 /// </summary>
 internal sealed class FleetQueries(DirectoryStore directory, CredentialStore credentials, DeploymentStore deployments,
-    VerificationStore verifications, WindowStore windows, TimeProvider time)
+    VerificationStore verifications, WindowStore windows, QuotaMeter quotas, TimeProvider time)
 {
     public async Task<IReadOnlyList<LicenseView>> LicensesAsync(string? orgId, CancellationToken ct)
     {
@@ -22,13 +25,20 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
             .GroupBy(d => d.Key.LicenseId!)
             .ToDictionary(g => g.Key, g => g.Max(d => d.Activity.LastReportAt));
         var views = new List<LicenseView>();
+        var usageByOrg = new Dictionary<string, IReadOnlyDictionary<string, LineTotals>>();
         foreach (var l in licenses)
         {
+            var quotaViews = new List<QuotaView>();
+            if (l.Quotas.Count > 0)
+            {
+                if (!usageByOrg.TryGetValue(l.OrgId, out var orgUsage)) usageByOrg[l.OrgId] = orgUsage = await quotas.ReadOrgAsync(l.OrgId, ct);
+                quotaViews.AddRange(quotas.Evaluate(l, orgUsage).Select(QuotaView.Of));
+            }
             var counts = await verifications.CountAsync(l.LicenseId, today.AddDays(-29), today, ct);
             var ignored = await windows.CountLowerCountSupersedesAsync(Reporter.ForLicense(l.LicenseId), today.AddDays(-29), today, ct);
             var last = lastReport.GetValueOrDefault(l.LicenseId);
             views.Add(new LicenseView(l.LicenseId, l.OrgId, orgs.GetValueOrDefault(l.OrgId)?.Name ?? "", l.Plan, l.Status.ToString().ToLowerInvariant(),
-                l.ExpiresAt, l.Entitlements, [], counts.LastVerifiedAt, counts.Accepted, counts.Refused, last,
+                l.ExpiresAt, l.Entitlements, quotaViews, counts.LastVerifiedAt, counts.Accepted, counts.Refused, last,
                 ReportingState.Of(last, now), ignored, l.CreatedAt));
         }
         return [.. views.OrderBy(v => ReportingState.Rank(v.ReportingState)).ThenBy(v => v.OrgName, StringComparer.Ordinal).ThenBy(v => v.CreatedAt)];

@@ -11,7 +11,7 @@ internal sealed record LicenseView(
     string Status,
     DateTimeOffset? ExpiresAt,
     IReadOnlyList<string> Entitlements,
-    IReadOnlyList<object> Quotas,
+    IReadOnlyList<Licenses.QuotaView> Quotas,
     DateTimeOffset? LastVerifiedAt,
     [property: JsonPropertyName("verifications_30d")] long Verifications30d,
     [property: JsonPropertyName("refused_verifications_30d")] long RefusedVerifications30d,

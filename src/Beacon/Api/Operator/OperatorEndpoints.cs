@@ -41,6 +41,7 @@ internal static class OperatorEndpoints
             .WithSummary("A license's usage snapshots, newest first.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/audit", AuditAsync).WithName("OperatorAudit")
             .WithSummary("The audit log of operator and CLI changes, newest first.").ProducesProblem(400);
+        group.MapStatementEndpoints();
         return app;
     }
 

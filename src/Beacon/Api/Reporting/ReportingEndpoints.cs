@@ -78,7 +78,7 @@ internal static class ReportingEndpoints
         if (await admission.CheckWorkspacesAsync(caller, transactions.Select(t => t.WorkspaceId), ct) is { } refusal) return Problems.Forbidden(refusal);
         await admission.RecordAsync(caller.OrgId, transactions.Select(t => (t.WorkspaceId, t.ProjectId)), ct);
 
-        int inserted = await traces.InsertTraceTransactionsAsync(caller.OrgId, transactions, time.GetUtcNow(), ct);
+        int inserted = await traces.InsertTraceTransactionsAsync(caller.OrgId, caller.Reporter.LicenseId, transactions, time.GetUtcNow(), ct);
         return TypedResults.Ok(new IngestResult(inserted));
     }
 }

@@ -1,0 +1,146 @@
+using Beacon.Domain.Credentials;
+using Beacon.Domain.Rollups;
+using Beacon.Domain.Statements;
+using Beacon.Storage.Account;
+using Beacon.Storage.Rollups;
+using Beacon.Storage.Stores;
+
+namespace Beacon.Storage.Statements;
+
+/// <summary>
+/// Monthly statements (SPEC §13). An open month's lines are computed live from usage; closing a month
+/// freezes them. Usage that arrives later for a closed month is found by reconciliation — run for
+/// every dirty mark before the rollup job clears it, and before any close — which compares the
+/// month's live usage with the line's accounted totals and records the difference as "late usage"
+/// adjustments on the first open month, in one transaction with the new accounted totals. So for every
+/// closed month, frozen lines + its late-usage adjustments = live usage, and each unit of late usage is
+/// recorded exactly once whatever fails or repeats.
+/// </summary>
+public sealed class StatementLedger(
+    StatementStore store, MonthUsageReader usage, DirectoryStore directory, CredentialStore credentials, DirtyDayStore dirty,
+    RollupOptions options, TimeProvider time) : ILateUsageReconciler
+{
+    private const int MaxAttempts = 20;
+    private const int Parallelism = 4;
+
+    public async Task<Statement> GetAsync(Month month, CancellationToken ct = default)
+    {
+        var row = await store.GetMonthAsync(month, ct);
+        var adjustments = await store.ReadAdjustmentsAsync(month, ct).ToListAsync(ct);
+        if (row is { Closed: true, CloseId: { } closeId })
+        {
+            var frozen = await store.ReadLinesAsync(month, closeId, null, ct).Where(l => l.OnStatement).ToListAsync(ct);
+            return new Statement(month, true, row.ClosedAt, Order(frozen.Select(l => new StatementLine(l.Key, l.OrgName, l.Plan, l.Frozen))), adjustments);
+        }
+        return new Statement(month, false, null, await LiveLinesAsync(month, ct), adjustments);
+    }
+
+    /// <summary>Closes an ended month: reconciles late usage first, then freezes the live lines.</summary>
+    public async Task<(CloseOutcome Outcome, string? Reason)> CloseAsync(Month month, string actor, CancellationToken ct = default)
+    {
+        if (StatementCalendar.WhyNotClosable(month, time.GetUtcNow(), options.Grace) is { } why) return (CloseOutcome.NotEnded, why);
+        if ((await store.GetMonthAsync(month, ct))?.Closed == true) return (CloseOutcome.AlreadyClosed, $"The month {month} is already closed.");
+        await ReconcileAllAsync(ct);
+
+        var lines = await LiveLinesAsync(month, ct);
+        var closeId = Guid.NewGuid().ToString("N");
+        await store.WriteLinesAsync(month, closeId, lines.Select(l => (l.Key, l.OrgName, l.Plan, l.Totals)), ct);
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var row = await store.GetMonthAsync(month, ct);
+            if (row?.Closed == true) return row.CloseId == closeId ? (CloseOutcome.Closed, null) : (CloseOutcome.AlreadyClosed, $"The month {month} is already closed.");
+            // The row changed only if an adjustment was recorded on this month meanwhile: it stays on it.
+            if (await store.TryMarkClosedAsync(month, row, closeId, time.GetUtcNow(), actor, ct)) return (CloseOutcome.Closed, null);
+        }
+        throw new StorageContentionException($"The month {month} kept changing while it was being closed.");
+    }
+
+    /// <summary>Records a manual adjustment on the first open month from <paramref name="adjustment"/>'s month on; returns it as recorded.</summary>
+    public async Task<StoredAdjustment> AdjustAsync(string orgId, string? licenseId, StatementMetric metric, Int128 delta, Month forMonth, string reason, string actor, CancellationToken ct = default)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var at = time.GetUtcNow();
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var months = await store.ListMonthsAsync(ct);
+            var recordedIn = StatementCalendar.RecordingMonth(forMonth, ClosedSet(months));
+            var adjustment = new StoredAdjustment(id, orgId, licenseId, metric, delta, forMonth, recordedIn, reason, at, actor);
+            if (await store.TryRecordAsync(recordedIn, months.GetValueOrDefault(recordedIn), [adjustment], null, ct)) return adjustment;
+            if (await store.AdjustmentExistsAsync(adjustment, ct)) return adjustment; // committed, answer lost
+        }
+        throw new StorageContentionException("The statements ledger kept changing while the adjustment was being recorded.");
+    }
+
+    /// <summary>Reconciles every closed month that a dirty mark of the org touches.</summary>
+    public async Task ReconcileAsync(string orgId, IReadOnlyList<DirtyMark> marks, CancellationToken ct)
+    {
+        if (marks.Count == 0) return;
+        var months = await store.ListMonthsAsync(ct);
+        foreach (var m in months.Values.Where(m => m.Closed && marks.Any(d => d.Intersects(m.Month.FirstDay, m.Month.EndDay))).Select(m => m.Month).Order())
+            await ReconcileMonthAsync(orgId, m, ct);
+    }
+
+    private async Task ReconcileAllAsync(CancellationToken ct)
+    {
+        if (!(await store.ListMonthsAsync(ct)).Values.Any(m => m.Closed)) return;
+        await Parallel.ForEachAsync(directory.ListOrgsAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (org, token) => await ReconcileAsync(org.OrgId, [.. (await dirty.ListAsync(org.OrgId, token)).Select(m => m.Mark)], token));
+    }
+
+    /// <summary>Live usage of a closed month against its accounted totals: any difference becomes late-usage adjustments.</summary>
+    private async Task ReconcileMonthAsync(string orgId, Month month, CancellationToken ct)
+    {
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var months = await store.ListMonthsAsync(ct);
+            if (months.GetValueOrDefault(month) is not { Closed: true, CloseId: { } closeId }) return;
+            var live = await usage.ReadAsync(orgId, month, ct);
+            var lines = await store.ReadLinesAsync(month, closeId, orgId, ct).ToDictionaryAsync(l => l.Key.LicenseId, StringComparer.Ordinal, ct);
+            var recordedIn = StatementCalendar.RecordingMonth(month, ClosedSet(months));
+            var at = time.GetUtcNow();
+            bool conflict = false;
+            foreach (var license in live.Keys.Union(lines.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                var line = lines.GetValueOrDefault(license);
+                var now = live.GetValueOrDefault(license, LineTotals.Zero);
+                var deltas = now.DeltasFrom(line?.Accounted ?? LineTotals.Zero);
+                if (deltas.Count == 0) continue;
+                var adjustments = deltas.Select(d => new StoredAdjustment(Guid.NewGuid().ToString("N"), orgId, license.Length == 0 ? null : license,
+                    d.Metric, d.Delta, month, recordedIn, StoredAdjustment.LateUsageReason, at, StoredAdjustment.ReconciliationActor)).ToList();
+                var recordingRow = months.GetValueOrDefault(recordedIn);
+                if (!await store.TryRecordAsync(recordedIn, recordingRow, adjustments, (month, closeId, new LineKey(orgId, license), line, now), ct))
+                {
+                    conflict = true;
+                    break;
+                }
+                // The recording month's row changed (or now exists): read it again before the next line.
+                months = await store.ListMonthsAsync(ct);
+            }
+            if (!conflict) return;
+        }
+        throw new StorageContentionException($"The statement of {month} kept changing while late usage was being reconciled.");
+    }
+
+    private async Task<IReadOnlyList<StatementLine>> LiveLinesAsync(Month month, CancellationToken ct)
+    {
+        var orgs = await directory.ListOrgsAsync(ct).ToListAsync(ct);
+        var lines = new List<StatementLine>();
+        await Parallel.ForEachAsync(orgs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (org, token) =>
+        {
+            var totals = await usage.ReadAsync(org.OrgId, month, token);
+            if (totals.Count == 0) return;
+            var licenses = (await credentials.ListLicensesAsync(org.OrgId, token)).ToDictionary(l => l.LicenseId, StringComparer.Ordinal);
+            var orgPlan = LicenseRecord.CurrentPlan(licenses.Values, time.GetUtcNow());
+            var orgLines = totals.Select(kv => new StatementLine(new LineKey(org.OrgId, kv.Key), org.Name,
+                kv.Key.Length == 0 ? orgPlan : licenses.GetValueOrDefault(kv.Key)?.Plan, kv.Value)).ToList();
+            lock (lines) lines.AddRange(orgLines);
+        });
+        return Order(lines);
+    }
+
+    private static IReadOnlyList<StatementLine> Order(IEnumerable<StatementLine> lines) =>
+        [.. lines.OrderBy(l => l.OrgName, StringComparer.Ordinal).ThenBy(l => l.Key.OrgId, StringComparer.Ordinal)
+            .ThenBy(l => l.Key.LicenseId.Length == 0).ThenBy(l => l.Key.LicenseId, StringComparer.Ordinal)];
+
+    private static HashSet<Month> ClosedSet(IReadOnlyDictionary<Month, StoredMonth> months) => [.. months.Values.Where(m => m.Closed).Select(m => m.Month)];
+}

@@ -1,0 +1,13 @@
+using Azure;
+using Beacon.Domain.Statements;
+
+namespace Beacon.Storage.Statements;
+
+/// <summary>
+/// A closed month's line. <see cref="Frozen"/> is what the statement shows, written once by the close
+/// and never changed; <see cref="Accounted"/> is frozen plus every late-usage adjustment recorded for
+/// it so far: what the reconciliation compares live usage with. A line that only late usage created
+/// (no usage at the close) is not <see cref="OnStatement"/>.
+/// </summary>
+public sealed record StoredLine(
+    LineKey Key, string OrgName, string? Plan, LineTotals Frozen, LineTotals Accounted, bool OnStatement, string RowKey, ETag ETag);

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Beacon.Api.Http;
+using Beacon.Domain;
+using Beacon.Domain.Statements;
+using Beacon.Domain.Usage;
+using Beacon.Storage.Statements;
+using Beacon.Storage.Stores;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Beacon.Api.Operator;
+
+/// <summary>
+/// Monthly statements, closing a month and manual adjustments (SPEC §13), under the operator group.
+/// Closes and adjustments are audited with the operator key's name.
+/// </summary>
+internal static class StatementEndpoints
+{
+    /// <summary>The largest correction one adjustment may make (a thousand maximal reports).</summary>
+    public const long MaxDelta = Plausibility.MaxCount * 1000;
+
+    public const int MaxReasonLength = 500;
+
+    public static RouteGroupBuilder MapStatementEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapGet("/statements", GetAsync).WithName("OperatorStatement")
+            .WithSummary("A UTC month's statement: lines per org and license (live while open, frozen once closed) and the adjustments recorded on it; format=csv for a file.")
+            .ProducesProblem(400);
+        group.MapPost("/statements/{month}/close", CloseAsync).WithName("OperatorStatementClose")
+            .WithSummary("Close an ended month: its lines are frozen; later usage for it becomes adjustments on the first open month (audited).")
+            .ProducesProblem(400).ProducesProblem(409);
+        group.MapPost("/adjustments", AdjustAsync).WithName("OperatorAdjustments")
+            .WithSummary("Record a manual adjustment with a reason on the first open month from for_month on (audited).")
+            .ProducesProblem(400);
+        return group;
+    }
+
+    private static async Task<Results<Ok<StatementView>, FileContentHttpResult, ProblemHttpResult>> GetAsync(
+        string? month, string? format, StatementLedger ledger, DirectoryStore directory, TimeProvider time, CancellationToken ct)
+    {
+        if (!Month.TryParse(month, out var m)) return Invalid("month", "is required, as YYYY-MM (from 2020-01).");
+        if (m > Month.Of(time.GetUtcNow())) return Invalid("month", $"{m} has not started yet.");
+        if (format is not (null or "json" or "csv")) return Invalid("format", "must be json or csv.");
+        var view = StatementViews.Of(await ledger.GetAsync(m, ct));
+        if (format != "csv") return TypedResults.Ok(view);
+        var names = (await directory.ListOrgsAsync(ct).ToListAsync(ct)).ToDictionary(o => o.OrgId, o => o.Name);
+        return TypedResults.File(StatementCsv.Bytes(StatementCsv.Write(view, names)), "text/csv; charset=utf-8", $"beacon_statement_{m}.csv");
+    }
+
+    private static async Task<Results<Ok<StatementView>, ProblemHttpResult>> CloseAsync(
+        string month, OperatorCaller caller, StatementLedger ledger, AuditLog audit, CancellationToken ct)
+    {
+        if (!Month.TryParse(month, out var m)) return Invalid("month", "must be YYYY-MM (from 2020-01).");
+        var (outcome, reason) = await ledger.CloseAsync(m, caller.Actor, ct);
+        if (outcome == CloseOutcome.NotEnded) return Invalid("month", reason!);
+        if (outcome == CloseOutcome.AlreadyClosed) return Problems.Conflict(reason!);
+        var statement = await ledger.GetAsync(m, ct);
+        await audit.AppendAsync(caller.Actor, "statement.close", "statement:" + m,
+            new Dictionary<string, string?> { ["lines"] = statement.Lines.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct);
+        return TypedResults.Ok(StatementViews.Of(statement));
+    }
+
+    private static async Task<Results<Created<AdjustmentView>, ProblemHttpResult>> AdjustAsync(
+        HttpRequest request, OperatorCaller caller, StatementLedger ledger, DirectoryStore directory, Storage.Stores.CredentialStore credentials,
+        AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        using var doc = body!;
+        var root = doc.RootElement;
+        var errors = new List<FieldError>();
+
+        var orgId = JsonBody.String(root, "org_id");
+        if (orgId is null || !Ids.TryNormalizeUuid(orgId, out orgId)) errors.Add(new FieldError("org_id", "is required and must be an organization id (UUID)."));
+        string? licenseId = null;
+        if (root.TryGetProperty("license_id", out var lic) && lic.ValueKind != JsonValueKind.Null)
+        {
+            if (lic.ValueKind != JsonValueKind.String || !Ids.TryNormalizeUuid(lic.GetString()!, out var normalized))
+                errors.Add(new FieldError("license_id", "must be a license id (UUID), or null for usage reported with an API key."));
+            else licenseId = normalized;
+        }
+        if (!StatementMetrics.TryParse(JsonBody.String(root, "metric"), out var metric))
+            errors.Add(new FieldError("metric", "must be one of " + string.Join(", ", StatementMetrics.All.Select(StatementMetrics.Name)) + "."));
+        long delta = 0;
+        if (!(root.TryGetProperty("delta", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out delta)) || delta == 0 || Math.Abs(delta) > MaxDelta)
+            errors.Add(new FieldError("delta", $"must be a whole number other than 0, at most {MaxDelta:N0} either way."));
+        if (!Month.TryParse(JsonBody.String(root, "for_month"), out var forMonth))
+            errors.Add(new FieldError("for_month", "is required, as YYYY-MM (from 2020-01)."));
+        else if (forMonth > Month.Of(time.GetUtcNow()))
+            errors.Add(new FieldError("for_month", $"{forMonth} has not started yet."));
+        var reason = JsonBody.String(root, "reason")?.Trim();
+        if (string.IsNullOrEmpty(reason)) errors.Add(new FieldError("reason", "is required: say why the statement is corrected."));
+        else if (reason.Length > MaxReasonLength) errors.Add(new FieldError("reason", $"must be at most {MaxReasonLength} characters."));
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        // Names that do not exist are the request's fault too: nothing is recorded.
+        if (await directory.GetOrgAsync(orgId!, ct) is null) return Invalid("org_id", $"No organization {orgId}.");
+        if (licenseId is not null && (await credentials.GetLicenseAsync(licenseId, ct))?.OrgId != orgId)
+            return Invalid("license_id", $"No license {licenseId} in organization {orgId}.");
+
+        var adjustment = await ledger.AdjustAsync(orgId!, licenseId, metric, delta, forMonth, reason!, caller.Actor, ct);
+        await audit.AppendAsync(caller.Actor, "adjustment.create", "adjustment:" + adjustment.Id, new Dictionary<string, string?>
+        {
+            ["org_id"] = adjustment.OrgId, ["license_id"] = adjustment.LicenseId, ["metric"] = StatementMetrics.Name(metric),
+            ["delta"] = delta.ToString(System.Globalization.CultureInfo.InvariantCulture), ["for_month"] = forMonth.ToString(),
+            ["recorded_in_month"] = adjustment.RecordedInMonth.ToString(), ["reason"] = adjustment.Reason,
+        }, ct);
+        return TypedResults.Created($"/api/v1/operator/statements?month={adjustment.RecordedInMonth}", StatementViews.Of(adjustment));
+    }
+
+    private static ProblemHttpResult Invalid(string field, string message) => Problems.Validation([new FieldError(field, message)]);
+}

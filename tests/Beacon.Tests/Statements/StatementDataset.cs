@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text.Json;
+using Beacon.Domain.Statements;
+using Beacon.Storage.Stores;
+using Beacon.Tests.Usage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Beacon.Tests.Statements;
+
+/// <summary>
+/// A random org with two licenses and an API key reporting into one UTC month (and across its edges),
+/// sent through the HTTP API like real deployments — windows, later copies that supersede, the API-key
+/// copy of a licensed window, trace batches with repeated ids — and mirrored into a brute-force model
+/// of what each (license, metric) of the month must total. Generated from a seed, so a failure replays.
+/// </summary>
+internal sealed class StatementDataset
+{
+    private sealed record Reporter(string? LicenseKey, string? ApiKey, string LicenseId);
+
+    private sealed record Stored(UsageModel.Window Window, string LicenseId);
+
+    private readonly BeaconFixture _f;
+    private readonly Reporter[] _reporters;
+    private readonly Dictionary<(string, string, DateTimeOffset), Stored> _windows = [];
+    private readonly Dictionary<string, (DateOnly Day, long Count, bool LongLived, string LicenseId)> _traces = [];
+
+    private StatementDataset(BeaconFixture f, TestOrg org, Month month, Reporter[] reporters) => (_f, Org, Month, _reporters) = (f, org, month, reporters);
+
+    public TestOrg Org { get; }
+    public Month Month { get; }
+    public string[] Workspaces => [Org.WorkspaceA, Org.WorkspaceB, Org.DefaultWorkspace];
+
+    public static async Task<StatementDataset> CreateAsync(BeaconFixture f, Month month)
+    {
+        var org = await f.NewOrgAsync();
+        var (second, secondRecord) = await f.Services.GetRequiredService<CredentialStore>().CreateLicenseAsync(org.OrgId, "starter", null, []);
+        return new StatementDataset(f, org, month, [new(org.LicenseKey, null, org.LicenseId), new(second, null, secondRecord.LicenseId), new(null, org.ApiKey, "")]);
+    }
+
+    /// <summary>Sends a random batch of usage for the month (and its edges) and records it in the model.</summary>
+    public async Task AddUsageAsync(Random random, int windows, int traceBatches)
+    {
+        var start = new DateTimeOffset(Month.FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-2);
+        var spanMinutes = (int)(Month.EndDay.DayNumber - Month.FirstDay.DayNumber + 3) * 1440;
+        string[] workspaces = [Org.WorkspaceA, Org.WorkspaceB, ""];
+        string[] projects = ["", "p-1", "p-2"];
+        for (int i = 0; i < windows; i++)
+        {
+            if (_windows.Count > 0 && random.Next(3) == 0)
+            {
+                // A later copy of a stored window with at least its counts (the client merges upward), from
+                // any reporter: the API-key copy of a licensed window keeps the window on its license.
+                var old = _windows.Values.ElementAt(random.Next(_windows.Count)).Window;
+                var later = old with { To = old.To.AddMinutes(random.Next(0, 600)).AddTicks(random.Next(0, 99) * 10), Runs = old.Runs + random.Next(0, 50), Nodes = old.Nodes + random.Next(0, 90) };
+                await SendAsync(later, _reporters[random.Next(_reporters.Length)]);
+                continue;
+            }
+            var from = start.AddMinutes(random.Next(0, spanMinutes)).AddTicks(random.Next(0, 10_000_000));
+            var length = random.Next(10) switch
+            {
+                < 6 => TimeSpan.FromMinutes(random.Next(0, 300)),
+                < 9 => TimeSpan.FromMinutes(random.Next(1, 600)) + (TimeSpan.FromDays(1) - from.TimeOfDay),
+                _ => TimeSpan.FromHours(random.Next(24, 72)),
+            };
+            var w = new UsageModel.Window(workspaces[random.Next(3)], projects[random.Next(3)], from, from + length + TimeSpan.FromTicks(random.Next(0, 9) * 10),
+                random.Next(0, 500), random.Next(0, 2000), "", "");
+            await SendAsync(w, _reporters[random.Next(_reporters.Length)]);
+        }
+        for (int b = 0; b < traceBatches; b++)
+        {
+            var reporter = _reporters[random.Next(_reporters.Length)];
+            var batch = new List<object>();
+            for (int i = random.Next(1, 20); i > 0; i--)
+            {
+                // Some ids repeat an earlier transaction (with other content): the first one counts, forever.
+                var id = _traces.Count > 0 && random.Next(5) == 0 ? _traces.Keys.ElementAt(random.Next(_traces.Count)) : Guid.NewGuid().ToString();
+                var at = start.AddMinutes(random.Next(0, spanMinutes));
+                var longLived = random.Next(3) == 0;
+                var count = random.Next(0, 300);
+                batch.Add(Payloads.Transaction(id, workspaces[random.Next(3)], projects[random.Next(3)], count, at, longLived ? "longlived" : "shortlived"));
+                _traces.TryAdd(id, (DateOnly.FromDateTime(at.UtcDateTime), count, longLived, reporter.LicenseId));
+            }
+            var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                [reporter.LicenseKey is null ? "api_key" : "license_key"] = reporter.LicenseKey ?? reporter.ApiKey,
+                ["trace_transactions"] = batch,
+            });
+            var response = await _f.PostJsonAsync("/v1/beacon/ingest-traces", body);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    private async Task SendAsync(UsageModel.Window w, Reporter r)
+    {
+        var response = await _f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(r.LicenseKey, r.ApiKey, w.From, w.To, w.Runs, w.Nodes, w.Ws, w.Project));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var key = (w.Ws, w.Project, w.From);
+        if (_windows.TryGetValue(key, out var stored))
+        {
+            if (w.To < stored.Window.To || w.Runs < stored.Window.Runs || w.Nodes < stored.Window.Nodes) return; // ignored copy
+            _windows[key] = new Stored(w, r.LicenseId.Length > 0 ? r.LicenseId : stored.LicenseId);
+        }
+        else
+        {
+            _windows[key] = new Stored(w, r.LicenseId);
+        }
+    }
+
+    /// <summary>Brute force: every stored window's day shares and every first-seen transaction in the month, per license.</summary>
+    public Dictionary<string, LineTotals> Expected()
+    {
+        var totals = new Dictionary<string, LineTotals>();
+        LineTotals Get(string l) => totals.GetValueOrDefault(l, LineTotals.Zero);
+        var uptime = new Dictionary<(string, DateOnly), long>();
+        foreach (var s in _windows.Values)
+            foreach (var (day, runs, nodes, micros) in UsageModel.SplitByDay(s.Window))
+            {
+                if (Month.Of(day) != Month) continue;
+                totals[s.LicenseId] = Get(s.LicenseId).Plus(StatementMetric.AgentRuns, runs).Plus(StatementMetric.NodesExecuted, nodes);
+                uptime[(s.LicenseId, day)] = uptime.GetValueOrDefault((s.LicenseId, day)) + micros;
+            }
+        foreach (var ((license, _), micros) in uptime)
+            totals[license] = Get(license).Plus(StatementMetric.AgentUptimeSeconds, (micros + 500_000) / 1_000_000);
+        foreach (var t in _traces.Values.Where(t => Month.Of(t.Day) == Month))
+            totals[t.LicenseId] = Get(t.LicenseId).Plus(t.LongLived ? StatementMetric.TracesLonglived : StatementMetric.TracesShortlived, t.Count);
+        return totals.Where(kv => !kv.Value.IsZero).ToDictionary();
+    }
+
+    /// <summary>The granular usage API over the month, all the org's workspaces, grouped by license: its daily records summed.</summary>
+    public async Task<Dictionary<string, LineTotals>> FromUsageApiAsync()
+    {
+        var start = Month.FirstDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T00:00:00Z";
+        var end = Month.EndDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T00:00:00Z";
+        var totals = new Dictionary<string, LineTotals>();
+        foreach (var kind in new[] { "langsmith_deployments", "traces" })
+            foreach (var tier in kind == "traces" ? new string?[] { "longlived", "shortlived" } : [null])
+            {
+                var (_, rows) = await UsageClient.QueryAsync(_f.Http, Org.ApiKey, UsageClient.QueryString(kind, "license", tier, start, end, Workspaces), "license");
+                foreach (var r in rows)
+                {
+                    var t = totals.GetValueOrDefault(r.Id ?? "", LineTotals.Zero);
+                    t = kind == "traces"
+                        ? t.Plus(tier == "longlived" ? StatementMetric.TracesLonglived : StatementMetric.TracesShortlived, r.Traces)
+                        : t.Plus(StatementMetric.AgentRuns, r.Runs).Plus(StatementMetric.NodesExecuted, r.Nodes).Plus(StatementMetric.AgentUptimeSeconds, r.Uptime);
+                    totals[r.Id ?? ""] = t;
+                }
+            }
+        return totals.Where(kv => !kv.Value.IsZero).ToDictionary();
+    }
+
+    /// <summary>This org's lines of a statement answer, per license id ("" for API-key usage).</summary>
+    public Dictionary<string, LineTotals> LinesOf(JsonElement statement) =>
+        statement.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("org_id").GetString() == Org.OrgId)
+            .ToDictionary(l => l.GetProperty("license_id").GetString() ?? "", Totals);
+
+    public static LineTotals Totals(JsonElement line) =>
+        StatementMetrics.All.Aggregate(LineTotals.Zero, (t, m) => t.Plus(m, line.GetProperty(StatementMetrics.Name(m)).GetInt64()));
+}
