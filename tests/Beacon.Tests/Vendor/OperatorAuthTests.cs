@@ -64,7 +64,7 @@ public sealed class OperatorAuthTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         var routes = FunctionDefinitionTests.Routes(f.Services).Where(r => r.Route.StartsWith("api/v1/operator/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(9, routes.Count);
+        Assert.Equal(12, routes.Count); // licenses (list + 4 actions), deployments, telemetry, snapshots, audit, statement, close, adjustments
         var credentials = new Dictionary<string, Action<HttpRequestMessage>>
         {
             ["nothing"] = _ => { },

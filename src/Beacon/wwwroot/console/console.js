@@ -1,10 +1,10 @@
 // The vendor console (SPEC §12). Talks only to /api/v1/operator/ with the operator key kept in this
 // tab's session storage. Everything from the API is inserted as text, never as markup.
 const KEY = 'beacon.operatorKey';
-const TABS = ['fleet', 'licenses', 'audit'];
+const TABS = ['fleet', 'licenses', 'statements', 'audit'];
 const $ = (id) => document.getElementById(id);
 
-const state = { tab: 'fleet', licenses: [], license: null };
+const state = { tab: 'fleet', licenses: [], license: null, statement: null };
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -114,7 +114,7 @@ async function showLicenses() {
     card('Licenses', num(licenses.length)),
     card('Silent', num(licenses.filter((l) => l.reporting_state === 'silent').length)),
     card('Not active', num(licenses.filter((l) => l.status !== 'active').length)));
-  table(['Organization', 'License', 'Plan', 'Status', 'Expires', 'Reporting', 'Last report', 'Verified (30 d)', 'Refused (30 d)', ''],
+  table(['Organization', 'License', 'Plan', 'Status', 'Expires', 'Reporting', 'Quotas', 'Last report', 'Verified (30 d)', 'Refused (30 d)', ''],
     licenses.map((l) => el('tr', { class: l.reporting_state },
       el('td', {}, l.org_name),
       el('td', {}, short(l.license_id)),
@@ -122,6 +122,7 @@ async function showLicenses() {
       el('td', {}, badge(l.status)),
       el('td', {}, utc(l.expires_at)),
       el('td', {}, badge(l.reporting_state)),
+      el('td', {}, l.quotas.length ? badge(worstQuota(l.quotas)) : '—'),
       el('td', {}, utc(l.last_report_at)),
       el('td', { class: 'num' }, num(l.verifications_30d)),
       el('td', { class: 'num' }, num(l.refused_verifications_30d)),
@@ -150,6 +151,8 @@ async function openLicense(id) {
     $('detail-body').replaceChildren(
       el('p', {}, 'Status ', badge(license.status), ' · reporting ', badge(license.reporting_state),
         ` · expires ${utc(license.expires_at)} · entitlements: ${license.entitlements.join(', ') || 'none'}`),
+      el('h3', {}, 'Quotas this month (UTC)'),
+      license.quotas.length ? el('div', { class: 'quotas' }, license.quotas.map(quotaBar)) : el('p', {}, 'No quotas: usage is unlimited.'),
       el('h3', {}, 'Verifications (last 30 days)'),
       el('p', { id: 'verifications' }, `${num(license.verifications_30d)} verified, ${num(license.refused_verifications_30d)} refused; last verified ${utc(license.last_verified_at)}.`
         + (license.ignored_lower_count_reports_30d > 0 ? ` ${num(license.ignored_lower_count_reports_30d)} report(s) ignored for lowering counts.` : '')),
@@ -204,11 +207,102 @@ function renderActions(license) {
     act('extend', 'Extend', 'secondary', () => ({ expires_at: `${until.value}T23:59:59Z` })));
 }
 
+const QUOTA_RANK = { ok: 0, warning: 1, exceeded: 2 };
+const worstQuota = (quotas) => quotas.map((q) => q.state).sort((a, b) => QUOTA_RANK[b] - QUOTA_RANK[a])[0];
+
+// A bar per quota: the share used this month (capped at the bar's end), the numbers in words beside it.
+function quotaBar(q) {
+  return el('div', { class: 'quota', 'data-metric': q.metric, 'data-state': q.state },
+    el('div', { class: 'quota-head' }, el('strong', {}, q.metric.replaceAll('_', ' ')), badge(q.state)),
+    el('div', { class: 'quota-bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(q.limit), 'aria-valuenow': String(q.used), 'aria-label': `${q.metric} used` },
+      el('span', { style: `width: ${Math.min(100, q.percent)}%` })),
+    el('p', { class: 'quota-text' }, `${num(q.used)} of ${num(q.limit)} (${q.percent}%) · projected ${num(q.projected)} by the end of the month`));
+}
+
+// ---- Statements -----------------------------------------------------------------------------------
+
+const METRICS = ['agent_runs', 'nodes_executed', 'agent_uptime_seconds', 'traces_longlived', 'traces_shortlived'];
+const METRIC_HEAD = ['Runs', 'Nodes', 'Uptime (s)', 'Traces (long-lived)', 'Traces (short-lived)'];
+
+function defaultMonth() {
+  const d = new Date();
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
+  return last.toISOString().slice(0, 7);
+}
+
+const monthEnded = (month) => new Date(`${month}-01T00:00:00Z`).getTime() < Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
+
+async function showStatements() {
+  const input = $('statement-month');
+  if (!input.value) input.value = new URLSearchParams(location.search).get('month') ?? defaultMonth();
+  const month = input.value;
+  const url = new URL(location.href);
+  url.searchParams.set('month', month);
+  history.replaceState(null, '', url);
+  const s = await api(`/api/v1/operator/statements?month=${encodeURIComponent(month)}`);
+  state.statement = s;
+  $('summary').replaceChildren(
+    card('State', s.state === 'closed' ? `Closed ${utc(s.closed_at)}` : 'Open (live)'),
+    card('Lines', num(s.lines.length)),
+    card('Adjustments', num(s.adjustments.length)),
+    card('Runs billed', num(s.lines.reduce((n, l) => n + l.agent_runs, 0))));
+  $('summary').firstChild.setAttribute('data-state', s.state);
+  const empty = el('tr', {}, el('td', { colspan: String(3 + METRICS.length) }, 'No usage was reported for this month.'));
+  table(['Organization', 'License', 'Plan', ...METRIC_HEAD], s.lines.length === 0 ? [empty] : s.lines.map((l) => el('tr', { 'data-org': l.org_id },
+    el('td', {}, l.org_name),
+    el('td', {}, l.license_id ? short(l.license_id) : 'API keys'),
+    el('td', {}, l.plan ?? '—'),
+    METRICS.map((m) => el('td', { class: 'num' }, num(l[m]))))));
+  $('extra').replaceChildren(
+    el('h3', {}, `Adjustments recorded in ${s.month}`),
+    s.adjustments.length
+      ? newTable(['Recorded', 'Organization', 'License', 'For month', 'Metric', 'Change', 'Reason', 'By'], s.adjustments.map((a) => el('tr', { class: 'adjustment', 'data-org': a.org_id },
+        el('td', {}, utc(a.recorded_at)),
+        el('td', {}, state.licenses.find((l) => l.org_id === a.org_id)?.org_name ?? short(a.org_id)),
+        el('td', {}, a.license_id ? short(a.license_id) : 'API keys'),
+        el('td', {}, a.for_month),
+        el('td', {}, a.metric),
+        el('td', { class: 'num' }, (a.delta > 0 ? '+' : '') + num(a.delta)),
+        el('td', { class: 'wrap' }, a.reason),
+        el('td', {}, a.actor))), 'Adjustments')
+      : el('p', {}, 'None.'));
+  $('statement-close').hidden = s.state !== 'open' || !monthEnded(month);
+  setStatus(s.state === 'closed'
+    ? `${s.month} is closed: its lines are frozen; later usage for it appears as adjustments on the next open month.`
+    : `${s.month} is open: lines are live usage and change as usage arrives.`, 'ready');
+}
+
+async function exportStatement() {
+  const month = $('statement-month').value;
+  const res = await fetch(`/api/v1/operator/statements?month=${encodeURIComponent(month)}&format=csv`, { headers: { 'X-Operator-Key': sessionStorage.getItem(KEY) ?? '' } });
+  if (!res.ok) {
+    setStatus(`The export failed (${res.status}).`, 'error');
+    return;
+  }
+  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `beacon_statement_${month}.csv`;
+  const link = el('a', { href: URL.createObjectURL(await res.blob()), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+async function closeStatement() {
+  const month = $('statement-month').value;
+  if (!confirm(`Close ${month}? Its lines are frozen for invoicing; usage that arrives later becomes adjustments on the next open month.`)) return;
+  try {
+    await api(`/api/v1/operator/statements/${encodeURIComponent(month)}/close`, { method: 'POST', body: '{}' });
+    await show('statements');
+  } catch (e) {
+    if (e.message !== 'signed out') setStatus(e.message, 'error');
+  }
+}
+
 // ---- Audit ----------------------------------------------------------------------------------------
 
 async function showAudit() {
   const { records } = await api('/api/v1/operator/audit?limit=200');
   $('summary').replaceChildren();
+  $('extra').replaceChildren();
   table(['At', 'Actor', 'Action', 'Target', 'Detail'], records.map((r) => el('tr', {},
     el('td', {}, utc(r.at)), el('td', {}, r.actor), el('td', {}, r.action), el('td', {}, r.target),
     el('td', { class: 'wrap' }, Object.entries(r.detail).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(' · ')))));
@@ -228,13 +322,18 @@ async function show(tab) {
     button.tabIndex = t === state.tab ? 0 : -1;
   }
   $('fleet-filters').hidden = state.tab !== 'fleet';
+  $('statement-filters').hidden = state.tab !== 'statements';
+  if (state.tab !== 'statements') $('extra').replaceChildren();
   setStatus('Loading…', 'loading');
   try {
     if (state.tab === 'fleet') {
       if (state.licenses.length === 0) await loadLicenses();
       await showFleet();
     } else if (state.tab === 'licenses') await showLicenses();
-    else await showAudit();
+    else if (state.tab === 'statements') {
+      if (state.licenses.length === 0) await loadLicenses();
+      await showStatements();
+    } else await showAudit();
   } catch (e) {
     if (e.message !== 'signed out') setStatus(e.message, 'error');
   }
@@ -279,6 +378,9 @@ document.querySelector('[role=tablist]').addEventListener('keydown', (event) => 
 });
 $('org-filter').addEventListener('change', () => show('fleet'));
 $('state-filter').addEventListener('change', () => show('fleet'));
+$('statement-month').addEventListener('change', () => { if ($('statement-month').value) show('statements'); });
+$('statement-export').addEventListener('click', () => exportStatement());
+$('statement-close').addEventListener('click', () => closeStatement());
 
 if (sessionStorage.getItem(KEY)) signIn(sessionStorage.getItem(KEY));
 else signOut();
