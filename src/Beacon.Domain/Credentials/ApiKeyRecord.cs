@@ -16,6 +16,9 @@ public sealed record ApiKeyRecord(
 {
     public const string OrganizationRead = "organization:read";
 
+    /// <summary>Every permission a key can hold; without any, a key only reports usage.</summary>
+    public static IReadOnlyList<string> KnownPermissions { get; } = [OrganizationRead];
+
     public bool IsRevoked => RevokedAt is not null;
 
     public bool Allows(string workspaceId) => WorkspaceScope is null || WorkspaceScope.Contains(workspaceId);

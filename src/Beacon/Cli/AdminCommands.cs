@@ -118,6 +118,18 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         }
         var workspaces = await RequireWorkspacesAsync(orgId, a.All("workspace"), ct);
         var permissions = a.All("permission").Count > 0 ? a.All("permission") : [ApiKeyRecord.OrganizationRead];
+        if (permissions.FirstOrDefault(p => !ApiKeyRecord.KnownPermissions.Contains(p)) is { } unknown)
+            throw new CliUsageException($"Unknown permission '{unknown}'. Known: {string.Join(", ", ApiKeyRecord.KnownPermissions)}.");
+        if (permissions.Contains(ApiKeyRecord.OrganizationRead) && userId is not null)
+        {
+            // A key that belongs to a user reads the user's workspaces (within --workspace): refuse a key that could read none.
+            var user = (await Directory.GetUserAsync(orgId, userId, ct))!;
+            var readable = user.WorkspaceIds.Where(w => workspaces.Count == 0 || workspaces.Contains(w)).ToList();
+            if (readable.Count == 0)
+                throw new CliUsageException(workspaces.Count == 0
+                    ? $"User {userId} has no workspace, so this key could read nothing. Create the user with --workspace, or leave out --user."
+                    : $"User {userId} has none of the given workspaces, so this key could read nothing.");
+        }
         var (secret, record) = await Credentials.CreateApiKeyAsync(orgId, userId, permissions, workspaces, ct);
         await AuditAsync("apikey.create", "apikey:" + record.KeyId, ct, ("org_id", orgId), ("user_id", userId),
             ("permissions", string.Join(',', permissions)), ("workspace_ids", workspaces.Count == 0 ? "*" : string.Join(',', workspaces)));
@@ -141,6 +153,9 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     {
         var orgId = await RequireOrgAsync(a, ct);
         var keys = await Credentials.ListApiKeysAsync(orgId, ct);
+        var lines = keys.Select(k => $"{k.ShortKey}  {k.KeyId}  {(k.IsRevoked ? $"revoked {k.RevokedAt:yyyy-MM-dd}" : "active")}  "
+            + $"user {(k.UserId.Length > 0 ? k.UserId : "-")}  permissions {(k.Permissions.Count > 0 ? string.Join(',', k.Permissions) : "none (reporting only)")}  "
+            + $"workspaces {(k.WorkspaceScope is null ? "all" : string.Join(',', k.WorkspaceScope))}  last used {(k.LastUsedAt is { } u ? u.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "never")}").ToList();
         output.Listing(new
         {
             api_keys = keys.Select(k => new
@@ -154,7 +169,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
                 revoked_at = k.RevokedAt,
                 last_used_at = k.LastUsedAt,
             }),
-        });
+        }, lines, $"Organization {orgId} has no API keys.");
         return 0;
     }
 
@@ -231,7 +246,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         output.Listing(new
         {
             operators = keys.Select(k => new { operator_id = k.OperatorId, name = k.Name, created_at = k.CreatedAt, revoked_at = k.RevokedAt }),
-        });
+        }, [.. keys.Select(k => $"{k.OperatorId}  {k.Name}  created {k.CreatedAt:yyyy-MM-dd}{(k.RevokedAt is { } r ? $"  revoked {r:yyyy-MM-dd}" : "")}")], "No operator keys.");
         return 0;
     }
 
@@ -249,8 +264,10 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
                 status = l.Status.ToString().ToLowerInvariant(),
                 expires_at = l.ExpiresAt,
                 created_at = l.CreatedAt,
+                quotas = l.Quotas.Select(q => new { metric = QuotaNames.Of(q.Metric), limit = q.Limit }),
             }),
-        });
+        }, [.. licenses.Select(l => $"{l.LicenseId}  {l.Plan}  {l.Status.ToString().ToLowerInvariant()}  expires {(l.ExpiresAt is { } e ? e.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "never")}"
+            + (l.Quotas.Count > 0 ? "  quotas " + string.Join(',', l.Quotas.Select(q => $"{QuotaNames.Of(q.Metric)}={q.Limit}")) : ""))], $"Organization {orgId} has no licenses.");
         return 0;
     }
 

@@ -8,8 +8,6 @@ namespace Beacon.Cli;
 /// </summary>
 internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
 {
-    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
-
     public TextWriter Error => stderr;
 
     public void Result(object value, string human)
@@ -18,10 +16,11 @@ internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
         else stdout.WriteLine(human);
     }
 
-    public void Listing(object value)
+    /// <summary>A list: one JSON object with <c>--json</c>, else one readable line per item (or <paramref name="empty"/>).</summary>
+    public void Listing(object value, IReadOnlyList<string> lines, string empty)
     {
         if (json) stdout.WriteLine(JsonSerializer.Serialize(value));
-        else stdout.WriteLine(JsonSerializer.Serialize(value, Pretty));
+        else stdout.WriteLine(lines.Count == 0 ? empty : string.Join('\n', lines));
     }
 
     public void Info(string line)

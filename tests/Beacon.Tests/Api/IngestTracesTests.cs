@@ -18,6 +18,28 @@ public sealed class IngestTracesTests(BeaconFixture f)
     }
 
     [Fact]
+    public async Task An_unknown_transaction_type_is_counted_as_short_lived_and_the_sender_is_told()
+    {
+        var org = await f.NewOrgAsync();
+        var known = await f.PostJsonAsync("/v1/beacon/ingest-traces", Payloads.Traces(org.LicenseKey, [
+            Payloads.Transaction(Guid.NewGuid().ToString(), org.WorkspaceA, "", 2, Start, "longlived_traces"),
+            Payloads.Transaction(Guid.NewGuid().ToString(), org.WorkspaceA, "", 3, Start, "shortlived")]));
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        Assert.Equal("{\"inserted_count\":2}", await known.Content.ReadAsStringAsync());
+
+        var odd = await f.PostJsonAsync("/v1/beacon/ingest-traces", Payloads.Traces(org.LicenseKey, [
+            Payloads.Transaction(Guid.NewGuid().ToString(), org.WorkspaceA, "", 5, Start, "experimental"),
+            Payloads.Transaction(Guid.NewGuid().ToString(), org.WorkspaceA, "", 7, Start, "experimental")]));
+        var body = await odd.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, body.GetProperty("inserted_count").GetInt32());
+        var note = Assert.Single(body.GetProperty("notes").EnumerateArray()).GetString()!;
+        Assert.Contains("\"experimental\" (2 transaction(s))", note, StringComparison.Ordinal);
+        Assert.Contains("counted as shortlived", note, StringComparison.Ordinal);
+        var stored = await f.RawAsync(f.Tables.TraceTransactions, org.OrgId);
+        Assert.Equal(3 + 5 + 7, stored.Where(e => e.GetString("tier") == "shortlived").Sum(e => e.GetInt64("trace_count")));
+    }
+
+    [Fact]
     public async Task Eight_concurrent_identical_batches_insert_each_id_exactly_once()
     {
         var org = await f.NewOrgAsync();

@@ -63,6 +63,39 @@ public sealed class AdminCliTests(BeaconFixture f)
     }
 
     [Fact]
+    public async Task Unknown_permissions_and_keys_that_could_read_nothing_are_refused_and_listings_read_as_text()
+    {
+        var orgId = (await RunAsync("admin", "org", "create", "--name", "Careful")).Json.GetProperty("org_id").GetString()!;
+        var ws = (await RunAsync("admin", "workspace", "create", "--org", orgId, "--name", "Prod")).Json.GetProperty("workspace_id").GetString()!;
+        var other = (await RunAsync("admin", "workspace", "create", "--org", orgId, "--name", "Other")).Json.GetProperty("workspace_id").GetString()!;
+        var lonely = (await RunAsync("admin", "user", "create", "--org", orgId, "--email", "nobody@careful.test")).Json.GetProperty("user_id").GetString()!;
+        var ada = (await RunAsync("admin", "user", "create", "--org", orgId, "--email", "ada@careful.test", "--workspace", ws)).Json.GetProperty("user_id").GetString()!;
+
+        var typo = await RunAsync("admin", "apikey", "create", "--org", orgId, "--permission", "organisation:read");
+        Assert.Equal(2, typo.Code);
+        Assert.Contains("Unknown permission 'organisation:read'. Known: organization:read.", typo.Stderr, StringComparison.Ordinal);
+        var nothing = await RunAsync("admin", "apikey", "create", "--org", orgId, "--user", lonely);
+        Assert.Equal(2, nothing.Code);
+        Assert.Contains("could read nothing", nothing.Stderr, StringComparison.Ordinal);
+        var outside = await RunAsync("admin", "apikey", "create", "--org", orgId, "--user", ada, "--workspace", other);
+        Assert.Equal(2, outside.Code);
+        Assert.Contains("could read nothing", outside.Stderr, StringComparison.Ordinal);
+        // The same user and workspace that overlap: a key that reads Prod.
+        Assert.Equal(0, (await RunAsync("admin", "apikey", "create", "--org", orgId, "--user", ada, "--workspace", ws)).Code);
+
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["admin", "apikey", "list", "--org", orgId], stdout, stderr,
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString }));
+        var text = stdout.ToString().Trim();
+        Assert.DoesNotContain("{", text, StringComparison.Ordinal);
+        var line = Assert.Single(text.Split('\n'));
+        Assert.Contains("active", line, StringComparison.Ordinal);
+        Assert.Contains("permissions organization:read", line, StringComparison.Ordinal);
+        Assert.Contains("last used never", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Suspend_revoke_and_apikey_revoke_take_effect()
     {
         var org = await f.NewOrgAsync();

@@ -123,7 +123,7 @@ public sealed class OperatorApiTests(BeaconFixture f)
         var orgId = (await Cli("admin", "org", "create", "--name", "Audited")).GetProperty("org_id").GetString()!;
         var ws = (await Cli("admin", "workspace", "create", "--org", orgId, "--name", "Prod")).GetProperty("workspace_id").GetString()!;
         await Cli("admin", "org", "set-default-workspace", "--org", orgId, "--workspace", ws);
-        var user = (await Cli("admin", "user", "create", "--org", orgId, "--email", "ada@audited.test")).GetProperty("user_id").GetString()!;
+        var user = (await Cli("admin", "user", "create", "--org", orgId, "--email", "ada@audited.test", "--workspace", ws)).GetProperty("user_id").GetString()!;
         var apiKey = await Cli("admin", "apikey", "create", "--org", orgId, "--user", user);
         var apiKeyId = apiKey.GetProperty("api_key_id").GetString()!;
         await Cli("admin", "apikey", "revoke", "--org", orgId, "--id", apiKeyId);

@@ -79,6 +79,9 @@ internal static class ReportingEndpoints
         await admission.RecordAsync(caller.OrgId, transactions.Select(t => (t.WorkspaceId, t.ProjectId)), ct);
 
         int inserted = await traces.InsertTraceTransactionsAsync(caller.OrgId, caller.Reporter.LicenseId, transactions, time.GetUtcNow(), ct);
-        return TypedResults.Ok(new IngestResult(inserted));
+        var unknown = transactions.Where(t => !TraceTransaction.KnownTypes.Contains(t.TransactionType)).GroupBy(t => t.TransactionType)
+            .Select(g => $"transaction_type \"{g.Key}\" ({g.Count()} transaction(s)) is not one of {string.Join(", ", TraceTransaction.KnownTypes)}: counted as shortlived.")
+            .ToList();
+        return TypedResults.Ok(new IngestResult(inserted, unknown.Count > 0 ? unknown : null));
     }
 }
