@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -64,8 +65,9 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
     private static async Task WaitForDataAsync(IPage page) =>
         await page.WaitForSelectorAsync("#status.ready, #status.empty, #status.error", new() { Timeout = 30_000 });
 
+    /// <summary>A card's exact total (what it shows may be rounded, like uptime in hours).</summary>
     private static async Task<long> CardAsync(IPage page, string metric) =>
-        long.Parse((await page.TextContentAsync($"#cards .card[data-metric={metric}] .value"))!, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        long.Parse((await page.GetAttributeAsync($"#cards .card[data-metric={metric}]", "data-value"))!, NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>The range the page's presets use: whole UTC days ending at today's midnight.</summary>
     private static (string Start, string End) Preset(int days)
@@ -101,7 +103,11 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
         foreach (var metric in new[] { "nodes_executed", "agent_runs", "agent_uptime_seconds" })
             Assert.Equal(deployments.EnumerateArray().Sum(r => r.GetProperty(metric).GetInt64()), await CardAsync(page, metric));
         Assert.Contains(",", await page.TextContentAsync("#cards .card[data-metric=nodes_executed] .value"), StringComparison.Ordinal);
-        Assert.Equal(["Total Nodes Executed", "Total Agent Runs", "Total Agent Uptime (seconds)"], await page.Locator("#cards h3").AllTextContentsAsync());
+        Assert.Equal(["Total Nodes Executed", "Total Agent Runs", "Total Agent Uptime (hours)"], await page.Locator("#cards h3").AllTextContentsAsync());
+        // Uptime reads in hours, with the exact seconds on hover.
+        var uptime = await CardAsync(page, "agent_uptime_seconds");
+        Assert.Equal((uptime / 3600.0).ToString("N1", CultureInfo.InvariantCulture) + " h", await page.TextContentAsync("#cards .card[data-metric=agent_uptime_seconds] .value"));
+        Assert.Equal(uptime.ToString("N0", CultureInfo.InvariantCulture) + " seconds", await page.GetAttributeAsync("#cards .card[data-metric=agent_uptime_seconds] .value", "title"));
         Assert.Equal(3, await page.Locator("#charts canvas").CountAsync());
     }
 
@@ -198,6 +204,103 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
         Assert.Equal(10 + 11 + 12, await CardAsync(page, "agent_runs"));
         Assert.Equal(["Default"], await page.EvaluateAsync<string[]>("() => Chart.getChart(document.getElementById('chart-agent_runs')).data.datasets.map(d => d.label)"));
         Assert.Contains("Default", await page.TextContentAsync("#table"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_one_year_view_draws_every_bucket_with_zeros_and_marks_the_partial_last_one()
+    {
+        var org = await f.NewOrgAsync();
+        var today = DateTimeOffset.UtcNow.UtcDateTime.Date;
+        foreach (var daysAgo in new[] { 300, 20 })
+        {
+            var from = new DateTimeOffset(today.AddDays(-daysAgo).AddHours(9), TimeSpan.Zero);
+            Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/beacon/metadata/submit",
+                Payloads.CurrentClientWindow(from, from.AddMinutes(5), 7, 21, licenseKey: org.LicenseKey))).StatusCode);
+        }
+        var page = await SignInAsync(_context, org.ApiKey, "/dashboard/?tab=deployments&range=365");
+
+        // 365 days at a 30-day stride: 12 whole buckets and a last one of 5 days, every one on the axis.
+        var labels = await page.EvaluateAsync<JsonElement>("() => Chart.getChart(document.getElementById('chart-agent_runs')).data.labels");
+        Assert.Equal(13, labels.GetArrayLength());
+        Assert.Equal(JsonValueKind.String, labels[0].ValueKind);
+        Assert.Equal("partial: 5 of 30 days", labels[12][1].GetString());
+        var data = await page.EvaluateAsync<double[]>("() => Chart.getChart(document.getElementById('chart-agent_runs')).data.datasets[0].data");
+        Assert.Equal(13, data.Length);
+        Assert.Equal(2, data.Count(v => v > 0));
+        Assert.Equal(14, data.Sum());
+        Assert.Contains("13 30-day buckets; the last covers 5 of 30 days", await page.TextContentAsync("#status"), StringComparison.Ordinal);
+        // The axis is calendar time: the buckets are 30 days apart, from the range's first day.
+        Assert.Equal(today.AddDays(-365).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), labels[0].GetString());
+        Assert.Equal(today.AddDays(-365 + 30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), labels[1].GetString());
+    }
+
+    [Fact]
+    public async Task A_dimension_value_keeps_its_colour_across_ranges_group_by_and_tabs_and_the_table_pages()
+    {
+        var page = await SignInAsync(_context, _demoKey!);
+        async Task<Dictionary<string, string>> ColoursAsync(string chart) =>
+            await page.EvaluateAsync<Dictionary<string, string>>($"() => Object.fromEntries(Chart.getChart(document.getElementById('{chart}')).data.datasets.map(d => [d.label, d.borderColor]))");
+
+        var first = await ColoursAsync("chart-traces");
+        Assert.True(first.Count >= 2);
+        Assert.Equal(first.Count, first.Values.Distinct().Count());
+        await page.SelectOptionAsync("#range", "90");
+        await WaitForDataAsync(page);
+        var wider = await ColoursAsync("chart-traces");
+        await page.SelectOptionAsync("#group", "project");
+        await WaitForDataAsync(page);
+        await page.SelectOptionAsync("#group", "workspace");
+        await WaitForDataAsync(page);
+        var back = await ColoursAsync("chart-traces");
+        await page.ClickAsync("#tab-deployments");
+        await WaitForDataAsync(page);
+        var deployments = await ColoursAsync("chart-agent_runs");
+        foreach (var (label, colour) in first)
+        {
+            Assert.Equal(colour, wider[label]);
+            Assert.Equal(colour, back[label]);
+            if (deployments.TryGetValue(label, out var other)) Assert.Equal(colour, other);
+        }
+        Assert.Contains(first.Keys, deployments.ContainsKey);
+
+        // 90 days by project is more rows than a page: the table says where it is and pages on.
+        await page.SelectOptionAsync("#group", "project");
+        await WaitForDataAsync(page);
+        Assert.True(await page.IsVisibleAsync("#pager"));
+        var info = (await page.TextContentAsync("#page-info"))!;
+        Assert.StartsWith("Rows 1–25 of ", info, StringComparison.Ordinal);
+        Assert.Equal(25, await page.Locator("#table tbody tr").CountAsync());
+        await page.ClickAsync("#page-next");
+        Assert.StartsWith("Rows 26–", (await page.TextContentAsync("#page-info"))!, StringComparison.Ordinal);
+        Assert.True(await page.IsEnabledAsync("#page-prev"));
+    }
+
+    [Fact]
+    public async Task An_inverted_custom_range_is_refused_with_a_message_and_requests_nothing()
+    {
+        var page = await SignInAsync(_context, _demoKey!);
+        int requests = 0;
+        page.Request += (_, r) => { if (r.Url.Contains("/billing/granular-usage", StringComparison.Ordinal)) Interlocked.Increment(ref requests); };
+        await page.SelectOptionAsync("#range", "custom");
+        await WaitForDataAsync(page);
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        await page.FillAsync("#from", "2026-11-10");
+        await page.Locator("#from").BlurAsync(); // the browser's own change event
+        await WaitForDataAsync(page);
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        var before = Volatile.Read(ref requests);
+
+        await page.FillAsync("#to", "2026-11-01");
+        await page.Locator("#to").BlurAsync();
+        await page.WaitForSelectorAsync("#status.error");
+        Assert.Contains("The start date 2026-11-10 is after the end date 2026-11-01", await page.TextContentAsync("#status"), StringComparison.Ordinal);
+        await page.ClickAsync("#export");
+        await page.WaitForTimeoutAsync(300);
+        Assert.Equal(before, Volatile.Read(ref requests));
+        Assert.Equal(0, await page.Locator("#cards .card[data-value]").EvaluateAllAsync<int>("cs => cs.filter(c => c.dataset.value !== '0').length"));
+        Assert.Equal("YYYY-MM-DD", await page.GetAttributeAsync("#from", "placeholder"));
+        Assert.Equal("favicon.svg", await page.GetAttributeAsync("link[rel=icon]", "href"));
+        Assert.Equal(HttpStatusCode.OK, (await f.Http.GetAsync("/dashboard/favicon.svg")).StatusCode);
     }
 
     [Fact]

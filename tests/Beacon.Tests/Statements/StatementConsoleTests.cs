@@ -88,5 +88,7 @@ public sealed class StatementConsoleTests(BeaconFixture f, BrowserFixture browse
         Assert.Contains("85 of 100 (85%)", await runs.TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal("ok", await page.Locator(".quota[data-metric=traces]").GetAttributeAsync("data-state"));
         Assert.Equal("85", await runs.Locator("[role=meter]").GetAttributeAsync("aria-valuenow"));
+        var filled = await runs.Locator(".quota-bar span").EvaluateAsync<double>("s => s.getBoundingClientRect().width / s.parentElement.getBoundingClientRect().width");
+        Assert.InRange(filled, 0.84, 0.86);
     }
 }

@@ -1,12 +1,24 @@
 // Granular Usage dashboard: wiring between the URL state, the public API and the rendering.
 import * as api from './api.js';
 import { apiKey, PRESETS, readState, timeRange, writeState } from './state.js';
-import { renderCards, renderCharts, renderTable } from './render.js';
+import { bucketsOf, renderCards, renderCharts, renderTable, strideWords } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 let state = readState();
 let readable = []; // [{workspace_id, workspace_name}]
 let generation = 0; // drops answers to superseded requests
+let shown = { usage: [], buckets: [], page: 0 }; // what the table pages through
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Why the custom range cannot be asked for (nothing is requested then), or null. */
+function rangeProblem() {
+  if (state.range !== 'custom') return null;
+  for (const [name, value] of [['start', state.from], ['end', state.to]]) {
+    if (value && (!ISO_DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) return `The ${name} date must be a day written YYYY-MM-DD, like 2026-11-01.`;
+  }
+  if (state.from && state.to && state.from > state.to) return `The start date ${state.from} is after the end date ${state.to}: pick a start on or before the end.`;
+  return null;
+}
 
 function show(signedIn) {
   $('sign-in').hidden = signedIn;
@@ -55,30 +67,47 @@ function setStatus(kind, text) {
 async function load() {
   syncControls();
   const mine = ++generation;
+  const problem = rangeProblem();
+  if (problem) {
+    setStatus('error', problem);
+    render([], []);
+    return;
+  }
   const q = query();
   if (q.workspaceIds.length === 0) {
     setStatus('empty', 'Select at least one workspace.');
-    render([]);
+    render([], []);
     return;
   }
   setStatus('loading', 'Loading usage…');
   try {
     const answer = await api.usage(apiKey.get(), q);
     if (mine !== generation) return;
-    render(answer.usage);
-    setStatus(answer.usage.length ? 'ready' : 'empty', answer.usage.length ? `${answer.usage.length} records, stride ${answer.stride.days} day(s)` : 'No usage in this range.');
+    const buckets = bucketsOf(q.start, q.end, answer.stride.days);
+    render(answer.usage, buckets);
+    const last = buckets[buckets.length - 1];
+    const words = `${buckets.length} ${strideWords(answer.stride.days)} bucket${buckets.length === 1 ? '' : 's'}`
+      + (last?.partial ? `; the last covers ${last.days} of ${answer.stride.days} days` : '');
+    setStatus(answer.usage.length ? 'ready' : 'empty', answer.usage.length
+      ? `${answer.usage.length} records in ${words}.`
+      : `No usage in this range (${words}).`);
   } catch (e) {
     if (mine !== generation) return;
     if (e.status === 401) return signOut('Your API key is no longer accepted. Sign in again.');
-    render([]);
+    render([], []);
     setStatus('error', `Could not load usage: ${e.message}`);
   }
 }
 
-function render(usage) {
+function render(usage, buckets) {
+  shown = { usage, buckets, page: 0 };
   renderCards($('cards'), state.tab, usage);
-  renderCharts($('charts'), state.tab, usage);
-  renderTable($('table'), state.tab, state.group, usage);
+  renderCharts($('charts'), state.tab, usage, buckets);
+  renderPage(0);
+}
+
+function renderPage(page) {
+  shown.page = renderTable($('table'), $('pager'), state.tab, state.group, shown.usage, shown.buckets, page);
 }
 
 function update(change, { push = false } = {}) {
@@ -106,7 +135,7 @@ function signOut(message) {
   apiKey.clear();
   generation++;
   readable = [];
-  render([]);
+  render([], []);
   show(false);
   $('api-key').value = '';
   $('sign-in-error').hidden = !message;
@@ -166,7 +195,13 @@ function wire() {
     const chosen = [...$('workspace-list').querySelectorAll('input:checked')].map((b) => b.value);
     update({ ws: chosen.length === readable.length ? null : chosen });
   });
-  $('export').addEventListener('click', exportCsv);
+  $('export').addEventListener('click', () => {
+    const problem = rangeProblem();
+    if (problem) setStatus('error', problem);
+    else exportCsv();
+  });
+  $('page-prev').addEventListener('click', () => renderPage(shown.page - 1));
+  $('page-next').addEventListener('click', () => renderPage(shown.page + 1));
   window.addEventListener('popstate', () => {
     state = readState();
     load();

@@ -1,13 +1,20 @@
-// Turns an API answer into stat cards, one stacked chart per metric, and a table.
+// Turns an API answer into stat cards, one stacked chart per metric, and a paged table. Every bucket of
+// the range is drawn (zeros too), a partial last bucket is marked, and each dimension value keeps one
+// colour wherever it appears in this browser.
 const number = new Intl.NumberFormat('en-US');
-const PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#9333ea', '#0891b2', '#db2777', '#ca8a04', '#4b5563', '#dc2626', '#0d9488'];
+const hours = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#9333ea', '#0891b2', '#db2777', '#ca8a04', '#4b5563', '#dc2626', '#0d9488',
+  '#7c3aed', '#65a30d', '#c2410c', '#0369a1', '#be185d', '#a16207', '#334155', '#b91c1c', '#047857', '#6d28d9'];
+const COLOURS = 'beacon.colours';
+const DAY = 86_400_000;
+export const PAGE_SIZE = 25;
 
 export const METRICS = {
   traces: [{ field: 'traces', title: 'Total Traces' }],
   deployments: [
     { field: 'nodes_executed', title: 'Total Nodes Executed' },
     { field: 'agent_runs', title: 'Total Agent Runs' },
-    { field: 'agent_uptime_seconds', title: 'Total Agent Uptime (seconds)' },
+    { field: 'agent_uptime_seconds', title: 'Total Agent Uptime (hours)', hours: true },
   ],
 };
 
@@ -19,6 +26,43 @@ export function seriesLabel(dimensions) {
   return d.workspace_name ?? d.project_name ?? d.user_email ?? d.workspace_id ?? d.project_id ?? d.user_id ?? d.api_key_short_key ?? d.trace_tier ?? '(none)';
 }
 
+/** What identifies a dimension value (its id, or its label when it has none): the key of its colour. */
+function seriesKey(dimensions) {
+  const d = dimensions;
+  const id = d.workspace_id ?? d.project_id ?? d.user_id ?? d.api_key_short_key ?? d.trace_tier;
+  return id ?? `label:${seriesLabel(d)}`;
+}
+
+/** One colour per dimension value, assigned on first sight and kept (this browser): never by sort order. */
+export function colourFor(key) {
+  let map = {};
+  try { map = JSON.parse(localStorage.getItem(COLOURS) ?? '{}'); } catch { map = {}; }
+  if (!(key in map)) {
+    map[key] = Object.keys(map).length % PALETTE.length;
+    try { localStorage.setItem(COLOURS, JSON.stringify(map)); } catch { /* private mode: colours last for this page */ }
+  }
+  return PALETTE[map[key]];
+}
+
+/** Every bucket of [start, end) at the stride: [{start: 'YYYY-MM-DD', days, partial}]. */
+export function bucketsOf(start, end, strideDays) {
+  const out = [];
+  const endMs = Date.parse(end);
+  for (let s = Date.parse(start); s < endMs; s += strideDays * DAY) {
+    const days = Math.round((Math.min(endMs, s + strideDays * DAY) - s) / DAY);
+    out.push({ start: new Date(s).toISOString().slice(0, 10), days, partial: days < strideDays });
+  }
+  return out;
+}
+
+/** The stride in plain words. */
+export function strideWords(days) {
+  return { 1: 'daily', 7: 'weekly', 30: '30-day', 365: 'yearly' }[days] ?? `${days}-day`;
+}
+
+const display = (metric, value) => (metric.hours ? `${hours.format(value / 3600)} h` : number.format(value));
+const exact = (metric, value) => (metric.hours ? `${number.format(value)} seconds` : '');
+
 export function totals(tab, usage) {
   return METRICS[tab].map((m) => ({ ...m, value: usage.reduce((sum, r) => sum + (r[m.field] ?? 0), 0) }));
 }
@@ -28,11 +72,13 @@ export function renderCards(container, tab, usage) {
     const card = document.createElement('div');
     card.className = 'card';
     card.dataset.metric = t.field;
+    card.dataset.value = String(t.value);
     const title = document.createElement('h3');
     title.textContent = t.title;
     const value = document.createElement('p');
     value.className = 'value';
-    value.textContent = number.format(t.value);
+    value.textContent = display(t, t.value);
+    if (t.hours) value.title = exact(t, t.value);
     card.append(title, value);
     return card;
   }));
@@ -40,12 +86,13 @@ export function renderCards(container, tab, usage) {
 
 let charts = [];
 
-export function renderCharts(container, tab, usage) {
+export function renderCharts(container, tab, usage, buckets) {
   for (const c of charts) c.destroy();
   charts = [];
   container.replaceChildren();
-  const buckets = [...new Set(usage.map((r) => r.time_bucket))].sort();
-  const series = [...new Set(usage.map((r) => seriesLabel(r.dimensions)))];
+  const series = new Map();
+  for (const r of usage) series.set(seriesKey(r.dimensions), seriesLabel(r.dimensions));
+  const labels = buckets.map((b) => (b.partial ? [b.start, `partial: ${b.days} of ${buckets[0].days} days`] : b.start));
   for (const metric of METRICS[tab]) {
     const figure = document.createElement('figure');
     figure.className = 'chart';
@@ -54,38 +101,71 @@ export function renderCharts(container, tab, usage) {
     const canvas = document.createElement('canvas');
     canvas.id = `chart-${metric.field}`;
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${caption.textContent} per time bucket, stacked by ${series.length} series`);
+    canvas.setAttribute('aria-label', `${caption.textContent} per time bucket, stacked by ${series.size} series`);
     figure.append(caption, canvas);
     container.append(figure);
-    const datasets = series.map((label, i) => ({
-      label,
-      backgroundColor: PALETTE[i % PALETTE.length],
-      data: buckets.map((b) => usage.filter((r) => r.time_bucket === b && seriesLabel(r.dimensions) === label)
-        .reduce((sum, r) => sum + (r[metric.field] ?? 0), 0)),
-    }));
+    const datasets = [...series].map(([key, label]) => {
+      const colour = colourFor(key);
+      return {
+        label,
+        seriesKey: key,
+        // A partial last bucket is drawn paler: it covers fewer days, it did not collapse.
+        backgroundColor: buckets.map((b) => (b.partial ? `${colour}66` : colour)),
+        borderColor: colour,
+        data: buckets.map((b) => {
+          const sum = usage.filter((r) => r.time_bucket.slice(0, 10) === b.start && seriesKey(r.dimensions) === key).reduce((n, r) => n + (r[metric.field] ?? 0), 0);
+          return metric.hours ? sum / 3600 : sum;
+        }),
+      };
+    });
     charts.push(new window.Chart(canvas, {
       type: 'bar',
-      data: { labels: buckets.map((b) => b.slice(0, 10)), datasets },
+      data: { labels, datasets },
       options: {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => number.format(v) } } },
-        plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${number.format(c.raw)}` } } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => (metric.hours ? `${hours.format(v)} h` : number.format(v)) } } },
+        plugins: {
+          legend: { position: 'bottom' },
+          tooltip: {
+            callbacks: {
+              label: (c) => (metric.hours
+                ? `${c.dataset.label}: ${hours.format(c.raw)} h (${number.format(Math.round(c.raw * 3600))} seconds)`
+                : `${c.dataset.label}: ${number.format(c.raw)}`),
+            },
+          },
+        },
       },
     }));
   }
 }
 
-export function renderTable(table, tab, group, usage) {
+export function renderTable(table, pager, tab, group, usage, buckets, page = 0) {
   const head = ['Time bucket (UTC)', GROUP_COLUMN[group], ...METRICS[tab].map((m) => m.title.replace('Total ', ''))];
   const tr = document.createElement('tr');
   tr.append(...head.map((h) => Object.assign(document.createElement('th'), { scope: 'col', textContent: h })));
   table.tHead.replaceChildren(tr);
-  table.tBodies[0].replaceChildren(...usage.map((r) => {
+  const partial = new Set(buckets.filter((b) => b.partial).map((b) => b.start));
+  const pages = Math.max(1, Math.ceil(usage.length / PAGE_SIZE));
+  const current = Math.min(Math.max(0, page), pages - 1);
+  const shown = usage.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
+  table.tBodies[0].replaceChildren(...shown.map((r) => {
     const row = document.createElement('tr');
-    const cells = [r.time_bucket.slice(0, 10), seriesLabel(r.dimensions), ...METRICS[tab].map((m) => number.format(r[m.field] ?? 0))];
-    row.append(...cells.map((text, i) => Object.assign(document.createElement('td'), { textContent: text, className: i >= 2 ? 'num' : '' })));
+    const day = r.time_bucket.slice(0, 10);
+    if (partial.has(day)) row.className = 'partial';
+    row.append(Object.assign(document.createElement('td'), { textContent: partial.has(day) ? `${day} (partial)` : day }));
+    row.append(Object.assign(document.createElement('td'), { textContent: seriesLabel(r.dimensions) }));
+    for (const m of METRICS[tab]) {
+      const value = r[m.field] ?? 0;
+      row.append(Object.assign(document.createElement('td'), { textContent: display(m, value), title: exact(m, value), className: 'num' }));
+    }
     return row;
   }));
+  pager.hidden = usage.length <= PAGE_SIZE;
+  pager.querySelector('#page-info').textContent = usage.length === 0 ? ''
+    : `Rows ${number.format(current * PAGE_SIZE + 1)}–${number.format(current * PAGE_SIZE + shown.length)} of ${number.format(usage.length)}`;
+  pager.querySelector('#page-prev').disabled = current === 0;
+  pager.querySelector('#page-next').disabled = current >= pages - 1;
+  return current;
 }
