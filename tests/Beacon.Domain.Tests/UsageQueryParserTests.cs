@@ -18,6 +18,19 @@ public sealed class UsageQueryParserTests
     }
 
     [Fact]
+    public void An_unencoded_plus_offset_is_explained_as_an_encoding_problem()
+    {
+        // What "2026-11-01T00:00:00+02:00" becomes when the '+' is not URL-encoded.
+        var q = Parse(("start_time", "2026-11-01T00:00:00 02:00"), ("end_time", "2026-11-02"), ("workspace_ids", Ws));
+        var error = Assert.Single(q.Errors);
+        Assert.Equal("start_time", error.Field);
+        Assert.Contains("not URL-encoded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2026-11-01T00:00:00%2B02:00", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("URL-encoded", Assert.Single(Parse(("start_time", "yesterday"), ("end_time", "2026-11-02"), ("workspace_ids", Ws)).Errors).Message, StringComparison.Ordinal);
+        Assert.True(Parse(("start_time", "2026-11-01T00:00:00+02:00"), ("end_time", "2026-11-02"), ("workspace_ids", Ws)).IsValid);
+    }
+
+    [Fact]
     public void The_seeds_worked_example_returns_the_full_jan_1_and_jan_2_buckets()
     {
         var q = Valid(("start_time", "2026-01-01T12:00:00Z"), ("end_time", "2026-01-02T12:00:00Z"), ("workspace_ids", Ws));

@@ -81,7 +81,11 @@ public static class UsageQueryParser
         }
         if (!Timestamps.TryParseQueryTime(text, out long micros))
         {
-            errors.Add(new FieldError(name, "Must be an ISO 8601 date-time with a UTC offset (e.g. 2026-01-01T00:00:00Z) or a date."));
+            // A '+' in a query string means a space: "…T00:00:00+02:00" arrives as "…T00:00:00 02:00".
+            var plus = text.Contains(' ', StringComparison.Ordinal) && Timestamps.TryParseQueryTime(text.Replace(' ', '+'), out _);
+            errors.Add(new FieldError(name, plus
+                ? $"'{text}' looks like a '+' offset that was not URL-encoded (a '+' in a query string reads as a space): write %2B, e.g. {text.Replace(" ", "%2B", StringComparison.Ordinal)}, or use Z."
+                : "Must be an ISO 8601 date-time with a UTC offset (e.g. 2026-01-01T00:00:00Z) or a date."));
             return 0;
         }
         return micros;

@@ -64,7 +64,7 @@ public static class CliApp
                             .RunAsync(parsed.Optional("url") ?? DevCommand.DefaultUrl, ct);
                         await host.Services.GetRequiredService<AuditLog>().AppendAsync(AuditLog.CliActor, "demo.seed", "org:" + seeded.OrgId, ct: ct);
                         output.Result(
-                            new { org_id = seeded.OrgId, api_key = seeded.ApiKey, license_key = seeded.LicenseKey, dashboard_url = seeded.DashboardUrl },
+                            new { org_id = seeded.OrgId, api_key = seeded.ApiKey, license_key = seeded.LicenseKey, dashboard_url = seeded.DashboardUrl, operator_key = seeded.OperatorKey, console_url = seeded.ConsoleUrl },
                             DevCommand.Describe(seeded));
                         return 0;
                     }

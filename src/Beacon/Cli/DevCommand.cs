@@ -27,13 +27,15 @@ internal static class DevCommand
             if (npm.ExitCode != 0) return output.Fail("npm ci failed.");
         }
 
+        var urls = args.Optional("urls") ?? DefaultUrl;
+        var baseUrl = urls.Split(';')[0].TrimEnd('/');
+        if (await WhyNotStartAsync(baseUrl, ct) is { } busy) return output.Fail(busy);
+
         var data = Path.Combine(root, ".azurite");
         output.Info("Starting Azurite (data in .azurite/)…");
         await using var azurite = await Azurite.Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
         Environment.SetEnvironmentVariable("AzureWebJobsStorage", "UseDevelopmentStorage=true");
 
-        var urls = args.Optional("urls") ?? DefaultUrl;
-        var baseUrl = urls.Split(';')[0].TrimEnd('/');
         var app = BeaconApp.Build([$"--urls={urls}"], HostMode.Standalone);
         await app.StartAsync(ct);
 
@@ -61,8 +63,17 @@ internal static class DevCommand
                     // A demo seeded before the vendor console: give it an operator key once.
                     var (key, _) = await services.GetRequiredService<CredentialStore>().CreateOperatorKeyAsync("demo-operator", ct);
                     saved = saved with { OperatorKey = key };
-                    await File.WriteAllTextAsync(file, JsonSerializer.Serialize(saved), ct);
                 }
+                // Top the usage up to now, so the presets (which end at the last closed day) have data on
+                // a start days after the seed.
+                var through = saved.SeededThrough ?? new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero);
+                var time = services.GetRequiredService<TimeProvider>();
+                if (time.GetUtcNow() - through > TimeSpan.FromMinutes(30))
+                {
+                    output.Info($"Adding demo usage from {through:yyyy-MM-dd HH:mm} UTC to now…");
+                    saved = saved with { SeededThrough = await new SeedDemo(services, time).TopUpAsync(saved, through, ct) };
+                }
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(saved), ct);
                 return saved;
             }
         }
@@ -70,6 +81,48 @@ internal static class DevCommand
         var demo = await new SeedDemo(services, services.GetRequiredService<TimeProvider>()).RunAsync(baseUrl, ct);
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(demo), ct);
         return demo;
+    }
+
+    /// <summary>
+    /// Why this start cannot go on: Beacon already serving at <paramref name="baseUrl"/> (another
+    /// <c>npm start</c>), or another program holding Azurite's or Beacon's port. Null when all is free.
+    /// </summary>
+    private static async Task<string?> WhyNotStartAsync(string baseUrl, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            if ((await http.GetAsync(baseUrl + "/health", ct)).IsSuccessStatusCode)
+                return $"Beacon is already running at {baseUrl} (another `npm start`?). Use that one — its keys are in .azurite/demo.json — or stop it with Ctrl+C in its terminal and start again.";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // Nothing answers there: good.
+        }
+        var port = new Uri(baseUrl).Port;
+        foreach (var (p, what) in new[] { (10000, "Azurite's Blob port"), (10002, "Azurite's Table port"), (port, "Beacon's port") })
+        {
+            if (!InUse(p)) continue;
+            return p == port
+                ? $"Port {p} ({what}) is used by another program. Stop it, or start on another port: npm start -- --urls http://127.0.0.1:{p + 1}"
+                : $"Port {p} ({what}) is used by another program — another Azurite? Stop it (or the other `npm start`) and start again.";
+        }
+        return null;
+    }
+
+    private static bool InUse(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return false;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return true;
+        }
     }
 
     public static string Describe(SeedDemo.Result demo) => $"""

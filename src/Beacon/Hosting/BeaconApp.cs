@@ -31,6 +31,10 @@ public static class BeaconApp
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
+        // ASP.NET Core writes four information lines per request (start, endpoint executing and
+        // executed, finish): noise on the console at any real volume. Warnings and errors still show;
+        // tests capture everything through their own provider.
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = Limits.MaxBodyBytes;

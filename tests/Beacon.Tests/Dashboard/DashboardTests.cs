@@ -17,6 +17,7 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
 {
     private static readonly SemaphoreSlim SeedLock = new(1, 1);
     private static string? _demoKey;
+    private static JsonElement _demo;
     private IBrowserContext _context = null!;
 
     private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
@@ -32,7 +33,8 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
                 using var stdout = new StringWriter();
                 Assert.Equal(0, await CliApp.RunAsync(["seed-demo", "--json"], stdout, TextWriter.Null,
                     new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString }));
-                _demoKey = JsonDocument.Parse(stdout.ToString()).RootElement.GetProperty("api_key").GetString();
+                _demo = JsonDocument.Parse(stdout.ToString()).RootElement.Clone();
+                _demoKey = _demo.GetProperty("api_key").GetString();
             }
         }
         finally
@@ -301,6 +303,61 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
         Assert.Equal("YYYY-MM-DD", await page.GetAttributeAsync("#from", "placeholder"));
         Assert.Equal("favicon.svg", await page.GetAttributeAsync("link[rel=icon]", "href"));
         Assert.Equal(HttpStatusCode.OK, (await f.Http.GetAsync("/dashboard/favicon.svg")).StatusCode);
+    }
+
+    /// <summary>
+    /// The README's "Calling the API" examples and its statements example, run by bash exactly as written
+    /// (only the keys line and the base URL are this demo's), each answer checked.
+    /// </summary>
+    [Fact]
+    public async Task Every_curl_example_in_the_readme_runs_as_written_and_the_dashboard_shows_the_submitted_window()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(AzuriteFixture.RepositoryRoot, "README.md"));
+        var blocks = System.Text.RegularExpressions.Regex.Matches(readme, "```bash\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value).ToList();
+        var setupLines = blocks.Single(b => b.StartsWith("KEY=", StringComparison.Ordinal)).Split('\n').ToList();
+        Assert.StartsWith("B=http://127.0.0.1:5080", setupLines[1], StringComparison.Ordinal);
+        setupLines[0] = $"KEY='{_demo.GetProperty("api_key").GetString()}' LICENSE='{_demo.GetProperty("license_key").GetString()}' OPS='{_demo.GetProperty("operator_key").GetString()}'";
+        setupLines[1] = "B=" + f.Http.BaseAddress!.ToString().TrimEnd('/');
+        var setup = string.Join('\n', setupLines);
+        var section = readme[readme.IndexOf("## Calling the API", StringComparison.Ordinal)..readme.IndexOf("## Semantics", StringComparison.Ordinal)];
+        var examples = section.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l, "`(curl [^`]*)`").Select(m => m.Groups[1].Value.Replace("\\|", "|", StringComparison.Ordinal)))
+            .Append(blocks.Single(b => b.StartsWith("ORG=", StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(examples.Count >= 14, $"found {examples.Count} examples");
+
+        var workDir = Directory.CreateTempSubdirectory("readme-").FullName;
+        var outputs = new Dictionary<string, string>();
+        foreach (var example in examples)
+        {
+            var run = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+            run.ArgumentList.Add("-c");
+            run.ArgumentList.Add("set -euo pipefail\n" + setup + "\n" + example);
+            using var process = System.Diagnostics.Process.Start(run)!;
+            var stdout = await process.StandardOutput.ReadToEndAsync();
+            var stderr = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"{example}\nexit {process.ExitCode}: {stderr}");
+            Assert.DoesNotContain("urn:beacon:problem", stdout, StringComparison.Ordinal);
+            if (example.Contains(" -i ", StringComparison.Ordinal)) Assert.StartsWith("HTTP/1.1 204", stdout, StringComparison.Ordinal);
+            else if (!example.Contains("-OJ", StringComparison.Ordinal)) Assert.False(string.IsNullOrWhiteSpace(stdout), example);
+            outputs[example] = stdout;
+        }
+        string Output(string part) => outputs.Single(o => o.Key.Contains(part, StringComparison.Ordinal)).Value;
+        Assert.StartsWith("ey", JsonDocument.Parse(Output("/v1/beacon/verify")).RootElement.GetProperty("token").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, JsonDocument.Parse(Output("ingest-traces")).RootElement.GetProperty("inserted_count").GetInt32());
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(Output("granular-usage?kind=langsmith_deployments")).RootElement.GetProperty("usage").ValueKind);
+        var statements = Output("operator/adjustments"); // the statement, then the adjustment just recorded
+        Assert.StartsWith("{\"month\":", statements, StringComparison.Ordinal);
+        Assert.Contains("\"reason\":\"Outage credit\",\"recorded_at\"", statements, StringComparison.Ordinal);
+        var csv = Assert.Single(Directory.GetFiles(workDir, "*.csv"));
+        Assert.StartsWith("Time Bucket Start,", await File.ReadAllTextAsync(csv), StringComparison.Ordinal);
+
+        // The submitted window is yesterday's: the "Last 7 days" preset shows its project.
+        var page = await SignInAsync(_context, _demoKey!, "/dashboard/?tab=deployments&range=7&group=project");
+        var series = await page.EvaluateAsync<string[]>("() => Chart.getChart(document.getElementById('chart-agent_runs')).data.datasets.map(d => d.label)");
+        Assert.Contains("c5b5f53a-4716-4326-8967-d4f7f7799735", series);
     }
 
     [Fact]
