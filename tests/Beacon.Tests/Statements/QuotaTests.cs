@@ -13,13 +13,7 @@ namespace Beacon.Tests.Statements;
 [Collection(BeaconCollection.Name)]
 public sealed class QuotaTests(BeaconFixture f)
 {
-    private async Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await Beacon.Cli.CliApp.RunAsync(args, stdout, stderr, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString });
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args) => StatementDataset.CliAsync(f, args);
 
     private async Task<JsonElement> TokenQuotasAsync(string licenseKey)
     {

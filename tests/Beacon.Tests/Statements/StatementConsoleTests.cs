@@ -13,12 +13,7 @@ namespace Beacon.Tests.Statements;
 [Collection(BeaconCollection.Name)]
 public sealed class StatementConsoleTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private Month Back(int months)
-    {
-        var m = Month.Of(f.Clock.GetUtcNow());
-        for (int i = 0; i < months; i++) m = Month.Of(m.FirstDay.AddDays(-1));
-        return m;
-    }
+    private Month Back(int months) => StatementDataset.MonthsBack(f, months);
 
     private static async Task WaitReadyAsync(IPage page, Func<Task> action)
     {

@@ -153,6 +153,23 @@ internal sealed class StatementDataset
         statement.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("org_id").GetString() == Org.OrgId)
             .ToDictionary(l => l.GetProperty("license_id").GetString() ?? "", Totals);
 
+    /// <summary>The month <paramref name="months"/> before the clock's: each test works in months of its own.</summary>
+    public static Month MonthsBack(BeaconFixture f, int months)
+    {
+        var m = Month.Of(f.Clock.GetUtcNow());
+        for (int i = 0; i < months; i++) m = Month.Of(m.FirstDay.AddDays(-1));
+        return m;
+    }
+
+    /// <summary>Runs the <c>beacon</c> CLI against the fixture's Azurite.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> CliAsync(BeaconFixture f, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await Beacon.Cli.CliApp.RunAsync(args, stdout, stderr, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString });
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
     public static LineTotals Totals(JsonElement line) =>
         StatementMetrics.All.Aggregate(LineTotals.Zero, (t, m) => t.Plus(m, line.GetProperty(StatementMetrics.Name(m)).GetInt64()));
 }

@@ -11,12 +11,7 @@ public sealed class StatementFaultTests(BeaconFixture f) : IDisposable
 {
     public void Dispose() => f.Faults.Set(null);
 
-    private Month Back(int months)
-    {
-        var m = Month.Of(f.Clock.GetUtcNow());
-        for (int i = 0; i < months; i++) m = Month.Of(m.FirstDay.AddDays(-1));
-        return m;
-    }
+    private Month Back(int months) => StatementDataset.MonthsBack(f, months);
 
     /// <summary>Loses the answer of the first ledger transaction that inserts an adjustment.</summary>
     private Func<int> LoseFirstAdjustmentAnswer()

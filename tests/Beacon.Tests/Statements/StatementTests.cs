@@ -15,12 +15,7 @@ namespace Beacon.Tests.Statements;
 [Collection(BeaconCollection.Name)]
 public sealed class StatementTests(BeaconFixture f)
 {
-    private Month Back(int months)
-    {
-        var m = Month.Of(f.Clock.GetUtcNow());
-        for (int i = 0; i < months; i++) m = m.FirstDay.AddDays(-1) is var d ? Month.Of(d) : m;
-        return m;
-    }
+    private Month Back(int months) => StatementDataset.MonthsBack(f, months);
 
     private static string Text(LineTotals t) => string.Join(",", StatementMetrics.All.Select(m => $"{StatementMetrics.Name(m)}={t.Get(m)}"));
 
@@ -233,11 +228,5 @@ public sealed class StatementTests(BeaconFixture f)
         Assert.StartsWith("\"\t=HYPERLINK", string.Join(",", adjustmentRow[12..]));
     }
 
-    private async Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await Beacon.Cli.CliApp.RunAsync(args, stdout, stderr, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString });
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args) => StatementDataset.CliAsync(f, args);
 }
