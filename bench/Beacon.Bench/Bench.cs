@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Beacon.Domain.Credentials;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Query;
 using Beacon.Domain.Usage;
 using Beacon.Hosting;
@@ -201,7 +202,7 @@ internal sealed class Bench(string connectionString, bool quick, Action<string> 
             var rows = await engine.RunAsync(org.OrgId, query, coverage, defaultWorkspace).ToListAsync();
             return (metrics.EntitiesRead, metrics.Requests, t.Elapsed, rows);
         }
-        var coverage = await engine.GetCoverageAsync(org.OrgId);
+        var coverage = await engine.GetCoverageAsync(org.OrgId, defaultWorkspace);
         var without = await Measure(RollupCoverage.None);
         var with = await Measure(coverage);
         if (!without.Rows.SequenceEqual(with.Rows)) throw new InvalidOperationException("the answers with and without rollups differ");
@@ -246,7 +247,7 @@ internal sealed class Bench(string connectionString, bool quick, Action<string> 
                     var shares = report.SplitByDay();
                     var pk = WindowStore.PartitionOf(orgId, shares[0].Day);
                     var rk = WindowStore.RowOf(report.WorkspaceId, report.ProjectId, report.FromMicros);
-                    var e = WindowStore.ToEntity(pk, rk, report, reporter, shares, now);
+                    var e = WindowStore.ToEntity(pk, rk, report, reporter, now);
                     e["tags"] = "{}";
                     windows.Add(e);
                     if (shares.Count > 1)
@@ -285,10 +286,10 @@ internal sealed class Bench(string connectionString, bool quick, Action<string> 
         for (int d = 0; d < days; d++)
         {
             var day = first.AddDays(d);
-            var cells = new Dictionary<DateOnly, List<UsageCell>> { [day] = [.. projectIds.Select((p, i) => new UsageCell(ws, p, "", "", "", null, 0, 1 + i % 7, 10 + d, 3_600_000_000))] };
+            var cells = new Dictionary<DateOnly, List<UsageCell>> { [day] = [.. projectIds.Select((p, i) => new UsageCell(new CellKey(ws, p, "", "", "", null), Values(1 + i % 7, 10 + d, 3_600_000_000, 60)))] };
             await rollups.ReplacePeriodsAsync(org.OrgId, UsageKind.Deployments, BlockSize.Day, day, day.AddDays(1), cells);
         }
-        await rollups.TrySaveProgressAsync(org.OrgId, new RollupProgress(first, first.AddDays(days - 1), 1, null, 0, default), null);
+        await rollups.TrySaveProgressAsync(org.OrgId, new RollupProgress(first, first.AddDays(days - 1), 1, null, 0, default) { DefaultWorkspace = org.DefaultWorkspaceId! }, null);
         log($"export: loaded {projects * days} daily cells in {watch.Elapsed.TotalSeconds:F0} s");
 
         var url = $"/api/v1/orgs/current/billing/granular-usage/export?kind=langsmith_deployments&group_by=project&start_time={first:yyyy-MM-dd}&end_time={first.AddDays(days):yyyy-MM-dd}&workspace_ids={ws}";
@@ -373,6 +374,17 @@ internal sealed class Bench(string connectionString, bool quick, Action<string> 
     }
 
     private static long Micros(DateTimeOffset t) => Beacon.Domain.Time.Timestamps.FromDateTimeOffset(t);
+
+    /// <summary>A deployment cell's values, slot by slot of the catalog (distinct minutes the same at every scope).</summary>
+    private static MeterValues Values(long runs, long nodes, long uptimeMicros, long standbyMinutes) =>
+        new([.. MeterCatalog.Default.Slots.Select(slot => slot.Meter.Name switch
+        {
+            "agent_runs" => (Int128)runs,
+            "nodes_executed" => nodes,
+            "agent_uptime_seconds" => uptimeMicros,
+            "standby_minutes" => standbyMinutes,
+            _ => 0,
+        })]);
 
     private static int FreePort()
     {

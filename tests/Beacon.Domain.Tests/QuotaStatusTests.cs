@@ -1,4 +1,5 @@
 using System.Numerics;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Quotas;
 using Beacon.Domain.Statements;
 using Beacon.Domain.Time;
@@ -20,7 +21,7 @@ public sealed class QuotaStatusTests
     [InlineData(0, QuotaState.Ok, 0.0)]
     public void States_turn_at_exactly_80_and_100_percent(long used, QuotaState state, double percent)
     {
-        var s = QuotaStatus.Evaluate(new Quota(QuotaMetric.AgentRuns, 1000), used, November, Midway);
+        var s = QuotaStatus.Evaluate(new Quota("agent_runs", 1000), used, November, Midway);
         Assert.Equal(state, s.State);
         Assert.Equal((decimal)percent, s.Percent);
     }
@@ -29,7 +30,7 @@ public sealed class QuotaStatusTests
     public void Percent_never_rounds_up_into_the_next_state()
     {
         // 79.99 % is shown as 79.9 %: a quota that is still ok never reads 80.0 %.
-        var s = QuotaStatus.Evaluate(new Quota(QuotaMetric.Traces, 10_000), 7_999, November, Midway);
+        var s = QuotaStatus.Evaluate(new Quota("traces", 10_000), 7_999, November, Midway);
         Assert.Equal(79.9m, s.Percent);
         Assert.Equal(QuotaState.Ok, s.State);
     }
@@ -53,7 +54,7 @@ public sealed class QuotaStatusTests
             long limit = random.NextInt64(1, 1_000_000_000_000);
             long used = random.Next(4) == 0 ? limit * random.Next(70, 120) / 100 : random.NextInt64(0, 2 * limit);
             long now = November.StartMicros + random.NextInt64(1, November.EndMicros - November.StartMicros);
-            var s = QuotaStatus.Evaluate(new Quota(QuotaMetric.NodesExecuted, limit), used, November, now);
+            var s = QuotaStatus.Evaluate(new Quota("nodes_executed", limit), used, November, now);
 
             var ratio = new BigInteger(used) * 100;
             var expectedState = ratio >= new BigInteger(limit) * 100 ? QuotaState.Exceeded : ratio >= new BigInteger(limit) * 80 ? QuotaState.Warning : QuotaState.Ok;
@@ -67,12 +68,23 @@ public sealed class QuotaStatusTests
     [Fact]
     public void Quota_specs_are_metric_equals_a_whole_limit()
     {
-        var ok = QuotaParser.Parse(["agent_runs=1000", "traces=5"]);
+        var ok = QuotaParser.Parse(MeterCatalog.Default, ["agent_runs=1000", "traces=5", "standby_minutes=43200"]);
         Assert.True(ok.IsValid);
-        Assert.Equal([new Quota(QuotaMetric.AgentRuns, 1000), new Quota(QuotaMetric.Traces, 5)], ok.Value);
+        Assert.Equal([new Quota("agent_runs", 1000), new Quota("traces", 5), new Quota("standby_minutes", 43200)], ok.Value);
 
-        foreach (var bad in new[] { "runs=5", "agent_runs", "agent_runs=0", "agent_runs=-3", "agent_runs=1.5", "agent_runs=x" })
-            Assert.False(QuotaParser.Parse([bad]).IsValid, bad);
-        Assert.Contains("more than once", QuotaParser.Parse(["traces=1", "traces=2"]).Errors[0].Message);
+        foreach (var bad in new[] { "runs=5", "traces_longlived=5", "agent_runs", "agent_runs=0", "agent_runs=-3", "agent_runs=1.5", "agent_runs=x" })
+            Assert.False(QuotaParser.Parse(MeterCatalog.Default, [bad]).IsValid, bad);
+        Assert.Contains("more than once", QuotaParser.Parse(MeterCatalog.Default, ["traces=1", "traces=2"]).Errors[0].Message);
+    }
+
+    [Fact]
+    public void A_quota_uses_the_sum_of_the_meters_that_count_towards_it()
+    {
+        var catalog = MeterCatalog.Default;
+        var totals = MeterTotals.Of([("traces_longlived", 7), ("traces_shortlived", 5), ("standby_minutes", 1440), ("agent_runs", 3)]);
+        Assert.Equal(12, QuotaStatus.UsedOf(catalog, "traces", totals));
+        Assert.Equal(1440, QuotaStatus.UsedOf(catalog, "standby_minutes", totals));
+        Assert.Equal(0, QuotaStatus.UsedOf(catalog, "nodes_executed", totals));
+        Assert.Equal(["agent_runs", "nodes_executed", "agent_uptime_seconds", "standby_minutes", "traces"], catalog.QuotaMetrics);
     }
 }

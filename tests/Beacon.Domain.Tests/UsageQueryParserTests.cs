@@ -1,4 +1,5 @@
 using Beacon.Domain.Query;
+using Beacon.Domain.Usage;
 using Beacon.Domain.Time;
 
 namespace Beacon.Domain.Tests;

@@ -61,11 +61,14 @@ public sealed class BeaconFixture : AzuriteFixture
         return settings;
     }
 
-    public async Task<(WebApplication App, HttpClient Http)> StartAppAsync(IReadOnlyDictionary<string, string>? extra = null, HostMode mode = HostMode.Standalone)
+    /// <param name="services">Replaces services of this app only (a meter catalog with a test meter, say).</param>
+    public async Task<(WebApplication App, HttpClient Http)> StartAppAsync(IReadOnlyDictionary<string, string>? extra = null, HostMode mode = HostMode.Standalone,
+        Action<IServiceCollection>? services = null)
     {
         var args = Settings(extra).Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
         var app = BeaconApp.Build(args, mode, b =>
         {
+            services?.Invoke(b.Services);
             b.Services.AddSingleton<TimeProvider>(Clock);
             b.Services.AddSingleton(new StoragePipelineOptions
             {

@@ -1,14 +1,18 @@
 using System.Globalization;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Query;
 using Beacon.Domain.Time;
+using Beacon.Domain.Usage;
 
 namespace Beacon.Domain.Csv;
 
 /// <summary>
-/// The CSV export's columns (SPEC §5): every dimension column is always present and only the
-/// grouped one is populated. Cells are neutralized against spreadsheet formula evaluation.
+/// The CSV export's columns (SPEC §5): every dimension column is always present and only the grouped
+/// one is populated; then the value columns of the kind's meters that have one (the seed's: <c>Traces</c>,
+/// or <c>Nodes Executed, Agent Runs, Agent Uptime (seconds)</c>). Cells are neutralized against
+/// spreadsheet formula evaluation.
 /// </summary>
-public static class CsvLayout
+public sealed class CsvLayout(MeterCatalog catalog)
 {
     private static readonly string[] DimensionHeader =
     [
@@ -16,14 +20,24 @@ public static class CsvLayout
         "User ID", "User Email", "API Key Short Key",
     ];
 
-    public static IReadOnlyList<string> Header(UsageKind kind) => kind == UsageKind.Traces
-        ? [.. DimensionHeader, "Trace Tier", "Traces"]
-        : [.. DimensionHeader, "Nodes Executed", "Agent Runs", "Agent Uptime (seconds)"];
+    private IEnumerable<GranularColumn> ValueColumns(UsageKind kind) => catalog.GranularColumns(kind).Where(c => c.Field.CsvColumn is not null);
 
-    public static string[] Row(UsageKind kind, GroupBy groupBy, UsageRecord r, DimensionLabel label)
+    /// <summary>Trace usage has one more dimension column, the tier.</summary>
+    private static bool HasTierColumn(UsageKind kind) => kind switch
+    {
+        UsageKind.Traces => true,
+        UsageKind.Deployments => false,
+    };
+
+    public IReadOnlyList<string> Header(UsageKind kind) =>
+        [.. DimensionHeader, .. HasTierColumn(kind) ? ["Trace Tier"] : Array.Empty<string>(), .. ValueColumns(kind).Select(c => c.Field.CsvColumn!)];
+
+    public string[] Row(UsageKind kind, GroupBy groupBy, UsageRecord r, DimensionLabel label)
     {
         string id = label.Id ?? "", name = label.Name ?? "";
-        var row = new string[kind == UsageKind.Traces ? 11 : 12];
+        var values = ValueColumns(kind).ToList();
+        int dims = DimensionHeader.Length + (HasTierColumn(kind) ? 1 : 0);
+        var row = new string[dims + values.Count];
         Array.Fill(row, "");
         row[0] = Timestamps.FormatUtcSeconds(r.BucketStartMicros);
         row[1] = Timestamps.FormatUtcSeconds(r.BucketEndMicros);
@@ -34,16 +48,13 @@ public static class CsvLayout
             case GroupBy.User: row[6] = id; row[7] = name; break;
             case GroupBy.ApiKey: row[8] = id; break;
             case GroupBy.TraceTier: row[9] = id; break;
+            case GroupBy.License: throw new ArgumentException("The CSV export has no license column (SPEC §5 fixes its header).", nameof(groupBy));
         }
-        if (kind == UsageKind.Traces)
+        for (int i = 0; i < values.Count; i++)
         {
-            row[10] = r.Traces.ToString(CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            row[9] = r.Nodes.ToString(CultureInfo.InvariantCulture);
-            row[10] = r.Runs.ToString(CultureInfo.InvariantCulture);
-            row[11] = r.UptimeSeconds.ToString(CultureInfo.InvariantCulture);
+            Int128 sum = 0;
+            foreach (var m in values[i].MeterIndexes) sum += r.Values[m];
+            row[dims + i] = sum.ToString(CultureInfo.InvariantCulture);
         }
         for (int i = 0; i < row.Length; i++) row[i] = Neutralize(row[i]);
         return row;
@@ -60,8 +71,8 @@ public static class CsvLayout
     public static string FileName(UsageQuery q)
     {
         var last = q.EndDay.AddDays(-1);
-        var tier = q.Kind == UsageKind.Traces && q.TierFilter is { } t ? "_" + WireNames.Of(t) : "";
+        var tier = q.Kind == UsageKind.Traces && q.TierFilter is { } t ? "_" + UsageNames.Of(t) : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"beacon_{WireNames.Of(q.Kind)}{tier}_by_{WireNames.Of(q.GroupBy)}_{q.StartDay:yyyy-MM-dd}_to_{last:yyyy-MM-dd}.csv");
+            $"beacon_{UsageNames.Of(q.Kind)}{tier}_by_{WireNames.Of(q.GroupBy)}_{q.StartDay:yyyy-MM-dd}_to_{last:yyyy-MM-dd}.csv");
     }
 }

@@ -7,7 +7,7 @@ public readonly record struct Block(BlockSize Size, DateOnly Start)
     {
         BlockSize.Day => Start.AddDays(1),
         BlockSize.Week => Start.AddDays(7),
-        _ => Start.AddMonths(1),
+        BlockSize.Month => Start.AddMonths(1),
     };
 
     public IEnumerable<DateOnly> Days()

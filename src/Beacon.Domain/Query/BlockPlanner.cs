@@ -3,12 +3,24 @@ namespace Beacon.Domain.Query;
 /// <summary>
 /// Decomposes a range of whole days into the largest usable precomputed blocks: calendar months,
 /// then ISO weeks inside what is left, then days; a day without a usable rollup is read raw.
+/// <c>largest</c> caps the block size (statements read days: they round uptime per day).
 /// </summary>
 public static class BlockPlanner
 {
-    public static IReadOnlyList<PlannedBlock> Plan(DateOnly from, DateOnly to, Func<Block, bool> usable)
+    public static IReadOnlyList<PlannedBlock> Plan(DateOnly from, DateOnly to, Func<Block, bool> usable, BlockSize largest = BlockSize.Month)
     {
         var plan = new List<PlannedBlock>();
+        switch (largest)
+        {
+            case BlockSize.Day:
+                PlanDays(from, to, usable, plan);
+                return plan;
+            case BlockSize.Week:
+                PlanWeeks(from, to, usable, plan);
+                return plan;
+            case BlockSize.Month:
+                break;
+        }
         var firstMonth = from.Day == 1 ? from : new DateOnly(from.Year, from.Month, 1).AddMonths(1);
         var monthsEnd = new DateOnly(to.Year, to.Month, 1);
         if (firstMonth < monthsEnd)

@@ -1,3 +1,6 @@
+using Beacon.Domain.Meters;
+using Beacon.Domain.Usage;
+
 namespace Beacon.Domain.Query;
 
 /// <summary>Which cells a query counts: its workspaces and, for traces, its retention tier.</summary>
@@ -7,5 +10,5 @@ public sealed class CellFilter(IReadOnlyCollection<string> workspaceIds, TraceTi
 
     public static CellFilter For(UsageQuery q) => new(q.WorkspaceIds, q.Kind == UsageKind.Traces ? q.TierFilter : null);
 
-    public bool Accepts(UsageCell cell) => _workspaces.Contains(cell.WorkspaceId) && (tier is null || cell.Tier == tier);
+    public bool Accepts(UsageCell cell) => _workspaces.Contains(cell.Key.WorkspaceId) && (tier is null || cell.Key.Tier == tier);
 }

@@ -1,3 +1,5 @@
+using Beacon.Domain.Meters;
+
 namespace Beacon.Domain.Query;
 
 /// <summary>
@@ -14,7 +16,7 @@ public sealed record DefaultWorkspace(string WorkspaceId)
 
     public string Resolve(string storedWorkspaceId) => storedWorkspaceId.Length == 0 ? WorkspaceId : storedWorkspaceId;
 
-    public UsageCell Resolve(UsageCell cell) => cell.WorkspaceId.Length == 0 ? cell with { WorkspaceId = WorkspaceId } : cell;
+    public CellKey Resolve(CellKey key) => key.WorkspaceId.Length == 0 ? key with { WorkspaceId = WorkspaceId } : key;
 
     /// <summary>The stored workspace ids to read for <paramref name="requested"/>: the empty one too when the default is requested.</summary>
     public IReadOnlyList<string> StoredIdsFor(IReadOnlyList<string> requested) =>

@@ -1,4 +1,5 @@
 using Beacon.Domain.Time;
+using Beacon.Domain.Usage;
 
 namespace Beacon.Domain.Query;
 

@@ -22,7 +22,7 @@ public static class UsageQueryParser
 
         var kind = UsageKind.Traces;
         var kindText = Single("kind", values, errors);
-        if (kindText is not null && !WireNames.TryParseKind(kindText, out kind))
+        if (kindText is not null && !UsageNames.TryParseKind(kindText, out kind))
             errors.Add(new FieldError("kind", "Must be 'traces' or 'langsmith_deployments'."));
 
         var groupBy = GroupBy.Workspace;
@@ -37,7 +37,7 @@ public static class UsageQueryParser
         // The tier filter is ignored for deployments, as the seed document says.
         if (tierText is not null && kind == UsageKind.Traces)
         {
-            if (WireNames.TryParseTier(tierText, out var t)) tier = t;
+            if (UsageNames.TryParseTier(tierText, out var t)) tier = t;
             else errors.Add(new FieldError("trace_tier", "Must be 'longlived' or 'shortlived'."));
         }
 

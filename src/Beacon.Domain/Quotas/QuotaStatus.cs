@@ -1,3 +1,4 @@
+using Beacon.Domain.Meters;
 using Beacon.Domain.Statements;
 
 namespace Beacon.Domain.Quotas;
@@ -7,16 +8,11 @@ namespace Beacon.Domain.Quotas;
 /// to 0.1 %, so a quota never looks further along than it is), a linear projection to the month's
 /// end, and the state. Integer arithmetic throughout: the state at exactly 80 % or 100 % is exact.
 /// </summary>
-public sealed record QuotaStatus(QuotaMetric Metric, long Limit, Int128 Used, decimal Percent, Int128 Projected, QuotaState State)
+public sealed record QuotaStatus(string Metric, long Limit, Int128 Used, decimal Percent, Int128 Projected, QuotaState State)
 {
-    /// <summary>The quota's metric out of a license's statement totals (traces of both tiers count).</summary>
-    public static Int128 UsedOf(QuotaMetric metric, LineTotals totals) => metric switch
-    {
-        QuotaMetric.AgentRuns => totals.AgentRuns,
-        QuotaMetric.NodesExecuted => totals.NodesExecuted,
-        QuotaMetric.AgentUptimeSeconds => totals.AgentUptimeSeconds,
-        _ => checked(totals.TracesLonglived + totals.TracesShortlived),
-    };
+    /// <summary>The quota's metric out of a license's month totals: the sum of the meters that count towards it (traces: both tiers).</summary>
+    public static Int128 UsedOf(MeterCatalog catalog, string metric, MeterTotals totals) =>
+        catalog.MetersOfQuota(metric).Aggregate((Int128)0, (sum, m) => checked(sum + totals.Get(m.Name)));
 
     /// <param name="used">The license's usage of the metric in <paramref name="month"/> so far.</param>
     /// <param name="nowMicros">Now; the projection scales the usage so far by month length ÷ time elapsed.</param>

@@ -1,4 +1,3 @@
-using Beacon.Domain.Query;
 using Beacon.Domain.Time;
 
 namespace Beacon.Domain.Usage;

@@ -7,6 +7,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Beacon.Domain.Query;
 using Beacon.Domain.Time;
+using Beacon.Domain.Usage;
 using Beacon.Storage.Query;
 using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
@@ -20,7 +21,7 @@ namespace Beacon.Storage.Exports;
 /// certain to be byte-identical to the live answer: same query (it is found by a name derived from
 /// the query), same rollup epoch, same names, and no dirty day in its range.
 /// </summary>
-public sealed class StagedExports(Tables tables, UsageQueryEngine engine, DirectoryStore directory, RollupStore rollups)
+public sealed class StagedExports(Tables tables, UsageQueryEngine engine, DirectoryStore directory, RollupStore rollups, UsageCsvWriter csv)
 {
     public static readonly int[] PresetDays = [7, 30, 90, 180, 365];
 
@@ -47,20 +48,20 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
     /// </summary>
     public async Task<int> StageIfChangedAsync(string orgId, DateOnly presetEnd, CancellationToken ct)
     {
-        var coverage = await engine.GetCoverageAsync(orgId, ct);
+        var defaultWorkspace = await directory.GetDefaultWorkspaceAsync(orgId, ct) ?? throw new InvalidOperationException($"No organization {orgId}.");
+        var coverage = await engine.GetCoverageAsync(orgId, defaultWorkspace, ct);
         if (coverage.Progress is not { } progress || (progress.StagedEnd == presetEnd && progress.StagedEpoch == progress.Epoch)) return 0;
-        int written = await StageAsync(orgId, presetEnd, progress.Epoch, coverage, ct);
+        int written = await StageAsync(orgId, presetEnd, progress.Epoch, coverage, defaultWorkspace, ct);
         _ = await rollups.TrySaveProgressAsync(orgId, progress with { StagedEnd = presetEnd, StagedEpoch = progress.Epoch }, progress, ct)
             ?? throw new StorageContentionException($"Rollup progress of org {orgId} changed while its exports were staged.");
         return written;
     }
 
     /// <summary>Writes every preset for the org and removes staged files of earlier presets; returns how many were written.</summary>
-    public async Task<int> StageAsync(string orgId, DateOnly end, long epoch, RollupCoverage coverage, CancellationToken ct)
+    public async Task<int> StageAsync(string orgId, DateOnly end, long epoch, RollupCoverage coverage, DefaultWorkspace defaultWorkspace, CancellationToken ct)
     {
         var workspaces = (await directory.ListWorkspacesAsync(orgId, ct)).Select(w => w.WorkspaceId).Order(StringComparer.Ordinal).ToList();
         var written = new HashSet<string>(StringComparer.Ordinal);
-        var defaultWorkspace = await directory.GetDefaultWorkspaceAsync(orgId, ct) ?? throw new InvalidOperationException($"No organization {orgId}.");
         if (workspaces.Count > 0)
         {
             var names = new Dictionary<GroupBy, DimensionNames>();
@@ -72,7 +73,7 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
                 {
                     [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture), [NamesKey] = n.Fingerprint(), [DefaultKey] = defaultWorkspace.WorkspaceId,
                 });
-                await UsageCsvWriter.WriteAsync(upload, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), n.Label, ct);
+                await csv.WriteAsync(upload, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), n.Label, ct);
                 await upload.CommitAsync(ct);
                 written.Add(blob);
             }
@@ -85,7 +86,7 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
     /// <summary>The staged file for exactly this query, if it is still exactly the live answer; otherwise null.</summary>
     public async Task<StagedFile?> TryOpenAsync(string orgId, UsageQuery query, DimensionNames names, RollupCoverage coverage, DefaultWorkspace defaultWorkspace, CancellationToken ct)
     {
-        if (coverage.Progress is not { } progress || coverage.AnyDirty(query.StartDay, query.EndDay)) return null;
+        if (coverage.Progress is not { } progress || !coverage.Current || coverage.AnyDirty(query.StartDay, query.EndDay)) return null;
         if (query.EndDay.AddDays(-1) > progress.RolledThrough) return null;
         BlobDownloadStreamingResult download;
         try
@@ -109,7 +110,7 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
     public static string BlobName(string orgId, UsageQuery q)
     {
         var workspaces = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', q.WorkspaceIds))))[..24];
-        var tier = q.Kind == UsageKind.Traces && q.TierFilter is { } t ? WireNames.Of(t) : "all";
-        return $"{orgId}/{Timestamps.DayKey(q.StartDay)}-{Timestamps.DayKey(q.EndDay)}/{WireNames.Of(q.Kind)}/{WireNames.Of(q.GroupBy)}/{tier}/{workspaces}.csv";
+        var tier = q.Kind == UsageKind.Traces && q.TierFilter is { } t ? UsageNames.Of(t) : "all";
+        return $"{orgId}/{Timestamps.DayKey(q.StartDay)}-{Timestamps.DayKey(q.EndDay)}/{UsageNames.Of(q.Kind)}/{WireNames.Of(q.GroupBy)}/{tier}/{workspaces}.csv";
     }
 }

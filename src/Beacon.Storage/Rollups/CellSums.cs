@@ -1,11 +1,11 @@
-using Beacon.Domain.Query;
+using Beacon.Domain.Meters;
 
 namespace Beacon.Storage.Rollups;
 
 /// <summary>Cells added up per period (a day, a week's Monday, a month's first day) and per cell key.</summary>
 internal sealed class CellSums
 {
-    private readonly Dictionary<DateOnly, Dictionary<(string, string, string, string, string, TraceTier?), UsageCell>> _periods = [];
+    private readonly Dictionary<DateOnly, Dictionary<CellKey, UsageCell>> _periods = [];
 
     public void Add(DateOnly period, UsageCell cell)
     {

@@ -1,6 +1,7 @@
 using Beacon.Storage.Account;
 using Beacon.Domain.Query;
 using Beacon.Domain.Rollups;
+using Beacon.Domain.Usage;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Rollups;
@@ -15,8 +16,6 @@ namespace Beacon.Storage.Rollups;
 /// </summary>
 public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rollups, ILateUsageReconciler lateUsage, RollupOptions options, TimeProvider time)
 {
-    private static readonly UsageKind[] Kinds = [UsageKind.Traces, UsageKind.Deployments];
-
     /// <summary>Called after each saved step; tests use it to simulate a crash part-way.</summary>
     public Func<string, CancellationToken, Task>? AfterStep { get; set; }
 
@@ -27,11 +26,16 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
         var lastClosed = DateOnly.FromDateTime((now - options.Grace).UtcDateTime).AddDays(-1);
         var marks = await dirty.ListAsync(org.OrgId, ct);
         var progress = await rollups.GetProgressAsync(org.OrgId, ct);
-        if (progress is null || progress.Outdated)
+        var defaultWorkspace = new DefaultWorkspace(org.DefaultWorkspaceId ?? DefaultWorkspace.Unassigned);
+        if (progress is null || progress.Outdated || progress.DefaultWorkspace != defaultWorkspace.WorkspaceId)
         {
-            // A new org, or cells of an older layout: start over from nothing covered (queries read raw meanwhile).
+            // A new org, cells of an older layout, or cells counted for another default workspace: start over
+            // from nothing covered (queries read raw meanwhile).
             var initial = RollupPlan.Initial(org.CreatedDay, lastClosed);
-            progress = await SaveAsync(org.OrgId, new RollupProgress(initial.FirstDay, initial.RolledThrough, (progress?.Epoch ?? -1) + 1, null, 0, default), progress, ct);
+            progress = await SaveAsync(org.OrgId, new RollupProgress(initial.FirstDay, initial.RolledThrough, (progress?.Epoch ?? -1) + 1, null, 0, default)
+            {
+                DefaultWorkspace = defaultWorkspace.WorkspaceId,
+            }, progress, ct);
         }
         var plan = RollupPlan.For(progress.Coverage, org.CreatedDay, [.. marks.Select(m => m.Mark)], lastClosed, startedAt - options.Grace);
 
@@ -46,7 +50,7 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
             {
                 if (step.Days > 0)
                 {
-                    var (w, m) = await WithRetriesAsync(() => RecomputeAsync(org.OrgId, step, ct), ct);
+                    var (w, m) = await WithRetriesAsync(() => RecomputeAsync(org.OrgId, defaultWorkspace, step, ct), ct);
                     (days, weeks, months) = (days + step.Days, weeks + w, months + m);
                     var previous = progress;
                     progress = await WithRetriesAsync(() => SaveAsync(org.OrgId, previous.With(step.CoverageAfter) with { Epoch = previous.Epoch + 1 }, previous, ct), ct);
@@ -89,14 +93,14 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
     }
 
     /// <summary>Recomputes the step's days from raw records, then the weeks and months around them inside its coverage.</summary>
-    private async Task<(int Weeks, int Months)> RecomputeAsync(string orgId, RollupStep step, CancellationToken ct)
+    private async Task<(int Weeks, int Months)> RecomputeAsync(string orgId, DefaultWorkspace defaultWorkspace, RollupStep step, CancellationToken ct)
     {
         var weeks = RollupPlan.BlocksToCompose(step.From, step.To, step.CoverageAfter, Block.WeekOf);
         var months = RollupPlan.BlocksToCompose(step.From, step.To, step.CoverageAfter, Block.MonthOf);
-        foreach (var kind in Kinds)
+        foreach (var kind in Enum.GetValues<UsageKind>())
         {
             var byDay = new CellSums();
-            await foreach (var (day, cell) in raw.ReadDayCellsAsync(orgId, kind, step.From, step.To, null, ct)) byDay.Add(day, cell);
+            await foreach (var (day, cell) in raw.ReadDayCellsAsync(orgId, kind, step.From, step.To, defaultWorkspace, null, ct)) byDay.Add(day, cell);
             await rollups.ReplacePeriodsAsync(orgId, kind, BlockSize.Day, step.From, step.To, byDay.Lists(), ct);
             await ComposeAsync(orgId, kind, weeks, ct);
             await ComposeAsync(orgId, kind, months, ct);

@@ -10,15 +10,14 @@ namespace Beacon.Storage.Rollups;
 /// </summary>
 public sealed record RollupProgress(DateOnly FirstDay, DateOnly RolledThrough, long Epoch, DateOnly? StagedEnd, long StagedEpoch, ETag ETag)
 {
-    /// <summary>
-    /// The layout of the cells, saved with progress. Version 2 added the license to every cell
-    /// (statements bill per license); progress saved with an older layout covers nothing, so queries
-    /// read raw records and the next run recomputes every day in the new layout.
-    /// </summary>
-    public const int CurrentCellsVersion = 2;
-
-    /// <summary>True when the cells were written in an older layout: they must not be read.</summary>
+    /// <summary>True when the cells were written in another layout (<see cref="RollupStore.CellsVersion"/>): they must not be read.</summary>
     public bool Outdated { get; init; }
+
+    /// <summary>
+    /// The org's default workspace when the cells were computed: usage stored without a workspace was
+    /// counted as its, distinct minutes included. Cells computed for another default must not be read.
+    /// </summary>
+    public string DefaultWorkspace { get; init; } = "";
 
     public Coverage Coverage => new(FirstDay, RolledThrough);
 

@@ -2,22 +2,39 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Query;
 using Beacon.Domain.Time;
+using Beacon.Domain.Usage;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Rollups;
 
 /// <summary>
 /// The precomputed cells: one row per (period, cell) in a partition per (org, kind, block size), so a
-/// run of consecutive days, weeks or months is one range query. And each org's progress.
+/// run of consecutive days, weeks or months is one range query. A cell keeps one column per slot of the
+/// meter catalog (<c>v_</c> + the slot's column; zeros are not written). And each org's progress.
 /// </summary>
-public sealed class RollupStore(Tables tables)
+public sealed class RollupStore(Tables tables, MeterCatalog catalog)
 {
-    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "tier", "traces", "runs", "nodes", "uptime_us"];
+    private const string ValuePrefix = "v_";
+    private static readonly string[] KeyColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "tier"];
+    private readonly string[] _cellColumns = [.. KeyColumns, .. catalog.Slots.Select(s => ValuePrefix + s.Column)];
 
-    public static string PartitionOf(string orgId, UsageKind kind, BlockSize size) =>
-        $"{orgId}|{(kind == UsageKind.Traces ? 't' : 'd')}|{size switch { BlockSize.Day => 'D', BlockSize.Week => 'W', _ => 'M' }}";
+    /// <summary>
+    /// The layout of the cells, saved with progress: a version and the catalog's fingerprint. Version 2 added
+    /// the license; version 3 keeps values by meter (and resolves the default workspace before counting
+    /// distinct minutes). Progress saved with another layout covers nothing: queries read raw records and
+    /// the next run recomputes every day in this layout.
+    /// </summary>
+    public string CellsVersion { get; } = "3:" + catalog.Fingerprint;
+
+    public static string PartitionOf(string orgId, UsageKind kind, BlockSize size)
+    {
+        var k = kind switch { UsageKind.Traces => 't', UsageKind.Deployments => 'd' };
+        var s = size switch { BlockSize.Day => 'D', BlockSize.Week => 'W', BlockSize.Month => 'M' };
+        return $"{orgId}|{k}|{s}";
+    }
 
     private static string ProgressPartition(string orgId) => orgId + "|progress";
 
@@ -30,7 +47,9 @@ public sealed class RollupStore(Tables tables)
             Timestamps.ParseDayKey(e.GetString("first_day") ?? ""), Timestamps.ParseDayKey(e.GetString("rolled_through") ?? ""), e.GetInt64("epoch") ?? 0,
             staged.Length > 0 ? Timestamps.ParseDayKey(staged) : null, e.GetInt64("staged_epoch") ?? 0, e.ETag)
         {
-            Outdated = (e.GetInt32("cells_version") ?? 1) != RollupProgress.CurrentCellsVersion,
+            // Versions 1 and 2 were saved as numbers (and GetString throws on a number).
+            Outdated = !(e.TryGetValue("cells_version", out var version) && version is string v && v == CellsVersion),
+            DefaultWorkspace = e.GetString("default_workspace") ?? "",
         };
     }
 
@@ -51,7 +70,8 @@ public sealed class RollupStore(Tables tables)
             ["staged_end"] = next.StagedEnd is { } s ? Timestamps.DayKey(s) : "",
             ["staged_epoch"] = next.StagedEpoch,
             ["writer"] = writer,
-            ["cells_version"] = RollupProgress.CurrentCellsVersion,
+            ["cells_version"] = CellsVersion,
+            ["default_workspace"] = next.DefaultWorkspace,
         };
         var etag = previous is not null
             ? await tables.Rollups.TryUpdateAsync(e, previous.ETag, TableUpdateMode.Replace, ct)
@@ -68,10 +88,10 @@ public sealed class RollupStore(Tables tables)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(orgId, kind, size)} and RowKey ge {Timestamps.DayKey(from)} and RowKey lt {Timestamps.DayKey(to)}")
                      + WorkspaceFilter.Clause(workspaceIds);
-        await foreach (var e in tables.QueryAsync(tables.Rollups, filter, CellColumns, ct))
+        await foreach (var e in tables.QueryAsync(tables.Rollups, filter, _cellColumns, ct))
         {
             var cell = ToCell(e);
-            if (!WorkspaceFilter.Accepts(workspaceIds, cell.WorkspaceId)) continue;
+            if (!WorkspaceFilter.Accepts(workspaceIds, cell.Key.WorkspaceId)) continue;
             yield return (Timestamps.ParseDayKey(e.RowKey[..8]), cell);
         }
     }
@@ -100,30 +120,35 @@ public sealed class RollupStore(Tables tables)
         return entities.Count;
     }
 
-    private static TableEntity ToEntity(string pk, string period, UsageCell c) => new(pk, $"{period}|{CellHash(c)}")
+    private TableEntity ToEntity(string pk, string period, UsageCell c)
     {
-        ["workspace_id"] = c.WorkspaceId,
-        ["project_id"] = c.ProjectId,
-        ["user_id"] = c.UserId,
-        ["api_key_short_key"] = c.ApiKeyShortKey,
-        ["license_id"] = c.LicenseId,
-        ["tier"] = c.Tier is { } t ? WireNames.Of(t) : "",
-        ["traces"] = Int128Column.Write(c.Traces),
-        ["runs"] = Int128Column.Write(c.Runs),
-        ["nodes"] = Int128Column.Write(c.Nodes),
-        ["uptime_us"] = Int128Column.Write(c.UptimeMicros),
-    };
+        var k = c.Key;
+        var e = new TableEntity(pk, $"{period}|{CellHash(k)}")
+        {
+            ["workspace_id"] = k.WorkspaceId,
+            ["project_id"] = k.ProjectId,
+            ["user_id"] = k.UserId,
+            ["api_key_short_key"] = k.ApiKeyShortKey,
+            ["license_id"] = k.LicenseId,
+            ["tier"] = k.Tier is { } t ? UsageNames.Of(t) : "",
+        };
+        for (int s = 0; s < catalog.Slots.Count; s++)
+            if (c.Values[s] != 0) e[ValuePrefix + catalog.Slots[s].Column] = Int128Column.Write(c.Values[s]);
+        return e;
+    }
 
-    private static UsageCell ToCell(TableEntity e)
+    private UsageCell ToCell(TableEntity e)
     {
         var tier = e.GetString("tier") ?? "";
-        return new UsageCell(e.GetString("workspace_id") ?? "", e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
-            e.GetString("api_key_short_key") ?? "", e.GetString("license_id") ?? "", tier.Length == 0 ? null : tier == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived,
-            Int128Column.Read(e, "traces"), Int128Column.Read(e, "runs"), Int128Column.Read(e, "nodes"), Int128Column.Read(e, "uptime_us"));
+        var key = new CellKey(e.GetString("workspace_id") ?? "", e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
+            e.GetString("api_key_short_key") ?? "", e.GetString("license_id") ?? "", UsageNames.TryParseTier(tier, out var t) ? t : null);
+        var values = new Int128[catalog.Slots.Count];
+        for (int s = 0; s < values.Length; s++) values[s] = Int128Column.Read(e, ValuePrefix + catalog.Slots[s].Column);
+        return new UsageCell(key, new MeterValues(values));
     }
 
     /// <summary>A stable key for a cell's dimensions (its row key suffix).</summary>
-    public static string CellHash(UsageCell c) =>
+    public static string CellHash(CellKey k) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join('\u0001', c.WorkspaceId, c.ProjectId, c.UserId, c.ApiKeyShortKey, c.LicenseId, c.Tier is { } t ? WireNames.Of(t) : ""))))[..32];
+            string.Join('\u0001', k.WorkspaceId, k.ProjectId, k.UserId, k.ApiKeyShortKey, k.LicenseId, k.Tier is { } t ? UsageNames.Of(t) : ""))))[..32];
 }

@@ -1,51 +1,48 @@
+using Beacon.Domain.Meters;
 using Beacon.Domain.Query;
 using Beacon.Domain.Statements;
+using Beacon.Domain.Usage;
 using Beacon.Storage.Query;
-using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Statements;
 
 /// <summary>
-/// An org's usage of one month per license, live: each day from its daily rollup when that is usable
-/// (covered and not dirty), else from raw records — the same sources and rule as the granular usage
-/// API, read as one range query per run of days instead of one per daily bucket.
+/// An org's usage of one month, live, from the same cells and the same rollup-or-raw choice as the granular
+/// usage API (<see cref="UsageCellReader"/>), read in daily blocks: statements round uptime per day.
 /// </summary>
-public sealed class MonthUsageReader(RawUsage raw, RollupStore rollups, UsageQueryEngine engine)
+public sealed class MonthUsageReader(UsageCellReader reader, MeterCatalog catalog)
 {
-    private static readonly UsageKind[] Kinds = [UsageKind.Deployments, UsageKind.Traces];
-
     /// <summary>Totals per license id (empty = reported with an API key only) for the days of <paramref name="month"/>.</summary>
-    public async Task<IReadOnlyDictionary<string, LineTotals>> ReadAsync(string orgId, Month month, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<string, MeterTotals>> ReadAsync(Organization org, Month month, CancellationToken ct = default)
     {
-        var coverage = await engine.GetCoverageAsync(orgId, ct);
-        var usage = new MonthUsage();
-        foreach (var kind in Kinds)
-            foreach (var (fromRollup, from, to) in Runs(month, coverage))
-            {
-                var cells = fromRollup
-                    ? rollups.ReadCellsAsync(orgId, kind, BlockSize.Day, from, to, null, ct)
-                    : raw.ReadDayCellsAsync(orgId, kind, from, to, null, ct);
-                await foreach (var (day, cell) in cells) usage.Add(day, cell);
-            }
-        return usage.Totals();
+        var byLicense = MonthUsage.ByLicense(catalog);
+        await ReadIntoAsync(org, month, [byLicense], ct);
+        return byLicense.Totals();
     }
 
-    /// <summary>The month's days as runs of consecutive days with the same source.</summary>
-    private static IEnumerable<(bool FromRollup, DateOnly From, DateOnly To)> Runs(Month month, RollupCoverage coverage)
+    /// <summary>
+    /// One license's month: its totals (its statement line) and its totals per deployment (workspace and
+    /// project, keyed by <see cref="DeploymentOf"/>), in one read.
+    /// </summary>
+    public async Task<(MeterTotals License, IReadOnlyDictionary<string, MeterTotals> Deployments)> ReadLicenseAsync(
+        Organization org, string licenseId, Month month, CancellationToken ct = default)
     {
-        (bool FromRollup, DateOnly From, DateOnly To)? current = null;
-        for (var d = month.FirstDay; d < month.EndDay; d = d.AddDays(1))
-        {
-            var usable = coverage.IsUsable(new Block(BlockSize.Day, d));
-            if (current is { } c && c.FromRollup == usable)
-            {
-                current = c with { To = d.AddDays(1) };
-                continue;
-            }
-            if (current is { } done) yield return done;
-            current = (usable, d, d.AddDays(1));
-        }
-        if (current is { } last) yield return last;
+        var license = new MonthUsage(catalog, k => k.LicenseId == licenseId ? licenseId : null);
+        var deployments = new MonthUsage(catalog, k => k.LicenseId == licenseId ? DeploymentOf(k) : null);
+        await ReadIntoAsync(org, month, [license, deployments], ct);
+        return (license.Totals().GetValueOrDefault(licenseId) ?? MeterTotals.Zero(catalog), deployments.Totals());
+    }
+
+    /// <summary>A deployment's key in <see cref="ReadLicenseAsync"/>: workspace and project.</summary>
+    public static string DeploymentOf(CellKey key) => key.WorkspaceId + "|" + key.ProjectId;
+
+    private async Task ReadIntoAsync(Organization org, Month month, IReadOnlyList<MonthUsage> usages, CancellationToken ct)
+    {
+        var defaultWorkspace = new DefaultWorkspace(org.DefaultWorkspaceId ?? DefaultWorkspace.Unassigned);
+        var coverage = await reader.GetCoverageAsync(org.OrgId, defaultWorkspace, ct);
+        foreach (var kind in Enum.GetValues<UsageKind>())
+            await foreach (var (day, cell) in reader.ReadAsync(org.OrgId, kind, month.FirstDay, month.EndDay, coverage, BlockSize.Day, defaultWorkspace, null, ct))
+                foreach (var usage in usages) usage.Add(day, cell);
     }
 }

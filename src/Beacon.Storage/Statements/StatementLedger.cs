@@ -1,4 +1,5 @@
 using Beacon.Domain.Credentials;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Rollups;
 using Beacon.Domain.Statements;
 using Beacon.Storage.Account;
@@ -10,15 +11,16 @@ namespace Beacon.Storage.Statements;
 /// <summary>
 /// Monthly statements (SPEC §13). An open month's lines are computed live from usage; closing a month
 /// freezes them. Usage that arrives later for a closed month is found by reconciliation — run for
-/// every dirty mark before the rollup job clears it, and before any close — which compares the
-/// month's live usage with the line's accounted totals and records the difference as "late usage"
-/// adjustments on the first open month, in one transaction with the new accounted totals. So for every
+/// every dirty mark before the rollup job clears it, and before any close — which applies the domain's
+/// <see cref="LateUsage"/> rule to the month's live usage and the lines' accounted totals and records the
+/// difference as "late usage" adjustments on the first open month, in one transaction with the new
+/// accounted totals. So for every
 /// closed month, frozen lines + its late-usage adjustments = live usage, and each unit of late usage is
 /// recorded exactly once whatever fails or repeats.
 /// </summary>
 public sealed class StatementLedger(
     StatementStore store, MonthUsageReader usage, DirectoryStore directory, CredentialStore credentials, DirtyDayStore dirty,
-    RollupOptions options, TimeProvider time) : ILateUsageReconciler
+    MeterCatalog catalog, RollupOptions options, TimeProvider time) : ILateUsageReconciler
 {
     private const int MaxAttempts = 20;
     private const int Parallelism = 4;
@@ -44,7 +46,7 @@ public sealed class StatementLedger(
 
         var lines = await LiveLinesAsync(month, ct);
         var closeId = Guid.NewGuid().ToString("N");
-        await store.WriteLinesAsync(month, closeId, lines.Select(l => (l.Key, l.OrgName, l.Plan, l.Totals)), ct);
+        await store.WriteLinesAsync(month, closeId, lines, ct);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var row = await store.GetMonthAsync(month, ct);
@@ -56,7 +58,7 @@ public sealed class StatementLedger(
     }
 
     /// <summary>Records a manual adjustment on the first open month from <paramref name="adjustment"/>'s month on; returns it as recorded.</summary>
-    public async Task<StoredAdjustment> AdjustAsync(string orgId, string? licenseId, StatementMetric metric, Int128 delta, Month forMonth, string reason, string actor, CancellationToken ct = default)
+    public async Task<StoredAdjustment> AdjustAsync(string orgId, string? licenseId, string metric, Int128 delta, Month forMonth, string reason, string actor, CancellationToken ct = default)
     {
         var id = Guid.NewGuid().ToString("N");
         var at = time.GetUtcNow();
@@ -76,8 +78,10 @@ public sealed class StatementLedger(
     {
         if (marks.Count == 0) return;
         var months = await store.ListMonthsAsync(ct);
-        foreach (var m in months.Values.Where(m => m.Closed && marks.Any(d => d.Intersects(m.Month.FirstDay, m.Month.EndDay))).Select(m => m.Month).Order())
-            await ReconcileMonthAsync(orgId, m, ct);
+        var touched = months.Values.Where(m => m.Closed && marks.Any(d => d.Intersects(m.Month.FirstDay, m.Month.EndDay))).Select(m => m.Month).Order().ToList();
+        if (touched.Count == 0) return;
+        var org = await directory.GetOrgAsync(orgId, ct) ?? throw new InvalidOperationException($"No organization {orgId}.");
+        foreach (var m in touched) await ReconcileMonthAsync(org, m, ct);
     }
 
     private async Task ReconcileAllAsync(CancellationToken ct)
@@ -88,27 +92,25 @@ public sealed class StatementLedger(
     }
 
     /// <summary>Live usage of a closed month against its accounted totals: any difference becomes late-usage adjustments.</summary>
-    private async Task ReconcileMonthAsync(string orgId, Month month, CancellationToken ct)
+    private async Task ReconcileMonthAsync(Organization org, Month month, CancellationToken ct)
     {
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var months = await store.ListMonthsAsync(ct);
             if (months.GetValueOrDefault(month) is not { Closed: true, CloseId: { } closeId }) return;
-            var live = await usage.ReadAsync(orgId, month, ct);
-            var lines = await store.ReadLinesAsync(month, closeId, orgId, ct).ToDictionaryAsync(l => l.Key.LicenseId, StringComparer.Ordinal, ct);
+            var live = await usage.ReadAsync(org, month, ct);
+            var lines = await store.ReadLinesAsync(month, closeId, org.OrgId, ct).ToDictionaryAsync(l => l.Key.LicenseId, StringComparer.Ordinal, ct);
             var recordedIn = StatementCalendar.RecordingMonth(month, ClosedSet(months));
             var at = time.GetUtcNow();
             bool conflict = false;
-            foreach (var license in live.Keys.Union(lines.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            foreach (var change in LateUsage.Reconcile(catalog, live, lines.ToDictionary(kv => kv.Key, kv => kv.Value.Accounted, StringComparer.Ordinal)))
             {
-                var line = lines.GetValueOrDefault(license);
-                var now = live.GetValueOrDefault(license, LineTotals.Zero);
-                var deltas = now.DeltasFrom(line?.Accounted ?? LineTotals.Zero);
-                if (deltas.Count == 0) continue;
-                var adjustments = deltas.Select(d => new StoredAdjustment(Guid.NewGuid().ToString("N"), orgId, license.Length == 0 ? null : license,
-                    d.Metric, d.Delta, month, recordedIn, StoredAdjustment.LateUsageReason, at, StoredAdjustment.ReconciliationActor)).ToList();
+                var license = change.LicenseId;
+                var adjustments = change.Deltas.Select(d => new StoredAdjustment(Guid.NewGuid().ToString("N"), org.OrgId, license.Length == 0 ? null : license,
+                    d.Meter, d.Delta, month, recordedIn, StoredAdjustment.LateUsageReason, at, StoredAdjustment.ReconciliationActor)).ToList();
                 var recordingRow = months.GetValueOrDefault(recordedIn);
-                if (!await store.TryRecordAsync(recordedIn, recordingRow, adjustments, (month, closeId, new LineKey(orgId, license), line, now), ct))
+                var line = new LateUsageRecord(month, closeId, new LineKey(org.OrgId, license), lines.GetValueOrDefault(license), change.Accounted);
+                if (!await store.TryRecordAsync(recordedIn, recordingRow, adjustments, line, ct))
                 {
                     conflict = true;
                     break;
@@ -127,7 +129,7 @@ public sealed class StatementLedger(
         var lines = new List<StatementLine>();
         await Parallel.ForEachAsync(orgs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (org, token) =>
         {
-            var totals = await usage.ReadAsync(org.OrgId, month, token);
+            var totals = await usage.ReadAsync(org, month, token);
             if (totals.Count == 0) return;
             var licenses = (await credentials.ListLicensesAsync(org.OrgId, token)).ToDictionary(l => l.LicenseId, StringComparer.Ordinal);
             var orgPlan = LicenseRecord.CurrentPlan(licenses.Values, time.GetUtcNow());

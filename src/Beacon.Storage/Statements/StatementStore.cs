@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Statements;
 using Beacon.Storage.Stores;
 
@@ -14,9 +15,10 @@ namespace Beacon.Storage.Statements;
 /// be all-or-nothing spans those rows: a late-usage adjustment updates its line's accounted totals,
 /// inserts its rows and checks that the month it is recorded in is still open, in one entity group
 /// transaction. The ledger grows by lines per org and license per month, far below one partition's
-/// limits.
+/// limits. Totals are columns per meter (<c>f_</c> frozen, <c>a_</c> accounted + the meter's name); a line
+/// frozen before a meter existed has no column for it.
 /// </summary>
-public sealed class StatementStore(Tables tables)
+public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProvider time)
 {
     private const string Partition = "ledger";
     private const string NoLicense = "-";
@@ -42,11 +44,14 @@ public sealed class StatementStore(Tables tables)
         await tables.GetAsync(tables.Statements, Partition, MonthRow(month), ct: ct) is { } e ? ReadMonth(e) : null;
 
     /// <summary>Writes a close attempt's lines; invisible until <see cref="TryMarkClosedAsync"/> names the attempt.</summary>
-    public Task WriteLinesAsync(Month month, string closeId, IEnumerable<(LineKey Key, string OrgName, string? Plan, LineTotals Totals)> lines, CancellationToken ct = default) =>
+    public Task WriteLinesAsync(Month month, string closeId, IEnumerable<StatementLine> lines, CancellationToken ct = default) =>
         tables.Statements.SubmitInBatchesAsync(
             lines.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                LineEntity(LinePrefix(month, closeId) + l.Key.OrgId + "|" + (l.Key.LicenseId.Length == 0 ? NoLicense : l.Key.LicenseId), l.Key, l.OrgName, l.Plan, l.Totals, l.Totals, true))),
+                LineEntity(LineRow(month, closeId, l.Key), l.Key, l.OrgName, l.Plan, l.Totals, l.Totals, true))),
             ct, parallelism: 1);
+
+    private static string LineRow(Month month, string closeId, LineKey key) =>
+        LinePrefix(month, closeId) + key.OrgId + "|" + (key.LicenseId.Length == 0 ? NoLicense : key.LicenseId);
 
     /// <summary>
     /// Marks the month closed by attempt <paramref name="closeId"/> if its row is still as read
@@ -93,10 +98,10 @@ public sealed class StatementStore(Tables tables)
     /// </summary>
     public async Task<bool> TryRecordAsync(
         Month recordingMonth, StoredMonth? recordingRow, IReadOnlyList<StoredAdjustment> adjustments,
-        (Month Month, string CloseId, LineKey Key, StoredLine? Line, LineTotals Accounted)? lateUsage, CancellationToken ct = default)
+        LateUsageRecord? lateUsage, CancellationToken ct = default)
     {
         var actions = new List<TableTransactionAction>();
-        var monthEntity = new TableEntity(Partition, MonthRow(recordingMonth)) { ["touched_at"] = DateTimeOffset.UtcNow };
+        var monthEntity = new TableEntity(Partition, MonthRow(recordingMonth)) { ["touched_at"] = time.GetUtcNow() };
         if (recordingRow is null)
         {
             monthEntity["state"] = "open";
@@ -116,8 +121,8 @@ public sealed class StatementStore(Tables tables)
             }
             else
             {
-                var rk = LinePrefix(late.Month, late.CloseId) + late.Key.OrgId + "|" + (late.Key.LicenseId.Length == 0 ? NoLicense : late.Key.LicenseId);
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, LineEntity(rk, late.Key, "", null, LineTotals.Zero, late.Accounted, false)));
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                    LineEntity(LineRow(late.Month, late.CloseId, late.Key), late.Key, "", null, MeterTotals.Zero(catalog), late.Accounted, false)));
             }
         }
         actions.AddRange(adjustments.Select(a => new TableTransactionAction(TableTransactionActionType.Add, AdjustmentEntity(a))));
@@ -132,7 +137,7 @@ public sealed class StatementStore(Tables tables)
         }
     }
 
-    private static TableEntity LineEntity(string rk, LineKey key, string orgName, string? plan, LineTotals frozen, LineTotals accounted, bool onStatement)
+    private static TableEntity LineEntity(string rk, LineKey key, string orgName, string? plan, MeterTotals frozen, MeterTotals accounted, bool onStatement)
     {
         var e = new TableEntity(Partition, rk)
         {
@@ -143,13 +148,14 @@ public sealed class StatementStore(Tables tables)
         return e;
     }
 
-    private static void WriteTotals(TableEntity e, string prefix, LineTotals t)
+    private static void WriteTotals(TableEntity e, string prefix, MeterTotals t)
     {
-        foreach (var m in StatementMetrics.All) e[prefix + StatementMetrics.Name(m)] = Int128Column.Write(t.Get(m));
+        foreach (var m in t.Meters) e[prefix + m] = Int128Column.Write(t.Get(m));
     }
 
-    private static LineTotals ReadTotals(TableEntity e, string prefix) =>
-        StatementMetrics.All.Aggregate(LineTotals.Zero, (t, m) => t.Plus(m, Int128Column.Read(e, prefix + StatementMetrics.Name(m))));
+    /// <summary>Every meter column the line has: a meter added after the line was written stays absent.</summary>
+    private static MeterTotals ReadTotals(TableEntity e, string prefix) =>
+        MeterTotals.Of(e.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => (k[prefix.Length..], Int128Column.Read(e, k))));
 
     private static StoredLine ReadLine(TableEntity e)
     {
@@ -172,7 +178,7 @@ public sealed class StatementStore(Tables tables)
         ["id"] = a.Id,
         ["org_id"] = a.OrgId,
         ["license_id"] = a.LicenseId ?? "",
-        ["metric"] = StatementMetrics.Name(a.Metric),
+        ["metric"] = a.Metric,
         ["delta"] = Int128Column.Write(a.Delta),
         ["for_month"] = a.ForMonth.ToString(),
         ["recorded_in_month"] = a.RecordedInMonth.ToString(),
@@ -183,7 +189,7 @@ public sealed class StatementStore(Tables tables)
 
     private static StoredAdjustment ReadAdjustment(TableEntity e)
     {
-        var metric = StatementMetrics.Parse(e.GetString("metric"));
+        var metric = e.GetString("metric") ?? "";
         var forMonth = Month.Parse(e.GetString("for_month"));
         var recordedIn = Month.Parse(e.GetString("recorded_in_month"));
         var license = e.GetString("license_id") ?? "";

@@ -10,4 +10,4 @@ namespace Beacon.Storage.Statements;
 /// (no usage at the close) is not <see cref="OnStatement"/>.
 /// </summary>
 public sealed record StoredLine(
-    LineKey Key, string OrgName, string? Plan, LineTotals Frozen, LineTotals Accounted, bool OnStatement, string RowKey, ETag ETag);
+    LineKey Key, string OrgName, string? Plan, MeterTotals Frozen, MeterTotals Accounted, bool OnStatement, string RowKey, ETag ETag);

@@ -7,15 +7,12 @@ namespace Beacon.Storage.Stores;
 internal static class QuotasJson
 {
     public static string Write(IReadOnlyList<Quota> quotas) =>
-        JsonSerializer.Serialize(quotas.Select(q => new Dictionary<string, object> { ["metric"] = QuotaNames.Of(q.Metric), ["limit"] = q.Limit }));
+        JsonSerializer.Serialize(quotas.Select(q => new Dictionary<string, object> { ["metric"] = q.Metric, ["limit"] = q.Limit }));
 
     public static IReadOnlyList<Quota> Read(string? json)
     {
         if (string.IsNullOrEmpty(json)) return [];
         using var doc = JsonDocument.Parse(json);
-        return [.. doc.RootElement.EnumerateArray()
-            .Select(q => (Name: q.GetProperty("metric").GetString(), Limit: q.GetProperty("limit").GetInt64()))
-            .Select(q => QuotaNames.TryParse(q.Name, out var m) ? new Quota(m, q.Limit) : null)
-            .OfType<Quota>()];
+        return [.. doc.RootElement.EnumerateArray().Select(q => new Quota(q.GetProperty("metric").GetString() ?? "", q.GetProperty("limit").GetInt64()))];
     }
 }

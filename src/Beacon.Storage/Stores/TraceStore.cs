@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
-using Beacon.Domain.Query;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
 
@@ -99,7 +99,7 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
             ["user_id"] = t.UserId,
             ["api_key_short_key"] = t.ApiKeyShortKey,
             ["license_id"] = licenseId,
-            ["tier"] = WireNames.Of(t.Tier),
+            ["tier"] = UsageNames.Of(t.Tier),
             ["trace_count"] = t.TraceCount,
             ["start_interval_us"] = t.StartIntervalMicros,
             ["transaction_type"] = t.TransactionType,
@@ -125,8 +125,8 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
     public Task<TableEntity?> GetClaimAsync(string orgId, string transactionId, CancellationToken ct = default) =>
         tables.GetAsync(tables.TraceIds, orgId, KeyPart.Of(transactionId), ct: ct);
 
-    /// <summary>One-day cells for every transaction of the days in [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    public async IAsyncEnumerable<(DateOnly Day, UsageCell Cell)> ReadDayCellsAsync(
+    /// <summary>Every transaction of the days in [<paramref name="from"/>, <paramref name="to"/>): its day, cell key and count.</summary>
+    public async IAsyncEnumerable<(DateOnly Day, CellKey Key, long Count)> ReadTransactionsAsync(
         string orgId, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOf(orgId, from)} and PartitionKey lt {PartitionOf(orgId, to)}")
@@ -137,8 +137,8 @@ public sealed class TraceStore(Tables tables, DirtyDayStore dirty)
             if (!WorkspaceFilter.Accepts(workspaceIds, ws)) continue;
             var day = Timestamps.ParseDayKey(e.PartitionKey[(orgId.Length + 1)..]);
             var tier = e.GetString("tier") == "longlived" ? TraceTier.Longlived : TraceTier.Shortlived;
-            yield return (day, new UsageCell(ws, e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
-                e.GetString("api_key_short_key") ?? "", e.GetString("license_id") ?? "", tier, e.GetInt64("trace_count") ?? 0, 0, 0, 0));
+            yield return (day, new CellKey(ws, e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
+                e.GetString("api_key_short_key") ?? "", e.GetString("license_id") ?? "", tier), e.GetInt64("trace_count") ?? 0);
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Beacon.Domain.Query;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
 
@@ -12,13 +12,16 @@ namespace Beacon.Storage.Stores;
 
 /// <summary>
 /// Deployment usage windows. One entity per window key (org, workspace, project, from_timestamp µs)
-/// in the partition of its first UTC day, holding its per-day split; a window that reaches past its
-/// first day also gets a pointer in WindowSpans so reads of later days find it.
+/// in the partition of its first UTC day; a window that reaches past its first day also gets a pointer in
+/// WindowSpans so reads of later days find it. What a window contributes to each day is not stored: the
+/// meters derive it from the window's span and counts when they read it (<see cref="WindowMeters"/>), so
+/// windows stored before a meter existed count for it too. (Windows written before 2026-11-26 also carry
+/// a <c>days</c> column with their split; nothing reads it.)
 /// </summary>
 public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
 {
     private const int MaxInlineDiagnosticsChars = 30_000;
-    private static readonly string[] CellColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "credential", "days"];
+    private static readonly string[] FactColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "credential", "from_us", "to_us", "runs", "nodes"];
 
     public static string PartitionOf(string orgId, DateOnly day) => $"{orgId}|{Timestamps.DayKey(day)}";
 
@@ -50,7 +53,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
             }, TableUpdateMode.Replace, ct);
         }
 
-        var entity = await BuildEntityAsync(pk, rk, report, reporter, shares, now, ct);
+        var entity = await BuildEntityAsync(pk, rk, report, reporter, now, ct);
         for (int attempt = 0; attempt < 20; attempt++)
         {
             if (await tables.UsageWindows.TryAddAsync(entity, ct) is not null) return new WindowWrite(SupersedeOutcome.Inserted, report.Runs, report.Nodes);
@@ -59,10 +62,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
             var outcome = Supersede.Decide(existing.GetInt64("to_us") ?? 0, existing.GetInt64("runs") ?? 0, existing.GetInt64("nodes") ?? 0, report);
             if (outcome == SupersedeOutcome.IgnoredLowerCounts) await CountIgnoredAsync(orgId, reporter, now, ct);
             if (outcome != SupersedeOutcome.Replaced) return new WindowWrite(outcome, 0, 0);
-            // The license sticks: when the API-key copy of a licensed deployment's window replaces the
-            // license copy, the window stays the license's, so its statement line does not flip.
-            if (reporter.LicenseId.Length == 0)
-                entity["license_id"] = Reporter.LicenseOf(existing.GetString("license_id"), existing.GetString("credential"));
+            entity["license_id"] = BilledLicense.OnSupersede(reporter.LicenseId, Reporter.LicenseOf(existing.GetString("license_id"), existing.GetString("credential")));
             if (await tables.UsageWindows.TryUpdateAsync(entity, existing.ETag, TableUpdateMode.Replace, ct) is not null)
                 return new WindowWrite(SupersedeOutcome.Replaced, report.Runs - (existing.GetInt64("runs") ?? 0), report.Nodes - (existing.GetInt64("nodes") ?? 0));
         }
@@ -89,9 +89,9 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
                 ["lower_counts"], ct).ToListAsync(ct))
             .Sum(e => e.GetInt64("lower_counts") ?? 0);
 
-    private async Task<TableEntity> BuildEntityAsync(string pk, string rk, UsageReport report, Reporter reporter, IReadOnlyList<DayShare> shares, DateTimeOffset now, CancellationToken ct)
+    private async Task<TableEntity> BuildEntityAsync(string pk, string rk, UsageReport report, Reporter reporter, DateTimeOffset now, CancellationToken ct)
     {
-        var e = ToEntity(pk, rk, report, reporter, shares, now);
+        var e = ToEntity(pk, rk, report, reporter, now);
         var tags = JsonSerializer.Serialize(report.Tags);
         var measures = (string)e["measures"];
         if (report.LogCount == 0 && tags.Length <= MaxInlineDiagnosticsChars && measures.Length <= MaxInlineDiagnosticsChars)
@@ -111,7 +111,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
     }
 
     /// <summary>The stored form of a window without its diagnostics (the benchmark's bulk loader uses it too).</summary>
-    public static TableEntity ToEntity(string pk, string rk, UsageReport report, Reporter reporter, IReadOnlyList<DayShare> shares, DateTimeOffset now) => new(pk, rk)
+    public static TableEntity ToEntity(string pk, string rk, UsageReport report, Reporter reporter, DateTimeOffset now) => new(pk, rk)
     {
         ["workspace_id"] = report.WorkspaceId,
         ["project_id"] = report.ProjectId,
@@ -119,7 +119,6 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         ["to_us"] = report.ToMicros,
         ["runs"] = report.Runs,
         ["nodes"] = report.Nodes,
-        ["days"] = EncodeDays(shares),
         ["user_id"] = reporter.UserId,
         ["api_key_short_key"] = reporter.ApiKeyShortKey,
         ["credential"] = reporter.CredentialKind + ":" + reporter.CredentialId,
@@ -135,62 +134,43 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         tables.GetAsync(tables.UsageWindows, PartitionOf(orgId, Timestamps.DayOf(fromMicros)), RowOf(workspaceId, projectId, fromMicros), ct: ct);
 
     /// <summary>
-    /// Every day share of every window that overlaps [<paramref name="from"/>, <paramref name="to"/>), as
-    /// one-day cells: the windows starting in the range (one range query), plus those that started
-    /// earlier and reach into it (found through their span pointers).
+    /// Every stored window that overlaps [<paramref name="from"/>, <paramref name="to"/>), in order of its
+    /// first day (what <see cref="WindowDays"/> needs): first those that began earlier and reach into the
+    /// range (found through their span pointers), then the range's own (one range query over day
+    /// partitions, which Table Storage returns in key order).
     /// </summary>
-    public async IAsyncEnumerable<(DateOnly Day, UsageCell Cell)> ReadDayCellsAsync(
+    public async IAsyncEnumerable<WindowFacts> ReadWindowsAsync(
         string orgId, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOf(orgId, from)} and PartitionKey lt {PartitionOf(orgId, to)}")
-                     + WorkspaceFilter.Clause(workspaceIds);
-        await foreach (var e in tables.QueryAsync(tables.UsageWindows, filter, CellColumns, ct))
-            foreach (var c in CellsOf(e, from, to, workspaceIds))
-                yield return c;
-
         var fromKey = Timestamps.DayKey(from);
         var spanFilter = TableClient.CreateQueryFilter($"PartitionKey eq {orgId} and RowKey ge {fromKey} and first_day lt {fromKey}");
-        var earlier = await tables.QueryAsync(tables.WindowSpans, spanFilter, ["window_pk", "window_rk"], ct)
-            .Select(s => (Pk: s.GetString("window_pk") ?? "", Rk: s.GetString("window_rk") ?? ""))
+        var earlier = await tables.QueryAsync(tables.WindowSpans, spanFilter, ["window_pk", "window_rk", "first_day"], ct)
+            .Select(s => (Pk: s.GetString("window_pk") ?? "", Rk: s.GetString("window_rk") ?? "", First: s.GetString("first_day") ?? ""))
             .Distinct()
             .ToListAsync(ct);
-        foreach (var (pk, rk) in earlier)
+        foreach (var (pk, rk, _) in earlier.OrderBy(e => e.First, StringComparer.Ordinal))
         {
-            var e = await tables.GetAsync(tables.UsageWindows, pk, rk, CellColumns, ct);
+            var e = await tables.GetAsync(tables.UsageWindows, pk, rk, FactColumns, ct);
             if (e is null) continue; // pointer written, window write failed: nothing to count
-            foreach (var c in CellsOf(e, from, to, workspaceIds))
-                yield return c;
+            if (FactsOf(e, workspaceIds) is { } w) yield return w;
         }
+
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOf(orgId, from)} and PartitionKey lt {PartitionOf(orgId, to)}")
+                     + WorkspaceFilter.Clause(workspaceIds);
+        await foreach (var e in tables.QueryAsync(tables.UsageWindows, filter, FactColumns, ct))
+            if (FactsOf(e, workspaceIds) is { } w) yield return w;
     }
 
-    private static IEnumerable<(DateOnly, UsageCell)> CellsOf(TableEntity e, DateOnly from, DateOnly to, IReadOnlyCollection<string>? workspaceIds)
+    private static WindowFacts? FactsOf(TableEntity e, IReadOnlyCollection<string>? workspaceIds)
     {
         var ws = e.GetString("workspace_id") ?? "";
-        if (!WorkspaceFilter.Accepts(workspaceIds, ws)) yield break;
-        foreach (var s in DecodeDays(e.GetString("days") ?? "[]"))
+        if (!WorkspaceFilter.Accepts(workspaceIds, ws)) return null;
+        var key = new CellKey(ws, e.GetString("project_id") ?? "", e.GetString("user_id") ?? "", e.GetString("api_key_short_key") ?? "",
+            Reporter.LicenseOf(e.GetString("license_id"), e.GetString("credential")), null);
+        return new WindowFacts(key, e.GetInt64("from_us") ?? 0, e.GetInt64("to_us") ?? 0, new Dictionary<string, long>(StringComparer.Ordinal)
         {
-            if (s.Day < from || s.Day >= to) continue;
-            yield return (s.Day, new UsageCell(ws, e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
-                e.GetString("api_key_short_key") ?? "", Reporter.LicenseOf(e.GetString("license_id"), e.GetString("credential")), null, 0, s.Runs, s.Nodes, s.UptimeMicros));
-        }
-    }
-
-    /// <summary><c>[["20260310",runs,nodes,uptime_us],…]</c>: compact enough for a 400-day window.</summary>
-    internal static string EncodeDays(IReadOnlyList<DayShare> shares)
-    {
-        var sb = new StringBuilder("[");
-        foreach (var s in shares)
-        {
-            if (sb.Length > 1) sb.Append(',');
-            sb.Append(CultureInfo.InvariantCulture, $"[\"{Timestamps.DayKey(s.Day)}\",{s.Runs},{s.Nodes},{s.UptimeMicros}]");
-        }
-        return sb.Append(']').ToString();
-    }
-
-    public static IReadOnlyList<DayShare> DecodeDays(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return [.. doc.RootElement.EnumerateArray().Select(a => new DayShare(
-            Timestamps.ParseDayKey(a[0].GetString()!), a[1].GetInt64(), a[2].GetInt64(), a[3].GetInt64()))];
+            [UsageReport.RunsMeasure] = e.GetInt64("runs") ?? 0,
+            [UsageReport.NodesMeasure] = e.GetInt64("nodes") ?? 0,
+        });
     }
 }

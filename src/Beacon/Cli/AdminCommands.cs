@@ -1,3 +1,4 @@
+using Beacon.Domain.Meters;
 using Beacon.Domain.Quotas;
 using Beacon.Domain;
 using Beacon.Domain.Time;
@@ -181,12 +182,12 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
             expires = Timestamps.TryParseQueryTime(x, out var micros)
                 ? Timestamps.ToDateTimeOffset(micros)
                 : throw new CliUsageException("--expires must be an ISO 8601 date-time with an offset, or a date.");
-        var quotas = QuotaParser.Parse(a.All("quota"));
+        var quotas = QuotaParser.Parse(services.GetRequiredService<MeterCatalog>(), a.All("quota"));
         if (!quotas.IsValid) throw new CliUsageException(string.Join(" ", quotas.Errors.Select(e => e.Message)));
         var (secret, record) = await Credentials.CreateLicenseAsync(orgId, a.Required("plan"), expires, a.All("entitlement"), quotas.Value, ct);
         await AuditAsync("license.create", "license:" + record.LicenseId, ct, ("org_id", orgId), ("plan", record.Plan),
             ("expires_at", record.ExpiresAt?.ToString("O")), ("entitlements", string.Join(',', record.Entitlements)),
-            ("quotas", string.Join(',', record.Quotas.Select(q => $"{QuotaNames.Of(q.Metric)}={q.Limit}"))));
+            ("quotas", string.Join(',', record.Quotas.Select(q => $"{q.Metric}={q.Limit}"))));
         output.Result(
             new { license_key = secret, license_id = record.LicenseId },
             $"License {record.LicenseId} ({record.Plan}). Shown once, store it now:\n{secret}");
@@ -264,10 +265,10 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
                 status = l.Status.ToString().ToLowerInvariant(),
                 expires_at = l.ExpiresAt,
                 created_at = l.CreatedAt,
-                quotas = l.Quotas.Select(q => new { metric = QuotaNames.Of(q.Metric), limit = q.Limit }),
+                quotas = l.Quotas.Select(q => new { metric = q.Metric, limit = q.Limit }),
             }),
         }, [.. licenses.Select(l => $"{l.LicenseId}  {l.Plan}  {l.Status.ToString().ToLowerInvariant()}  expires {(l.ExpiresAt is { } e ? e.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "never")}"
-            + (l.Quotas.Count > 0 ? "  quotas " + string.Join(',', l.Quotas.Select(q => $"{QuotaNames.Of(q.Metric)}={q.Limit}")) : ""))], $"Organization {orgId} has no licenses.");
+            + (l.Quotas.Count > 0 ? "  quotas " + string.Join(',', l.Quotas.Select(q => $"{q.Metric}={q.Limit}")) : ""))], $"Organization {orgId} has no licenses.");
         return 0;
     }
 

@@ -7,7 +7,7 @@ namespace Beacon.Cli;
 /// <summary>The <c>beacon</c> executable's entry: one subcommand per operator task (SPEC §8).</summary>
 public static class CliApp
 {
-    public const string Usage = """
+    public static readonly string Usage = """
         beacon — metering and licensing for self-hosted deployments
 
           serve [--urls URL] [--functions-host]   run the API (and the rollup scheduler when standalone)
@@ -20,7 +20,7 @@ public static class CliApp
           admin apikey create --org ORG [--user U] [--permission P]... [--workspace W]...
           admin apikey revoke --org ORG --id ID | admin apikey list --org ORG
           admin license create --org ORG --plan P [--expires ISO8601] [--entitlement E]... [--quota METRIC=N]...
-                (quota metrics per UTC month: agent_runs, nodes_executed, agent_uptime_seconds, traces)
+                (quota metrics per UTC month: QUOTA_METRICS)
           admin license suspend|revoke|activate --org ORG --id ID | admin license list --org ORG
           admin license extend --org ORG --id ID --expires ISO8601
           admin operator create --name N | admin operator revoke --id ID | admin operator list
@@ -30,7 +30,7 @@ public static class CliApp
 
         Add --json to print one JSON object on stdout. Storage: AzureWebJobsStorage (connection string,
         or UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for managed identity.
-        """;
+        """.Replace("QUOTA_METRICS", string.Join(", ", Beacon.Domain.Meters.MeterCatalog.Default.QuotaMetrics), StringComparison.Ordinal);
 
     /// <param name="settings">Extra configuration (tests use it to point at their Azurite).</param>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)

@@ -4,6 +4,7 @@ using Beacon.Api.Access;
 using Beacon.Api.Billing;
 using Beacon.Api.Http;
 using Beacon.Api.Licenses;
+using Beacon.Api.Meters;
 using Beacon.Api.Operator;
 using Beacon.Api.Reporting;
 using Beacon.Api.Telemetry;
@@ -61,6 +62,7 @@ public static class BeaconApp
         app.MapAuthEndpoints();
         app.MapReportingEndpoints();
         app.MapGranularUsageEndpoints();
+        app.MapMeterEndpoints();
         app.MapLangSmithEndpoints();
         app.MapTelemetryEndpoints();
         app.MapOperatorEndpoints();

@@ -7,6 +7,7 @@ using Beacon.Api.Operator;
 using Beacon.Api.Http;
 using Beacon.Api.Reporting;
 using Beacon.Api.Telemetry;
+using Beacon.Domain.Meters;
 using Beacon.Storage.Account;
 using Beacon.Storage.Exports;
 using Beacon.Storage.Maintenance;
@@ -29,6 +30,7 @@ public static class ServiceRegistration
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(MeterCatalog.Default);
         services.AddSingleton(new StoragePipelineOptions());
         services.AddSingleton(sp => new StorageAccount(
             StorageConnection.FromSettings(name => configuration[name]),
@@ -54,7 +56,9 @@ public static class ServiceRegistration
         services.AddSingleton<QuotaMeter>();
         services.AddSingleton<ILateUsageReconciler>(sp => sp.GetRequiredService<StatementLedger>());
         services.AddSingleton<RollupJob>();
+        services.AddSingleton<UsageCellReader>();
         services.AddSingleton<UsageQueryEngine>();
+        services.AddSingleton<UsageCsvWriter>();
         services.AddSingleton<StagedExports>();
         services.AddSingleton<MaintenanceRun>();
         services.AddSingleton<SigningKeyRing>();

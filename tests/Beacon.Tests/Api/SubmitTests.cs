@@ -13,6 +13,11 @@ public sealed class SubmitTests(BeaconFixture f)
 
     private WindowStore Windows => f.Services.GetRequiredService<WindowStore>();
 
+    /// <summary>The org's daily deployment usage of workspace A through the granular usage API.</summary>
+    private async Task<List<Usage.UsageModel.Row>> DaysAsync(TestOrg org, DateTimeOffset start, DateTimeOffset end) =>
+        (await Usage.UsageClient.QueryAsync(f.Http, org.ApiKey, Usage.UsageClient.QueryString("langsmith_deployments", "workspace", null,
+            Usage.UsageModel.Iso(start), Usage.UsageModel.Iso(end), [org.WorkspaceA]), "workspace")).Rows;
+
     private async Task<Azure.Data.Tables.TableEntity?> StoredAsync(TestOrg org, DateTimeOffset from, string ws, string project = "") =>
         await Windows.GetAsync(org.OrgId, ws, project, Timestamps.FromDateTimeOffset(from));
 
@@ -71,8 +76,8 @@ public sealed class SubmitTests(BeaconFixture f)
         var stored = await StoredAsync(org, Nine, org.WorkspaceA);
         Assert.Equal(Timestamps.FromDateTimeOffset(Nine.AddMinutes(120)), stored!.GetInt64("to_us"));
         Assert.Equal((24L, 2400L), (stored.GetInt64("runs"), stored.GetInt64("nodes")));
-        var days = WindowStore.DecodeDays(stored.GetString("days")!);
-        Assert.Equal((24L, 2400L, 7200L * 1_000_000), (days.Sum(d => d.Runs), days.Sum(d => d.Nodes), days.Sum(d => d.UptimeMicros)));
+        var rows = await DaysAsync(org, Nine, Nine.AddDays(1));
+        Assert.Equal((24L, 2400L, 7200L, 120L), (rows.Sum(d => d.Runs), rows.Sum(d => d.Nodes), rows.Sum(d => d.Uptime), rows.Sum(d => d.Standby)));
     }
 
     [Fact]
@@ -83,11 +88,12 @@ public sealed class SubmitTests(BeaconFixture f)
         var response = await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, from, from.AddHours(36), 10, 7, org.WorkspaceA));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        var days = WindowStore.DecodeDays((await StoredAsync(org, from, org.WorkspaceA))!.GetString("days")!);
-        Assert.Equal([new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 11), new DateOnly(2026, 3, 12)], days.Select(d => d.Day));
+        var days = await DaysAsync(org, from, from.AddDays(3));
+        Assert.Equal([new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 11), new DateOnly(2026, 3, 12)], days.Select(d => DateOnly.FromDateTime(d.Bucket.UtcDateTime)));
         Assert.Equal([2L, 7L, 1L], days.Select(d => d.Runs));
         Assert.Equal([1L, 5L, 1L], days.Select(d => d.Nodes));
-        Assert.Equal([21_600L, 86_400L, 21_600L], days.Select(d => d.UptimeMicros / 1_000_000));
+        Assert.Equal([21_600L, 86_400L, 21_600L], days.Select(d => d.Uptime));
+        Assert.Equal([360L, 1440L, 360L], days.Select(d => d.Standby));
         // Reads of the later days find it through its span pointer.
         var spans = await f.RawAsync(f.Tables.WindowSpans, org.OrgId);
         Assert.Equal("20260312|20260310", string.Join('|', Assert.Single(spans).RowKey.Split('|').Take(2)));

@@ -111,6 +111,18 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
         Assert.Equal((uptime / 3600.0).ToString("N1", CultureInfo.InvariantCulture) + " h", await page.TextContentAsync("#cards .card[data-metric=agent_uptime_seconds] .value"));
         Assert.Equal(uptime.ToString("N0", CultureInfo.InvariantCulture) + " seconds", await page.GetAttributeAsync("#cards .card[data-metric=agent_uptime_seconds] .value", "title"));
         Assert.Equal(3, await page.Locator("#charts canvas").CountAsync());
+
+        // The uptime card says what it bills: standby minutes, each deployment's replicas counted once.
+        var note = page.Locator("#cards .card[data-metric=agent_uptime_seconds] .note[data-note=standby_minutes]");
+        var standby = deployments.EnumerateArray().Sum(r => r.GetProperty("standby_minutes").GetInt64());
+        Assert.True(standby > 0);
+        Assert.Equal(standby.ToString(CultureInfo.InvariantCulture), await note.GetAttributeAsync("data-value"));
+        Assert.Equal($"= {standby.ToString("N0", CultureInfo.InvariantCulture)} standby minutes billed, replicas counted once", await note.TextContentAsync());
+        Assert.Contains("Standby minutes", await page.Locator("#table thead").TextContentAsync(), StringComparison.Ordinal);
+        // Grouped by user each group counts its own windows; the card still shows what the deployments bill.
+        await page.SelectOptionAsync("#group", "user");
+        await WaitForDataAsync(page);
+        Assert.Equal(standby.ToString(CultureInfo.InvariantCulture), await note.GetAttributeAsync("data-value"));
     }
 
     [Fact]

@@ -87,8 +87,9 @@ public sealed class RollupJobTests(BeaconFixture f)
         Assert.Equal((0, 0, 0), (again.DaysRecomputed, again.WeeksRecomputed, again.MonthsRecomputed));
         Assert.Equal(first.Epoch, again.Epoch);
         var monthCells = await f.Services.GetRequiredService<RollupStore>()
-            .ReadCellsAsync(org.OrgId, Domain.Query.UsageKind.Deployments, Domain.Query.BlockSize.Month, new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 1), null).ToListAsync();
-        Assert.Equal(6, Assert.Single(monthCells).Cell.Runs);
+            .ReadCellsAsync(org.OrgId, Domain.Usage.UsageKind.Deployments, Domain.Query.BlockSize.Month, new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 1), null).ToListAsync();
+        var catalog = Domain.Meters.MeterCatalog.Default;
+        Assert.Equal(6, Assert.Single(monthCells).Cell.Values[catalog.SlotOf(catalog.Find("agent_runs")!, Domain.Meters.MinuteScope.Deployment)]);
     }
 
     [Fact]

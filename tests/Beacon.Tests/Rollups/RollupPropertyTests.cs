@@ -50,13 +50,13 @@ public sealed class RollupPropertyTests(BeaconFixture f)
             var report = Assert.Single((await job.RunAsync(onlyOrg: data.Org.OrgId)).Orgs);
             Assert.True(report.RolledThrough >= DateOnly.FromDateTime(UsageDataset.Base.UtcDateTime.AddDays(60)));
             Assert.True(report.FirstDay <= DateOnly.FromDateTime(UsageDataset.Base.UtcDateTime));
-            var coverage = await engine.GetCoverageAsync(data.Org.OrgId);
+            var coverage = await engine.GetCoverageAsync(data.Org.OrgId, new Domain.Query.DefaultWorkspace(data.Model.DefaultWorkspace));
             Assert.Empty(coverage.Dirty);
             Assert.True(coverage.IsUsable(new Domain.Query.Block(Domain.Query.BlockSize.Month, new DateOnly(2026, 1, 1))));
             await CompareAsync("rolled up");
 
             await data.AddUsageAsync(random, windows: random.Next(1, 8), batches: random.Next(0, 3));
-            Assert.NotEmpty((await engine.GetCoverageAsync(data.Org.OrgId)).Dirty);
+            Assert.NotEmpty((await engine.GetCoverageAsync(data.Org.OrgId, new Domain.Query.DefaultWorkspace(data.Model.DefaultWorkspace))).Dirty);
             await CompareAsync("stale: late data after the rollup");
 
             await job.RunAsync(onlyOrg: data.Org.OrgId);

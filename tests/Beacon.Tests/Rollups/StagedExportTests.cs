@@ -49,7 +49,7 @@ public sealed class StagedExportTests(BeaconFixture f)
         var (againSource, restaged) = await ExportAsync(org, end, 7);
         Assert.Equal("staged", againSource);
         Assert.Equal(late, restaged);
-        await f.Tables.Exports.DeleteBlobAsync(StagedExports.BlobName(org.OrgId, new Domain.Query.UsageQuery(Domain.Query.UsageKind.Deployments, Domain.Query.GroupBy.Project, null,
+        await f.Tables.Exports.DeleteBlobAsync(StagedExports.BlobName(org.OrgId, new Domain.Query.UsageQuery(Domain.Usage.UsageKind.Deployments, Domain.Query.GroupBy.Project, null,
             Domain.Time.Timestamps.StartOfDay(end.AddDays(-7)), Domain.Time.Timestamps.StartOfDay(end), [.. new[] { org.WorkspaceA, org.WorkspaceB, org.DefaultWorkspace }.Order(StringComparer.Ordinal)])));
         var (liveSource, live) = await ExportAsync(org, end, 7);
         Assert.Equal("live", liveSource);

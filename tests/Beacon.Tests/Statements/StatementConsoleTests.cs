@@ -35,7 +35,7 @@ public sealed class StatementConsoleTests(BeaconFixture f, BrowserFixture browse
 
         // A license with quotas, most of its runs quota used this month.
         var (quotaKey, quotaLicense) = await f.Services.GetRequiredService<CredentialStore>().CreateLicenseAsync(data.Org.OrgId, "growth", null, [],
-            [new Quota(QuotaMetric.AgentRuns, 100), new Quota(QuotaMetric.Traces, 1000)]);
+            [new Quota("agent_runs", 100), new Quota("traces", 1000)]);
         var now = f.Clock.GetUtcNow();
         var monthStart = new DateTimeOffset(Month.Of(now).FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/beacon/metadata/submit", Payloads.CurrentClientWindow(monthStart, monthStart, 85, 100, licenseKey: quotaKey))).StatusCode);

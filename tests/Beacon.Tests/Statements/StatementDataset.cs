@@ -106,42 +106,54 @@ internal sealed class StatementDataset
         }
     }
 
-    /// <summary>Brute force: every stored window's day shares and every first-seen transaction in the month, per license.</summary>
-    public Dictionary<string, LineTotals> Expected()
+    /// <summary>
+    /// Brute force: every stored window's day shares and every first-seen transaction in the month, per
+    /// license; standby minutes minute by minute, each UTC minute of the month once per deployment
+    /// (workspace, the default one for usage without one; project; billed license) that any window touches.
+    /// </summary>
+    public Dictionary<string, Totals> Expected()
     {
-        var totals = new Dictionary<string, LineTotals>();
-        LineTotals Get(string l) => totals.GetValueOrDefault(l, LineTotals.Zero);
+        var totals = new Dictionary<string, Totals>();
+        Totals Get(string l) => totals.GetValueOrDefault(l) ?? Totals.Zero;
         var uptime = new Dictionary<(string, DateOnly), long>();
+        var minutes = new Dictionary<(string Ws, string Project, string License), HashSet<long>>();
         foreach (var s in _windows.Values)
+        {
             foreach (var (day, runs, nodes, micros) in UsageModel.SplitByDay(s.Window))
             {
                 if (Month.Of(day) != Month) continue;
-                totals[s.LicenseId] = Get(s.LicenseId).Plus(StatementMetric.AgentRuns, runs).Plus(StatementMetric.NodesExecuted, nodes);
+                totals[s.LicenseId] = Get(s.LicenseId).Plus("agent_runs", runs).Plus("nodes_executed", nodes);
                 uptime[(s.LicenseId, day)] = uptime.GetValueOrDefault((s.LicenseId, day)) + micros;
             }
+            var deployment = (s.Window.Ws.Length == 0 ? Org.DefaultWorkspace : s.Window.Ws, s.Window.Project, s.LicenseId);
+            if (!minutes.TryGetValue(deployment, out var set)) minutes[deployment] = set = [];
+            set.UnionWith(UsageModel.MinutesOf(s.Window).Where(m => Month.Of(DateOnly.FromDateTime(DateTimeOffset.UnixEpoch.AddMinutes(m).UtcDateTime)) == Month));
+        }
         foreach (var ((license, _), micros) in uptime)
-            totals[license] = Get(license).Plus(StatementMetric.AgentUptimeSeconds, (micros + 500_000) / 1_000_000);
+            totals[license] = Get(license).Plus("agent_uptime_seconds", (micros + 500_000) / 1_000_000);
+        foreach (var ((_, _, license), set) in minutes)
+            totals[license] = Get(license).Plus("standby_minutes", set.Count);
         foreach (var t in _traces.Values.Where(t => Month.Of(t.Day) == Month))
-            totals[t.LicenseId] = Get(t.LicenseId).Plus(t.LongLived ? StatementMetric.TracesLonglived : StatementMetric.TracesShortlived, t.Count);
+            totals[t.LicenseId] = Get(t.LicenseId).Plus(t.LongLived ? "traces_longlived" : "traces_shortlived", t.Count);
         return totals.Where(kv => !kv.Value.IsZero).ToDictionary();
     }
 
     /// <summary>The granular usage API over the month, all the org's workspaces, grouped by license: its daily records summed.</summary>
-    public async Task<Dictionary<string, LineTotals>> FromUsageApiAsync()
+    public async Task<Dictionary<string, Totals>> FromUsageApiAsync()
     {
         var start = Month.FirstDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T00:00:00Z";
         var end = Month.EndDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T00:00:00Z";
-        var totals = new Dictionary<string, LineTotals>();
+        var totals = new Dictionary<string, Totals>();
         foreach (var kind in new[] { "langsmith_deployments", "traces" })
             foreach (var tier in kind == "traces" ? new string?[] { "longlived", "shortlived" } : [null])
             {
                 var (_, rows) = await UsageClient.QueryAsync(_f.Http, Org.ApiKey, UsageClient.QueryString(kind, "license", tier, start, end, Workspaces), "license");
                 foreach (var r in rows)
                 {
-                    var t = totals.GetValueOrDefault(r.Id ?? "", LineTotals.Zero);
+                    var t = totals.GetValueOrDefault(r.Id ?? "") ?? Totals.Zero;
                     t = kind == "traces"
-                        ? t.Plus(tier == "longlived" ? StatementMetric.TracesLonglived : StatementMetric.TracesShortlived, r.Traces)
-                        : t.Plus(StatementMetric.AgentRuns, r.Runs).Plus(StatementMetric.NodesExecuted, r.Nodes).Plus(StatementMetric.AgentUptimeSeconds, r.Uptime);
+                        ? t.Plus(tier == "longlived" ? "traces_longlived" : "traces_shortlived", r.Traces)
+                        : t.Plus("agent_runs", r.Runs).Plus("nodes_executed", r.Nodes).Plus("agent_uptime_seconds", r.Uptime).Plus("standby_minutes", r.Standby);
                     totals[r.Id ?? ""] = t;
                 }
             }
@@ -149,9 +161,12 @@ internal sealed class StatementDataset
     }
 
     /// <summary>This org's lines of a statement answer, per license id ("" for API-key usage).</summary>
-    public Dictionary<string, LineTotals> LinesOf(JsonElement statement) =>
-        statement.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("org_id").GetString() == Org.OrgId)
-            .ToDictionary(l => l.GetProperty("license_id").GetString() ?? "", Totals);
+    public Dictionary<string, Totals> LinesOf(JsonElement statement) => LinesOf(statement, Org.OrgId);
+
+    /// <summary>An org's lines of a statement answer, per license id ("" for API-key usage).</summary>
+    public static Dictionary<string, Totals> LinesOf(JsonElement statement, string orgId) =>
+        statement.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("org_id").GetString() == orgId)
+            .ToDictionary(l => l.GetProperty("license_id").GetString() ?? "", TotalsOf);
 
     /// <summary>The month <paramref name="months"/> before the clock's: each test works in months of its own.</summary>
     public static Month MonthsBack(BeaconFixture f, int months)
@@ -170,6 +185,6 @@ internal sealed class StatementDataset
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    public static LineTotals Totals(JsonElement line) =>
-        StatementMetrics.All.Aggregate(LineTotals.Zero, (t, m) => t.Plus(m, line.GetProperty(StatementMetrics.Name(m)).GetInt64()));
+    public static Totals TotalsOf(JsonElement line) =>
+        Totals.Meters.Aggregate(Totals.Zero, (t, m) => t.Plus(m, line.GetProperty(m).GetInt64()));
 }

@@ -41,11 +41,11 @@ public sealed class StatementFaultTests(BeaconFixture f) : IDisposable
 
         var adjustments = (await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={month.Next}", key)).GetProperty("adjustments").EnumerateArray()
             .Where(a => a.GetProperty("org_id").GetString() == data.Org.OrgId);
-        var reconciled = new Dictionary<string, LineTotals>(frozen);
+        var reconciled = new Dictionary<string, Totals>(frozen);
         foreach (var a in adjustments)
         {
             var license = a.GetProperty("license_id").GetString() ?? "";
-            reconciled[license] = reconciled.GetValueOrDefault(license, LineTotals.Zero).Plus(StatementMetrics.Parse(a.GetProperty("metric").GetString()), a.GetProperty("delta").GetInt64());
+            reconciled[license] = (reconciled.GetValueOrDefault(license) ?? Totals.Zero).Plus(a.GetProperty("metric").GetString()!, a.GetProperty("delta").GetInt64());
         }
         Assert.Equal(data.Expected().OrderBy(kv => kv.Key), reconciled.Where(kv => !kv.Value.IsZero).OrderBy(kv => kv.Key));
     }

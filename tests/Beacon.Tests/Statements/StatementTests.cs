@@ -17,9 +17,9 @@ public sealed class StatementTests(BeaconFixture f)
 {
     private Month Back(int months) => StatementDataset.MonthsBack(f, months);
 
-    private static string Text(LineTotals t) => string.Join(",", StatementMetrics.All.Select(m => $"{StatementMetrics.Name(m)}={t.Get(m)}"));
+    private static string Text(Totals t) => t.ToString();
 
-    private static void AssertSame(Dictionary<string, LineTotals> expected, Dictionary<string, LineTotals> actual, string what) =>
+    private static void AssertSame(Dictionary<string, Totals> expected, Dictionary<string, Totals> actual, string what) =>
         Assert.True(expected.OrderBy(kv => kv.Key).SequenceEqual(actual.OrderBy(kv => kv.Key)),
             $"{what}\nexpected: {string.Join(" | ", expected.OrderBy(kv => kv.Key).Select(kv => kv.Key + ":" + Text(kv.Value)))}\nactual:   {string.Join(" | ", actual.OrderBy(kv => kv.Key).Select(kv => kv.Key + ":" + Text(kv.Value)))}");
 
@@ -100,12 +100,11 @@ public sealed class StatementTests(BeaconFixture f)
                     Assert.Equal("late usage", a.GetProperty("reason").GetString());
                     Assert.NotEqual(0, a.GetProperty("delta").GetInt64());
                 });
-                var reconciled = new Dictionary<string, LineTotals>(frozen);
+                var reconciled = new Dictionary<string, Totals>(frozen);
                 foreach (var a in adjustments)
                 {
                     var license = a.GetProperty("license_id").GetString() ?? "";
-                    reconciled[license] = reconciled.GetValueOrDefault(license, LineTotals.Zero)
-                        .Plus(StatementMetrics.Parse(a.GetProperty("metric").GetString()), a.GetProperty("delta").GetInt64());
+                    reconciled[license] = (reconciled.GetValueOrDefault(license) ?? Totals.Zero).Plus(a.GetProperty("metric").GetString()!, a.GetProperty("delta").GetInt64());
                 }
                 reconciled = reconciled.Where(kv => !kv.Value.IsZero).ToDictionary();
                 AssertSame(data.Expected(), reconciled, $"seed {seed} round {round}: closed lines + adjustments vs model");
@@ -216,16 +215,17 @@ public sealed class StatementTests(BeaconFixture f)
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"beacon_statement_{month}.csv", response.Content.Headers.ContentDisposition?.ToString());
         var rows = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("kind,month,org_id,org_name,license_id,plan,agent_runs,nodes_executed,agent_uptime_seconds,traces_longlived,traces_shortlived,for_month,reason,recorded_at", rows[0]);
+        Assert.Equal("kind,month,org_id,org_name,license_id,plan,agent_runs,nodes_executed,agent_uptime_seconds,standby_minutes,traces_longlived,traces_shortlived,for_month,reason,recorded_at", rows[0]);
         Assert.Equal(json.GetProperty("lines").GetArrayLength() + json.GetProperty("adjustments").GetArrayLength(), rows.Length - 1);
 
         var mine = rows.Skip(1).Select(r => r.Split(',')).Where(c => c[2] == data.Org.OrgId).ToList();
-        var lines = mine.Where(c => c[0] == "line").ToDictionary(c => c[4], c => StatementMetrics.All.Aggregate(LineTotals.Zero, (t, m) => t.Plus(m, long.Parse(c[6 + (int)m], System.Globalization.CultureInfo.InvariantCulture))));
+        var lines = mine.Where(c => c[0] == "line").ToDictionary(c => c[4], c => Totals.Meters.Select((m, i) => (m, i))
+            .Aggregate(Totals.Zero, (t, x) => t.Plus(x.m, long.Parse(c[6 + x.i], System.Globalization.CultureInfo.InvariantCulture))));
         Assert.Equal(data.LinesOf(json).OrderBy(kv => kv.Key), lines.OrderBy(kv => kv.Key));
         var adjustmentRow = Assert.Single(mine, c => c[0] == "adjustment");
-        Assert.Equal("12", adjustmentRow[10]);
+        Assert.Equal("12", adjustmentRow[11]);
         Assert.Equal("", adjustmentRow[6]);
-        Assert.StartsWith("\"\t=HYPERLINK", string.Join(",", adjustmentRow[12..]));
+        Assert.StartsWith("\"\t=HYPERLINK", string.Join(",", adjustmentRow[13..]));
     }
 
     private Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args) => StatementDataset.CliAsync(f, args);

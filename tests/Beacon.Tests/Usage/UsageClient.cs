@@ -48,6 +48,6 @@ public static class UsageClient
         Assert.Equal(groupBy is "api_key" or "trace_tier" or "license" ? 1 : 2, d.EnumerateObject().Count());
         long N(string p) => r.TryGetProperty(p, out var v) ? v.GetInt64() : 0;
         return new UsageModel.Row(DateTimeOffset.Parse(r.GetProperty("time_bucket").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
-            id, name, N("traces"), N("nodes_executed"), N("agent_runs"), N("agent_uptime_seconds"));
+            id, name, N("traces"), N("nodes_executed"), N("agent_runs"), N("agent_uptime_seconds"), N("standby_minutes"));
     }
 }

@@ -113,7 +113,7 @@ public sealed class UsageDataset
             };
             var r = _reporters[random.Next(_reporters.Length)];
             var w = new UsageModel.Window(WorkspaceOrEmpty(), Pick(_projects), from, from + length + TimeSpan.FromTicks(random.Next(1, 9) * 10),
-                random.Next(0, 1000), random.Next(0, 5000), r.User, r.Short);
+                random.Next(0, 1000), random.Next(0, 5000), r.User, r.Short, r.License is null ? "" : Org.LicenseId);
             submissions.Add(w);
             if (random.Next(3) == 0)
                 submissions.Add(Merged(w, w.To.AddMinutes(random.Next(1, 2000))));

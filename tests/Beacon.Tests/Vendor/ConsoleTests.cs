@@ -79,6 +79,14 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         var detail = (await page.TextContentAsync("#detail"))!;
         foreach (var expected in new[] { "Silent Agent", "Live Agent", "2 verified, 0 refused", "lg_api_workers_available", "pod-7", "postgres connection refused" })
             Assert.Contains(expected, detail, StringComparison.Ordinal);
+        // This month's usage by meter, and standby minutes per deployment, as the operator API computes them.
+        var usage = await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/licenses/{org.LicenseId}/usage", key);
+        var standby = usage.GetProperty("meters").GetProperty("standby_minutes").GetInt64();
+        Assert.True(standby >= 15, $"standby {standby}");
+        Assert.Equal(standby.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("#license-usage dd[data-meter=standby_minutes]"));
+        var perDeployment = await page.Locator("#detail td[data-standby]").AllTextContentsAsync();
+        Assert.Equal(usage.GetProperty("deployments").EnumerateArray().Select(d => d.GetProperty("meters").GetProperty("standby_minutes").GetInt64()).Order(),
+            perDeployment.Select(t => long.Parse(t, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture)).Order());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "console-license-desktop.png"), FullPage = true });
 
         // Suspend from the page: /v1/beacon/verify refuses the license within 60 s.

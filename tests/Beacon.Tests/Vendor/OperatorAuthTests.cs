@@ -15,7 +15,7 @@ namespace Beacon.Tests.Vendor;
 public sealed class OperatorAuthTests(BeaconFixture f)
 {
     // Pages and public documents need no credential at all.
-    private static readonly HashSet<string> Public = ["Health", "Jwks", "OpenApi", "Dashboard", "Console"];
+    private static readonly HashSet<string> Public = ["Health", "Jwks", "OpenApi", "Dashboard", "Console", "Meters"];
 
     private static string Concrete(string route) =>
         "/" + System.Text.RegularExpressions.Regex.Replace(route, @"\{[^}]+\}", Guid.NewGuid().ToString());
@@ -64,7 +64,7 @@ public sealed class OperatorAuthTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         var routes = FunctionDefinitionTests.Routes(f.Services).Where(r => r.Route.StartsWith("api/v1/operator/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(12, routes.Count); // licenses (list + 4 actions), deployments, telemetry, snapshots, audit, statement, close, adjustments
+        Assert.Equal(13, routes.Count); // licenses (list + 4 actions + usage), deployments, telemetry, snapshots, audit, statement, close, adjustments
         var credentials = new Dictionary<string, Action<HttpRequestMessage>>
         {
             ["nothing"] = _ => { },

@@ -1,6 +1,7 @@
 using Beacon.Api.Access;
 using Beacon.Api.Http;
 using Beacon.Domain;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Query;
 using Beacon.Storage.Exports;
 using Beacon.Storage.Query;
@@ -36,19 +37,20 @@ internal static class GranularUsageEndpoints
     }
 
     private static async Task<Results<UsageJsonResult, ProblemHttpResult>> UsageAsync(
-        HttpRequest request, CustomerCaller caller, UsageAccess access, UsageQueryEngine engine, DirectoryStore directory, CancellationToken ct)
+        HttpRequest request, CustomerCaller caller, UsageAccess access, UsageQueryEngine engine, DirectoryStore directory, MeterCatalog catalog, CancellationToken ct)
     {
         var (prepared, problem) = await PrepareAsync(request, caller, access, engine, directory, ct);
-        return problem ?? (Results<UsageJsonResult, ProblemHttpResult>)new UsageJsonResult(prepared!, engine);
+        return problem ?? (Results<UsageJsonResult, ProblemHttpResult>)new UsageJsonResult(prepared!, engine, catalog);
     }
 
     private static async Task<Results<UsageCsvResult, ProblemHttpResult>> ExportAsync(
-        HttpRequest request, CustomerCaller caller, UsageAccess access, UsageQueryEngine engine, StagedExports staged, DirectoryStore directory, CancellationToken ct)
+        HttpRequest request, CustomerCaller caller, UsageAccess access, UsageQueryEngine engine, StagedExports staged, DirectoryStore directory, UsageCsvWriter csv,
+        CancellationToken ct)
     {
         var (prepared, problem) = await PrepareAsync(request, caller, access, engine, directory, ct);
         if (problem is null && prepared!.Query.GroupBy == GroupBy.License)
             return Problems.Validation([new FieldError("group_by", "license grouping is served as JSON only: the CSV header is fixed by the seed document and has no license column.")]);
-        return problem ?? (Results<UsageCsvResult, ProblemHttpResult>)new UsageCsvResult(prepared!, engine, staged);
+        return problem ?? (Results<UsageCsvResult, ProblemHttpResult>)new UsageCsvResult(prepared!, engine, staged, csv);
     }
 
     /// <summary>The parameters parsed (400 naming each bad one) and every workspace checked (403), then names and coverage loaded.</summary>
@@ -63,7 +65,7 @@ internal static class GranularUsageEndpoints
         if (refused.Count > 0) return (null, Problems.Forbidden($"Not readable with this API key: workspace {string.Join(", ", refused)}."));
         var names = await DimensionNames.LoadAsync(directory, key.OrgId, query.GroupBy, ct);
         var defaultWorkspace = await directory.GetDefaultWorkspaceAsync(key.OrgId, ct) ?? throw new InvalidOperationException($"The API key's organization {key.OrgId} does not exist.");
-        return (new PreparedQuery(key.OrgId, query, names, await engine.GetCoverageAsync(key.OrgId, ct), defaultWorkspace), null);
+        return (new PreparedQuery(key.OrgId, query, names, await engine.GetCoverageAsync(key.OrgId, defaultWorkspace, ct), defaultWorkspace), null);
     }
 
     private static async Task<Ok<WorkspaceList>> WorkspacesAsync(CustomerCaller caller, UsageAccess access, CancellationToken ct)

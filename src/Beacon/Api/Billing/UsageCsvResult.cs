@@ -15,7 +15,7 @@ namespace Beacon.Api.Billing;
 /// a broken transfer (no final chunk, or fewer bytes than Content-Length), never a short file that
 /// looks complete.
 /// </summary>
-internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine engine, StagedExports staged) : IResult, IEndpointMetadataProvider
+internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine engine, StagedExports staged, UsageCsvWriter csv) : IResult, IEndpointMetadataProvider
 {
     public const string SourceHeader = "X-Beacon-Export-Source";
 
@@ -47,7 +47,7 @@ internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine en
             }
         }
         SetHeaders(http.Response, query, "live");
-        await UsageCsvWriter.WriteAsync(http.Response.Body, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), names.Label, ct);
+        await csv.WriteAsync(http.Response.Body, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), names.Label, ct);
     }
 
     private static void SetHeaders(HttpResponse response, UsageQuery query, string source)

@@ -1,15 +1,20 @@
 using System.Globalization;
 using System.Text.Json;
 using Beacon.Domain.Csv;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Query;
 using Beacon.Domain.Time;
 
 namespace Beacon.Api.Billing;
 
-/// <summary>The JSON shape of one usage record, exactly as the seed document shows it.</summary>
+/// <summary>
+/// The JSON shape of one usage record as the seed document shows it: the time bucket, the grouped
+/// dimension, then one field per granular field of the kind's meters in the catalog's order (the seed's
+/// three for deployments, then <c>standby_minutes</c>).
+/// </summary>
 internal static class UsageJson
 {
-    public static void WriteRecord(Utf8JsonWriter w, UsageQuery q, UsageRecord r, DimensionLabel label)
+    public static void WriteRecord(Utf8JsonWriter w, MeterCatalog catalog, UsageQuery q, UsageRecord r, DimensionLabel label)
     {
         w.WriteStartObject();
         w.WriteString("time_bucket", Timestamps.FormatUtcSeconds(r.BucketStartMicros));
@@ -24,15 +29,11 @@ internal static class UsageJson
             case GroupBy.License: Nullable(w, "license_id", label.Id); break;
         }
         w.WriteEndObject();
-        if (q.Kind == UsageKind.Traces)
+        foreach (var column in catalog.GranularColumns(q.Kind))
         {
-            Number(w, "traces", r.Traces);
-        }
-        else
-        {
-            Number(w, "nodes_executed", r.Nodes);
-            Number(w, "agent_runs", r.Runs);
-            Number(w, "agent_uptime_seconds", r.UptimeSeconds);
+            Int128 sum = 0;
+            foreach (var i in column.MeterIndexes) sum += r.Values[i];
+            Number(w, column.Field.Name, sum);
         }
         w.WriteEndObject();
     }

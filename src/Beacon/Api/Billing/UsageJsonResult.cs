@@ -10,7 +10,7 @@ namespace Beacon.Api.Billing;
 /// dimension value). Built completely before its first byte is sent, so a storage fault part-way is
 /// still a 503 and a 200 is always a whole answer (its size is bounded by the query limits).
 /// </summary>
-internal sealed class UsageJsonResult(PreparedQuery prepared, UsageQueryEngine engine) : IResult, IEndpointMetadataProvider
+internal sealed class UsageJsonResult(PreparedQuery prepared, UsageQueryEngine engine, Beacon.Domain.Meters.MeterCatalog catalog) : IResult, IEndpointMetadataProvider
 {
     public async Task ExecuteAsync(HttpContext http)
     {
@@ -36,7 +36,7 @@ internal sealed class UsageJsonResult(PreparedQuery prepared, UsageQueryEngine e
         json.WriteEndObject();
         json.WriteStartArray("usage");
         await foreach (var record in engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct))
-            UsageJson.WriteRecord(json, query, record, names.Label(record.DimensionValue));
+            UsageJson.WriteRecord(json, catalog, query, record, names.Label(record.DimensionValue));
         json.WriteEndArray();
         json.WriteEndObject();
     }

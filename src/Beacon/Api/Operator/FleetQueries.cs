@@ -25,7 +25,7 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
             .GroupBy(d => d.Key.LicenseId!)
             .ToDictionary(g => g.Key, g => g.Max(d => d.Activity.LastReportAt));
         var views = new List<LicenseView>();
-        var usageByOrg = new Dictionary<string, IReadOnlyDictionary<string, LineTotals>>();
+        var usageByOrg = new Dictionary<string, IReadOnlyDictionary<string, MeterTotals>>();
         foreach (var l in licenses)
         {
             var quotaViews = new List<QuotaView>();

@@ -3,8 +3,11 @@ using Beacon.Api.Http;
 using Beacon.Domain;
 using Beacon.Domain.Credentials;
 using Beacon.Domain.Fleet;
+using Beacon.Domain.Meters;
+using Beacon.Domain.Statements;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
+using Beacon.Storage.Statements;
 using Beacon.Storage.Stores;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,6 +36,8 @@ internal static class OperatorEndpoints
         }
         group.MapPost("/licenses/{id}/extend", ExtendAsync).WithName("OperatorLicenseExtend")
             .WithSummary("Set a license's expiry to a later time (effective within 60 s; audited).").ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/licenses/{id}/usage", LicenseUsageAsync).WithName("OperatorLicenseUsage")
+            .WithSummary("A license's usage in a UTC month (default: this month) by meter, in total and per deployment.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/deployments", DeploymentsAsync).WithName("OperatorDeployments")
             .WithSummary("Deployments (license or API key, workspace, project), silent ones first.").ProducesProblem(400);
         group.MapGet("/telemetry", TelemetryAsync).WithName("OperatorTelemetry")
@@ -79,6 +84,24 @@ internal static class OperatorEndpoints
             ["org_id"] = license.OrgId, ["expires_at_before"] = license.ExpiresAt?.ToString("O"), ["expires_at"] = expiresAt.ToString("O"),
         }, ct);
         return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, license.Status.ToString().ToLowerInvariant(), expiresAt));
+    }
+
+    private static async Task<Results<Ok<LicenseUsageView>, ProblemHttpResult>> LicenseUsageAsync(
+        string id, string? month, CredentialStore credentials, DirectoryStore directory, MonthUsageReader usage, MeterCatalog catalog, TimeProvider time, CancellationToken ct)
+    {
+        var m = Month.Of(time.GetUtcNow());
+        if (month is not null && !Month.TryParse(month, out m)) return Invalid("month", "must be YYYY-MM (from 2020-01).");
+        if (await LicenseOf(id, credentials, ct) is not { } license || await directory.GetOrgAsync(license.OrgId, ct) is not { } org)
+            return Ids.TryNormalizeUuid(id, out _) ? Problems.NotFound($"No license {id}.") : Invalid("id", "must be a license id (UUID).");
+        var (total, deployments) = await usage.ReadLicenseAsync(org, license.LicenseId, m, ct);
+        var names = (await directory.ListProjectsAsync(org.OrgId, ct)).GroupBy(p => p.ProjectId).ToDictionary(g => g.Key, g => g.First().Name);
+        IReadOnlyDictionary<string, Int128> Values(MeterTotals t) => catalog.Meters.ToDictionary(x => x.Name, x => t.Get(x.Name));
+        return TypedResults.Ok(new LicenseUsageView(license.LicenseId, org.OrgId, m.ToString(), Values(total),
+            [.. deployments.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d =>
+            {
+                var (ws, project) = (d.Key[..d.Key.IndexOf('|', StringComparison.Ordinal)], d.Key[(d.Key.IndexOf('|', StringComparison.Ordinal) + 1)..]);
+                return new DeploymentUsageView(ws, project, names.GetValueOrDefault(project, ""), Values(d.Value));
+            })]));
     }
 
     private static async Task<Results<Ok<DeploymentList>, ProblemHttpResult>> DeploymentsAsync(

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Beacon.Domain.Csv;
-using Beacon.Domain.Statements;
+using Beacon.Domain.Meters;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -12,32 +12,26 @@ namespace Beacon.Api.Operator;
 /// then one per adjustment ("adjustment", its delta in its metric's column), so summing a column per
 /// org and license gives what to bill. RFC 4180, UTF-8 without BOM; text cells are neutralized against
 /// formula evaluation like the usage export (numbers are written by Beacon and never are formulas).
+/// One column per meter of the catalog, in its order.
 /// </summary>
 internal static class StatementCsv
 {
-    private static readonly string[] Header =
-    [
-        "kind", "month", "org_id", "org_name", "license_id", "plan",
-        .. StatementMetrics.All.Select(StatementMetrics.Name),
-        "for_month", "reason", "recorded_at",
-    ];
-
-    public static string Write(StatementView s, IReadOnlyDictionary<string, string> orgNames)
+    public static string Write(StatementView s, IReadOnlyDictionary<string, string> orgNames, MeterCatalog catalog)
     {
+        string[] header = ["kind", "month", "org_id", "org_name", "license_id", "plan", .. catalog.Meters.Select(m => m.Name), "for_month", "reason", "recorded_at"];
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n", InjectionOptions = InjectionOptions.None }))
         {
-            foreach (var h in Header) csv.WriteField(h);
+            foreach (var h in header) csv.WriteField(h);
             csv.NextRecord();
             foreach (var l in s.Lines)
             {
                 Row(csv, "line", s.Month, l.OrgId, l.OrgName, l.LicenseId, l.Plan,
-                    [l.AgentRuns, l.NodesExecuted, l.AgentUptimeSeconds, l.TracesLonglived, l.TracesShortlived], s.Month, "", "");
+                    [.. catalog.Meters.Select(m => l.Meters.GetValueOrDefault(m.Name) as Int128?)], s.Month, "", "");
             }
             foreach (var a in s.Adjustments)
             {
-                var metric = StatementMetrics.Parse(a.Metric);
-                var values = StatementMetrics.All.Select(m => m == metric ? a.Delta : (Int128?)null).ToArray();
+                var values = catalog.Meters.Select(m => m.Name == a.Metric ? a.Delta : (Int128?)null).ToArray();
                 Row(csv, "adjustment", s.Month, a.OrgId, orgNames.GetValueOrDefault(a.OrgId, ""), a.LicenseId, null, values, a.ForMonth, a.Reason,
                     a.RecordedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture));
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Beacon.Api.Http;
 using Beacon.Domain;
+using Beacon.Domain.Meters;
 using Beacon.Domain.Statements;
 using Beacon.Domain.Usage;
 using Beacon.Storage.Statements;
@@ -35,19 +36,19 @@ internal static class StatementEndpoints
     }
 
     private static async Task<Results<Ok<StatementView>, FileContentHttpResult, ProblemHttpResult>> GetAsync(
-        string? month, string? format, StatementLedger ledger, DirectoryStore directory, TimeProvider time, CancellationToken ct)
+        string? month, string? format, StatementLedger ledger, DirectoryStore directory, MeterCatalog catalog, TimeProvider time, CancellationToken ct)
     {
         if (!Month.TryParse(month, out var m)) return Invalid("month", "is required, as YYYY-MM (from 2020-01).");
         if (m > Month.Of(time.GetUtcNow())) return Invalid("month", $"{m} has not started yet.");
         if (format is not (null or "json" or "csv")) return Invalid("format", "must be json or csv.");
-        var view = StatementViews.Of(await ledger.GetAsync(m, ct));
+        var view = StatementViews.Of(await ledger.GetAsync(m, ct), catalog);
         if (format != "csv") return TypedResults.Ok(view);
         var names = (await directory.ListOrgsAsync(ct).ToListAsync(ct)).ToDictionary(o => o.OrgId, o => o.Name);
-        return TypedResults.File(StatementCsv.Bytes(StatementCsv.Write(view, names)), "text/csv; charset=utf-8", $"beacon_statement_{m}.csv");
+        return TypedResults.File(StatementCsv.Bytes(StatementCsv.Write(view, names, catalog)), "text/csv; charset=utf-8", $"beacon_statement_{m}.csv");
     }
 
     private static async Task<Results<Ok<StatementView>, ProblemHttpResult>> CloseAsync(
-        string month, OperatorCaller caller, StatementLedger ledger, AuditLog audit, CancellationToken ct)
+        string month, OperatorCaller caller, StatementLedger ledger, AuditLog audit, MeterCatalog catalog, CancellationToken ct)
     {
         if (!Month.TryParse(month, out var m)) return Invalid("month", "must be YYYY-MM (from 2020-01).");
         var (outcome, reason) = await ledger.CloseAsync(m, caller.Actor, ct);
@@ -56,12 +57,12 @@ internal static class StatementEndpoints
         var statement = await ledger.GetAsync(m, ct);
         await audit.AppendAsync(caller.Actor, "statement.close", "statement:" + m,
             new Dictionary<string, string?> { ["lines"] = statement.Lines.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct);
-        return TypedResults.Ok(StatementViews.Of(statement));
+        return TypedResults.Ok(StatementViews.Of(statement, catalog));
     }
 
     private static async Task<Results<Created<AdjustmentView>, ProblemHttpResult>> AdjustAsync(
         HttpRequest request, OperatorCaller caller, StatementLedger ledger, DirectoryStore directory, Storage.Stores.CredentialStore credentials,
-        AuditLog audit, TimeProvider time, CancellationToken ct)
+        AuditLog audit, MeterCatalog catalog, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
         if (problem is not null) return problem;
@@ -78,8 +79,8 @@ internal static class StatementEndpoints
                 errors.Add(new FieldError("license_id", "must be a license id (UUID), or null for usage reported with an API key."));
             else licenseId = normalized;
         }
-        if (!StatementMetrics.TryParse(JsonBody.String(root, "metric"), out var metric))
-            errors.Add(new FieldError("metric", "must be one of " + string.Join(", ", StatementMetrics.All.Select(StatementMetrics.Name)) + "."));
+        var metric = catalog.Find(JsonBody.String(root, "metric"))?.Name;
+        if (metric is null) errors.Add(new FieldError("metric", "must be one of " + string.Join(", ", catalog.Meters.Select(m => m.Name)) + "."));
         long delta = 0;
         if (!(root.TryGetProperty("delta", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out delta)) || delta == 0 || Math.Abs(delta) > MaxDelta)
             errors.Add(new FieldError("delta", $"must be a whole number other than 0, at most {MaxDelta:N0} either way."));
@@ -97,10 +98,10 @@ internal static class StatementEndpoints
         if (licenseId is not null && (await credentials.GetLicenseAsync(licenseId, ct))?.OrgId != orgId)
             return Invalid("license_id", $"No license {licenseId} in organization {orgId}.");
 
-        var adjustment = await ledger.AdjustAsync(orgId!, licenseId, metric, delta, forMonth, reason!, caller.Actor, ct);
+        var adjustment = await ledger.AdjustAsync(orgId!, licenseId, metric!, delta, forMonth, reason!, caller.Actor, ct);
         await audit.AppendAsync(caller.Actor, "adjustment.create", "adjustment:" + adjustment.Id, new Dictionary<string, string?>
         {
-            ["org_id"] = adjustment.OrgId, ["license_id"] = adjustment.LicenseId, ["metric"] = StatementMetrics.Name(metric),
+            ["org_id"] = adjustment.OrgId, ["license_id"] = adjustment.LicenseId, ["metric"] = metric,
             ["delta"] = delta.ToString(System.Globalization.CultureInfo.InvariantCulture), ["for_month"] = forMonth.ToString(),
             ["recorded_in_month"] = adjustment.RecordedInMonth.ToString(), ["reason"] = adjustment.Reason,
         }, ct);

@@ -1,6 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Beacon.Api.Operator;
 
-/// <summary>One statement line: an org and license (null for usage reported with an API key only).</summary>
-internal sealed record StatementLineView(
-    string OrgId, string OrgName, string? LicenseId, string? Plan,
-    Int128 AgentRuns, Int128 NodesExecuted, Int128 AgentUptimeSeconds, Int128 TracesLonglived, Int128 TracesShortlived);
+/// <summary>
+/// One statement line: an org and license (null for usage reported with an API key only), then one field
+/// per meter of the catalog, in its order (null for a meter the line was closed without: it did not exist yet).
+/// </summary>
+internal sealed record StatementLineView(string OrgId, string OrgName, string? LicenseId, string? Plan)
+{
+    [JsonExtensionData]
+    public Dictionary<string, object?> Meters { get; init; } = [];
+}

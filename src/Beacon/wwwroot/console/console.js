@@ -4,7 +4,8 @@ const KEY = 'beacon.operatorKey';
 const TABS = ['fleet', 'licenses', 'statements', 'audit'];
 const $ = (id) => document.getElementById(id);
 
-const state = { tab: 'fleet', licenses: [], license: null, statement: null };
+// meters: the catalog (/api/v1/meters), read at sign-in; every meter column and name comes from it.
+const state = { tab: 'fleet', licenses: [], license: null, statement: null, meters: [] };
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -56,7 +57,7 @@ function newTable(head, rows, label) {
 
 // ---- Fleet ----------------------------------------------------------------------------------------
 
-function deploymentRow(d, withOrg = true) {
+function deploymentRow(d, withOrg = true, usage = null) {
   const reporter = d.license_id
     ? el('button', { type: 'button', class: 'link', onclick: () => openLicense(d.license_id) }, `License ${short(d.license_id)}`)
     : `API key ${short(d.api_key_id)}`;
@@ -71,11 +72,16 @@ function deploymentRow(d, withOrg = true) {
     el('td', {}, d.client?.host || '—'),
     el('td', {}, utc(d.last_report_at)),
     el('td', { class: 'num' }, num(d.runs_24h)),
-    el('td', { class: 'num' }, num(d.nodes_24h)));
+    el('td', { class: 'num' }, num(d.nodes_24h)),
+    usage ? el('td', { class: 'num', 'data-standby': '' }, num(standbyOf(usage, d))) : null);
 }
 
-const deploymentHead = (withOrg = true) =>
-  ['State', withOrg ? 'Organization' : null, 'Project', 'Workspace', 'Reported by', 'Replicas', 'API version', 'Host', 'Last report', 'Runs (24 h)', 'Nodes (24 h)'].filter((h) => h);
+// A deployment's standby minutes this month, from the license's usage (replicas counted once).
+const standbyOf = (usage, d) => usage.deployments.find((u) => u.workspace_id === d.workspace_id && u.project_id === d.project_id)?.meters.standby_minutes ?? 0;
+
+const deploymentHead = (withOrg = true, withUsage = false) =>
+  ['State', withOrg ? 'Organization' : null, 'Project', 'Workspace', 'Reported by', 'Replicas', 'API version', 'Host', 'Last report', 'Runs (24 h)', 'Nodes (24 h)',
+    withUsage ? 'Standby min (month)' : null].filter((h) => h);
 
 async function showFleet() {
   const query = new URLSearchParams();
@@ -139,10 +145,11 @@ async function openLicense(id) {
   try {
     if (!state.licenses.some((l) => l.license_id === id)) await loadLicenses();
     const license = state.licenses.find((l) => l.license_id === id);
-    const [{ deployments }, telemetry, { snapshots }] = await Promise.all([
+    const [{ deployments }, telemetry, { snapshots }, usage] = await Promise.all([
       api(`/api/v1/operator/deployments?license_id=${encodeURIComponent(id)}`),
       api(`/api/v1/operator/telemetry?license_id=${encodeURIComponent(id)}`),
       api(`/api/v1/operator/snapshots?license_id=${encodeURIComponent(id)}`),
+      api(`/api/v1/operator/licenses/${encodeURIComponent(id)}/usage`),
     ]);
     state.license = license;
     $('detail-title').textContent = `${license.org_name} · ${license.plan} license ${short(id)}`;
@@ -151,13 +158,16 @@ async function openLicense(id) {
     $('detail-body').replaceChildren(
       el('p', {}, 'Status ', badge(license.status), ' · reporting ', badge(license.reporting_state),
         ` · expires ${utc(license.expires_at)} · entitlements: ${license.entitlements.join(', ') || 'none'}`),
+      el('h3', {}, `Usage in ${usage.month} (UTC, as billed so far)`),
+      el('dl', { class: 'usage', id: 'license-usage' }, state.meters.flatMap((m) => [
+        el('dt', {}, m.title), el('dd', { class: 'num', 'data-meter': m.name }, num(usage.meters[m.name]))])),
       el('h3', {}, 'Quotas this month (UTC)'),
       license.quotas.length ? el('div', { class: 'quotas' }, license.quotas.map(quotaBar)) : el('p', {}, 'No quotas: usage is unlimited.'),
       el('h3', {}, 'Verifications (last 30 days)'),
       el('p', { id: 'verifications' }, `${num(license.verifications_30d)} verified, ${num(license.refused_verifications_30d)} refused; last verified ${utc(license.last_verified_at)}.`
         + (license.ignored_lower_count_reports_30d > 0 ? ` ${num(license.ignored_lower_count_reports_30d)} report(s) ignored for lowering counts.` : '')),
       el('h3', {}, `Deployments (${deployments.length})`),
-      deployments.length ? newTable(deploymentHead(false), deployments.map((d) => deploymentRow(d, false)), 'Deployments of this license') : el('p', {}, 'None has reported.'),
+      deployments.length ? newTable(deploymentHead(false, true), deployments.map((d) => deploymentRow(d, false, usage)), 'Deployments of this license') : el('p', {}, 'None has reported.'),
       el('h3', {}, 'Latest metrics'),
       metrics.length
         ? newTable(['Instance', 'Metric', 'Value', 'Unit', 'At'], metrics.map((m) => el('tr', {},
@@ -227,8 +237,6 @@ function quotaBar(q) {
 
 // ---- Statements -----------------------------------------------------------------------------------
 
-const METRICS = ['agent_runs', 'nodes_executed', 'agent_uptime_seconds', 'traces_longlived', 'traces_shortlived'];
-const METRIC_HEAD = ['Runs', 'Nodes', 'Uptime (s)', 'Traces (long-lived)', 'Traces (short-lived)'];
 
 function defaultMonth() {
   const d = new Date();
@@ -251,14 +259,16 @@ async function showStatements() {
     card('State', s.state === 'closed' ? `Closed ${utc(s.closed_at)}` : 'Open (live)'),
     card('Lines', num(s.lines.length)),
     card('Adjustments', num(s.adjustments.length)),
-    card('Runs billed', num(s.lines.reduce((n, l) => n + l.agent_runs, 0))));
+    card('Runs billed', num(s.lines.reduce((n, l) => n + (l.agent_runs ?? 0), 0))),
+    card('Standby minutes billed', num(s.lines.reduce((n, l) => n + (l.standby_minutes ?? 0), 0))));
   $('summary').firstChild.setAttribute('data-state', s.state);
-  const empty = el('tr', {}, el('td', { colspan: String(3 + METRICS.length) }, 'No usage was reported for this month.'));
-  table(['Organization', 'License', 'Plan', ...METRIC_HEAD], s.lines.length === 0 ? [empty] : s.lines.map((l) => el('tr', { 'data-org': l.org_id },
+  const empty = el('tr', {}, el('td', { colspan: String(3 + state.meters.length) }, 'No usage was reported for this month.'));
+  table(['Organization', 'License', 'Plan', ...state.meters.map((m) => `${m.title} (${m.unit})`)], s.lines.length === 0 ? [empty] : s.lines.map((l) => el('tr', { 'data-org': l.org_id },
     el('td', {}, l.org_name),
     el('td', {}, l.license_id ? short(l.license_id) : 'API keys'),
     el('td', {}, l.plan ?? '—'),
-    METRICS.map((m) => el('td', { class: 'num' }, num(l[m]))))));
+    // null: the month was closed before this meter existed, so it was not billed.
+    state.meters.map((m) => el('td', { class: 'num', 'data-meter': m.name }, num(l[m.name]))))));
   $('extra').replaceChildren(
     el('h3', {}, `Adjustments recorded in ${s.month}`),
     s.adjustments.length
@@ -362,6 +372,12 @@ async function signIn(key) {
     signOut(res.status === 401 ? 'That operator key is unknown or revoked.' : `Sign-in failed (${res.status}).`);
     return;
   }
+  const catalog = await fetch('/api/v1/meters');
+  if (!catalog.ok) {
+    signOut(`The meter catalog could not be loaded (${catalog.status}).`);
+    return;
+  }
+  state.meters = (await catalog.json()).meters;
   $('sign-in').hidden = true;
   $('console').hidden = false;
   $('sign-out').hidden = false;

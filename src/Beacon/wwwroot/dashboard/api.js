@@ -21,6 +21,13 @@ async function request(path, key) {
   return response;
 }
 
+/** The meter catalog: which fields each kind's records carry, their cards and notes (public, no key). */
+export async function meters() {
+  const response = await fetch('/api/v1/meters');
+  if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
+  return response.json();
+}
+
 export async function workspaces(key) {
   return (await (await request(`${BASE}/workspaces`, key)).json()).workspaces;
 }

@@ -1,7 +1,7 @@
 // Granular Usage dashboard: wiring between the URL state, the public API and the rendering.
 import * as api from './api.js';
 import { apiKey, PRESETS, readState, timeRange, writeState } from './state.js';
-import { bucketsOf, renderCards, renderCharts, renderTable, strideWords } from './render.js';
+import { bucketsOf, NOTES, renderCards, renderCharts, renderTable, setCatalog, strideWords } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 let state = readState();
@@ -82,9 +82,10 @@ async function load() {
   setStatus('loading', 'Loading usage…');
   try {
     const answer = await api.usage(apiKey.get(), q);
+    const billed = await billedNotes(q, answer.usage);
     if (mine !== generation) return;
     const buckets = bucketsOf(q.start, q.end, answer.stride.days);
-    render(answer.usage, buckets);
+    render(answer.usage, buckets, billed);
     const last = buckets[buckets.length - 1];
     const words = `${buckets.length} ${strideWords(answer.stride.days)} bucket${buckets.length === 1 ? '' : 's'}`
       + (last?.partial ? `; the last covers ${last.days} of ${answer.stride.days} days` : '');
@@ -99,9 +100,21 @@ async function load() {
   }
 }
 
-function render(usage, buckets) {
+/**
+ * The billed total of each note field (standby minutes). A user or API-key grouping counts each group's own
+ * windows, so its records can add up to more than the deployments bill: the card then asks for the same
+ * range grouped by workspace, where every deployment's minutes count once.
+ */
+async function billedNotes(q, usage) {
+  const notes = NOTES[state.tab];
+  if (notes.length === 0) return {};
+  const records = q.group === 'user' || q.group === 'api_key' ? (await api.usage(apiKey.get(), { ...q, group: 'workspace' })).usage : usage;
+  return Object.fromEntries(notes.map((n) => [n.field, records.reduce((sum, r) => sum + (r[n.field] ?? 0), 0)]));
+}
+
+function render(usage, buckets, billed = {}) {
   shown = { usage, buckets, page: 0 };
-  renderCards($('cards'), state.tab, usage);
+  renderCards($('cards'), state.tab, usage, billed);
   renderCharts($('charts'), state.tab, usage, buckets);
   renderPage(0);
 }
@@ -118,6 +131,7 @@ function update(change, { push = false } = {}) {
 
 async function signIn(key) {
   const list = await api.workspaces(key); // proves the key before anything is shown
+  setCatalog(await api.meters());
   apiKey.set(key);
   readable = list;
   $('workspace-list').replaceChildren(...readable.map((w) => {

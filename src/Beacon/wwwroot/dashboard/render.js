@@ -9,14 +9,25 @@ const COLOURS = 'beacon.colours';
 const DAY = 86_400_000;
 export const PAGE_SIZE = 25;
 
-export const METRICS = {
-  traces: [{ field: 'traces', title: 'Total Traces' }],
-  deployments: [
-    { field: 'nodes_executed', title: 'Total Nodes Executed' },
-    { field: 'agent_runs', title: 'Total Agent Runs' },
-    { field: 'agent_uptime_seconds', title: 'Total Agent Uptime (hours)', hours: true },
-  ],
-};
+// What each tab shows, read from the meter catalog (/api/v1/meters) before anything is drawn: a card and a
+// chart per field that has a card, and a column per field; a field that is a note on another (standby
+// minutes on uptime) is written under that card instead of a card of its own.
+export const METRICS = { traces: [], deployments: [] };
+export const NOTES = { traces: [], deployments: [] };
+const KINDS = { traces: 'traces', deployments: 'langsmith_deployments' };
+
+export function setCatalog(catalog) {
+  for (const [tab, kind] of Object.entries(KINDS)) {
+    const fields = catalog.granular_fields[kind] ?? [];
+    METRICS[tab] = fields.filter((f) => f.card).map((f) => ({
+      field: f.name, title: f.unit === 'seconds' ? `${f.card} (hours)` : f.card, hours: f.unit === 'seconds',
+    }));
+    NOTES[tab] = fields.filter((f) => f.note_on).map((f) => ({ field: f.name, on: f.note_on, text: f.note_text, title: f.name.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase()) }));
+  }
+}
+
+/** The table's value columns: every card field, then every note field. */
+const COLUMNS = (tab) => [...METRICS[tab], ...NOTES[tab].map((n) => ({ field: n.field, title: n.title }))];
 
 const GROUP_COLUMN = { workspace: 'Workspace', project: 'Project', user: 'User', api_key: 'API key' };
 
@@ -67,7 +78,8 @@ export function totals(tab, usage) {
   return METRICS[tab].map((m) => ({ ...m, value: usage.reduce((sum, r) => sum + (r[m.field] ?? 0), 0) }));
 }
 
-export function renderCards(container, tab, usage) {
+/** billed: each note field's total as billed (deduplicated over deployments), by field name. */
+export function renderCards(container, tab, usage, billed = {}) {
   container.replaceChildren(...totals(tab, usage).map((t) => {
     const card = document.createElement('div');
     card.className = 'card';
@@ -80,6 +92,14 @@ export function renderCards(container, tab, usage) {
     value.textContent = display(t, t.value);
     if (t.hours) value.title = exact(t, t.value);
     card.append(title, value);
+    for (const n of NOTES[tab].filter((x) => x.on === t.field)) {
+      const note = document.createElement('p');
+      note.className = 'note';
+      note.dataset.note = n.field;
+      note.dataset.value = String(billed[n.field] ?? 0);
+      note.textContent = `= ${number.format(billed[n.field] ?? 0)} ${n.text}`;
+      card.append(note);
+    }
     return card;
   }));
 }
@@ -142,7 +162,7 @@ export function renderCharts(container, tab, usage, buckets) {
 }
 
 export function renderTable(table, pager, tab, group, usage, buckets, page = 0) {
-  const head = ['Time bucket (UTC)', GROUP_COLUMN[group], ...METRICS[tab].map((m) => m.title.replace('Total ', ''))];
+  const head = ['Time bucket (UTC)', GROUP_COLUMN[group], ...COLUMNS(tab).map((m) => m.title.replace('Total ', ''))];
   const tr = document.createElement('tr');
   tr.append(...head.map((h) => Object.assign(document.createElement('th'), { scope: 'col', textContent: h })));
   table.tHead.replaceChildren(tr);
@@ -156,7 +176,7 @@ export function renderTable(table, pager, tab, group, usage, buckets, page = 0) 
     if (partial.has(day)) row.className = 'partial';
     row.append(Object.assign(document.createElement('td'), { textContent: partial.has(day) ? `${day} (partial)` : day }));
     row.append(Object.assign(document.createElement('td'), { textContent: seriesLabel(r.dimensions) }));
-    for (const m of METRICS[tab]) {
+    for (const m of COLUMNS(tab)) {
       const value = r[m.field] ?? 0;
       row.append(Object.assign(document.createElement('td'), { textContent: display(m, value), title: exact(m, value), className: 'num' }));
     }

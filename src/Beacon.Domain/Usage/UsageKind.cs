@@ -1,4 +1,4 @@
-namespace Beacon.Domain.Query;
+namespace Beacon.Domain.Usage;
 
 /// <summary>The two billable domains served by the granular usage API.</summary>
 public enum UsageKind

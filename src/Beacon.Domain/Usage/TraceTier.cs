@@ -1,4 +1,4 @@
-namespace Beacon.Domain.Query;
+namespace Beacon.Domain.Usage;
 
 /// <summary>Trace retention tier.</summary>
 public enum TraceTier
