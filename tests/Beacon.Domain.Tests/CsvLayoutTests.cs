@@ -44,4 +44,11 @@ public sealed class CsvLayoutTests
         // Both tiers add up into the one Traces column.
         Assert.Equal("9", layout.Row(UsageKind.Traces, GroupBy.Workspace, new UsageRecord(0, 1, "w", [4, 5]), new DimensionLabel("w", null))[10]);
     }
+
+    [Fact]
+    public void Records_with_the_same_values_are_equal()
+    {
+        Assert.Equal(new UsageRecord(0, 1, "p", [3, 9]), new UsageRecord(0, 1, "p", [3, 9]));
+        Assert.NotEqual(new UsageRecord(0, 1, "p", [3, 9]), new UsageRecord(0, 1, "p", [3, 8]));
+    }
 }
