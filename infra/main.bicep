@@ -1,4 +1,4 @@
-// Beacon on Azure Functions Flex Consumption (custom handler), with a storage account reached only
+// Beacon on Azure Functions Flex Consumption (.NET isolated worker), with a storage account reached only
 // through the app's managed identity. Deploy: see README, "Deploying".
 targetScope = 'resourceGroup'
 

@@ -1,5 +1,5 @@
-// The function app: Flex Consumption (FC1, Linux) running Beacon as a custom handler
-// (runtime custom 1.0; the package is a self-contained linux-x64 publish, see README).
+// The function app: Flex Consumption (FC1, Linux) running Beacon as a .NET isolated worker
+// (runtime dotnet-isolated 10.0; the package is the ReadyToRun linux-x64 publish of src/Beacon.Functions, see README).
 param name string
 param location string
 param storageAccountName string
@@ -65,8 +65,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
     siteConfig: {

@@ -36,6 +36,9 @@ public sealed class BeaconFixture : AzuriteFixture
     {
         await base.InitializeAsync();
         (App, Http) = await StartAppAsync();
+        // The app creates its tables lazily, before the first request that needs them; tests also use the
+        // stores directly, so the fixture waits for that check once.
+        await Services.GetRequiredService<StorageReadiness>().EnsureAsync(CancellationToken.None);
     }
 
     public override async Task DisposeAsync()
@@ -62,11 +65,10 @@ public sealed class BeaconFixture : AzuriteFixture
     }
 
     /// <param name="services">Replaces services of this app only (a meter catalog with a test meter, say).</param>
-    public async Task<(WebApplication App, HttpClient Http)> StartAppAsync(IReadOnlyDictionary<string, string>? extra = null, HostMode mode = HostMode.Standalone,
-        Action<IServiceCollection>? services = null)
+    public async Task<(WebApplication App, HttpClient Http)> StartAppAsync(IReadOnlyDictionary<string, string>? extra = null, Action<IServiceCollection>? services = null)
     {
         var args = Settings(extra).Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
-        var app = BeaconApp.Build(args, mode, b =>
+        var app = BeaconApp.Build(args, b =>
         {
             services?.Invoke(b.Services);
             b.Services.AddSingleton<TimeProvider>(Clock);

@@ -63,9 +63,12 @@ public sealed partial class MeterCatalog
         _byKind = Enum.GetValues<UsageKind>().ToDictionary(k => k, k => (IReadOnlyList<Meter>)[.. Meters.Where(m => m.Kind == k)]);
         _columns = Enum.GetValues<UsageKind>().ToDictionary(k => k, k => ColumnsOf(_byKind[k]));
         QuotaMetrics = [.. Meters.Select(m => m.Quota).Distinct(StringComparer.Ordinal)];
-        Fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join(";", Slots.Select(s => $"{s.Column}={s.Meter.AggregationName}:{s.Meter.Measure}:{s.Meter.Tier}")))))[..16];
+        // Hashed when first asked (by the rollup store): loading the crypto library costs start-up time.
+        _fingerprint = new Lazy<string>(() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join(";", Slots.Select(s => $"{s.Column}={s.Meter.AggregationName}:{s.Meter.Measure}:{s.Meter.Tier}")))))[..16]);
     }
+
+    private readonly Lazy<string> _fingerprint;
 
     /// <summary>The meters in statement-column order.</summary>
     public IReadOnlyList<Meter> Meters { get; }
@@ -77,7 +80,7 @@ public sealed partial class MeterCatalog
     public IReadOnlyList<string> QuotaMetrics { get; }
 
     /// <summary>Changes whenever what a stored cell means changes (a meter added, removed or redefined).</summary>
-    public string Fingerprint { get; }
+    public string Fingerprint => _fingerprint.Value;
 
     /// <summary>This catalog and one more meter (tests use it; production adds entries to <see cref="Default"/>).</summary>
     public MeterCatalog With(Meter meter) => new([.. Meters, meter]);

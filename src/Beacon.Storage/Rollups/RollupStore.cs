@@ -27,7 +27,7 @@ public sealed class RollupStore(Tables tables, MeterCatalog catalog)
     /// distinct minutes). Progress saved with another layout covers nothing: queries read raw records and
     /// the next run recomputes every day in this layout.
     /// </summary>
-    public string CellsVersion { get; } = "3:" + catalog.Fingerprint;
+    public string CellsVersion => "3:" + catalog.Fingerprint;
 
     public static string PartitionOf(string orgId, UsageKind kind, BlockSize size)
     {

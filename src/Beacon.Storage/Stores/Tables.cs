@@ -106,20 +106,31 @@ public sealed class Tables(StorageAccount account)
         select is null ? null : [.. select.Concat(["PartitionKey", "RowKey"]).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
-    /// Creates what is missing (Azurite, a fresh account). In Azure, infra/ declares every table and
-    /// container; an identity that may use them but not create them gets 403 here, which is fine.
+    /// Creates what is missing (Azurite, a fresh account): one listing of the tables and an existence check
+    /// of each container (HEAD requests, in parallel: no XML to parse at start-up), then a create for each
+    /// one absent. In Azure,
+    /// infra/ declares every table and container; an identity that may use them but not create them gets
+    /// 403 here, which is fine.
     /// </summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
-        await Task.WhenAll(AllTables.Select(t => TolerateForbiddenAsync(t.CreateIfNotExistsAsync(ct))));
-        await Task.WhenAll(AllContainers.Select(c => TolerateForbiddenAsync(c.CreateIfNotExistsAsync(cancellationToken: ct))));
+        var tables = TolerateForbiddenAsync(async () =>
+        {
+            var existing = await account.TableService.QueryAsync(cancellationToken: ct).Select(t => t.Name).ToHashSetAsync(StringComparer.OrdinalIgnoreCase, ct);
+            await Task.WhenAll(AllTables.Where(t => !existing.Contains(t.Name)).Select(t => t.CreateIfNotExistsAsync(ct)));
+        });
+        var containers = Task.WhenAll(AllContainers.Select(c => TolerateForbiddenAsync(async () =>
+        {
+            if (!await c.ExistsAsync(ct)) await c.CreateIfNotExistsAsync(cancellationToken: ct);
+        })));
+        await Task.WhenAll(tables, containers);
     }
 
-    private static async Task TolerateForbiddenAsync(Task create)
+    private static async Task TolerateForbiddenAsync(Func<Task> create)
     {
         try
         {
-            await create;
+            await create();
         }
         catch (Azure.RequestFailedException e) when (e.Status == 403)
         {

@@ -17,22 +17,24 @@ internal static class DashboardEndpoints
     // No inline script or style, nothing from other origins.
     private const string Csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-    public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app, IWebHostEnvironment environment)
+    public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
-        MapPage(app, environment, "dashboard", "Dashboard", "The Granular Usage web dashboard (static files).");
-        MapPage(app, environment, "console", "Console", "The vendor console: fleet, licenses and audit (static files).");
+        app.MapGet("/", () => Results.Redirect("/dashboard/")).ExcludeFromDescription().WithMetadata(NeedsNoStorage.Instance);
+        MapPage(app, "dashboard", "Dashboard", "The Granular Usage web dashboard (static files).");
+        MapPage(app, "console", "Console", "The vendor console: fleet, licenses and audit (static files).");
         return app;
     }
 
-    private static void MapPage(IEndpointRouteBuilder app, IWebHostEnvironment environment, string folder, string name, string summary)
+    private static void MapPage(IEndpointRouteBuilder app, string folder, string name, string summary)
     {
-        var root = Path.Combine(environment.ContentRootPath, "wwwroot", folder);
+        // Next to the binary, whichever host runs it (serve, or the Functions worker whose output holds the app's files).
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot", folder);
         var files = Directory.Exists(root) ? new PhysicalFileProvider(root) : null;
         app.MapGet($"/{folder}/{{*path}}", (string? path, HttpRequest request, HttpResponse response) =>
                 // The page's relative asset URLs need the trailing slash; routing matches both forms.
                 request.Path.Value == "/" + folder ? Results.Redirect($"/{folder}/") : Serve(files, path, response))
             .WithName(name)
+            .WithMetadata(NeedsNoStorage.Instance)
             .WithTags("Pages")
             .WithSummary(summary)
             .Produces(StatusCodes.Status200OK, contentType: "text/html")

@@ -10,7 +10,7 @@ public static class CliApp
     public static readonly string Usage = """
         beacon — metering and licensing for self-hosted deployments
 
-          serve [--urls URL] [--functions-host]   run the API (and the rollup scheduler when standalone)
+          serve [--urls URL]                       run the API, the dashboard and console, and the rollup scheduler
           dev [--urls URL]                         local run: Azurite + demo data + API + dashboard
           rollup [--now ISO8601] [--org ORG]       run the rollup once (exit 3: another run holds the lease)
           seed-demo [--url BASE_URL]               create a demo org with ~90 days of usage
@@ -126,8 +126,7 @@ public static class CliApp
 
     private static async Task<int> ServeAsync(CliArgs args, CancellationToken ct)
     {
-        var mode = args.Has("functions-host") ? HostMode.FunctionsHost : HostMode.Standalone;
-        var app = BeaconApp.Build(args.PassThrough(), mode);
+        var app = BeaconApp.Build(args.PassThrough());
         await app.RunAsync(ct);
         return 0;
     }

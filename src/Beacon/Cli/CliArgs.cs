@@ -6,7 +6,7 @@ namespace Beacon.Cli;
 /// </summary>
 internal sealed class CliArgs
 {
-    private static readonly HashSet<string> Flags = ["json", "functions-host", "help"];
+    private static readonly HashSet<string> Flags = ["json", "help"];
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 

@@ -36,7 +36,7 @@ internal static class DevCommand
         await using var azurite = await Azurite.Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
         Environment.SetEnvironmentVariable("AzureWebJobsStorage", "UseDevelopmentStorage=true");
 
-        var app = BeaconApp.Build([$"--urls={urls}"], HostMode.Standalone);
+        var app = BeaconApp.Build([$"--urls={urls}"]);
         await app.StartAsync(ct);
 
         var demo = await LoadOrSeedDemoAsync(app.Services, Path.Combine(data, "demo.json"), baseUrl, output, ct);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Beacon.Api;
 using Beacon.Api.Access;
 using Beacon.Api.Billing;
@@ -9,18 +8,21 @@ using Beacon.Api.Operator;
 using Beacon.Api.Reporting;
 using Beacon.Api.Telemetry;
 using Beacon.Domain.Usage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Beacon.Hosting;
 
-/// <summary>Composes the web application. Only wiring lives here; behaviour lives in the endpoint classes.</summary>
+/// <summary>
+/// Composes the web application. Only wiring lives here; behaviour lives in the endpoint classes. The
+/// middleware and the routes are two methods, <see cref="UseBeacon"/> and <see cref="MapBeacon"/>, so that
+/// the Functions worker runs exactly the same pipeline as <c>beacon serve</c> (SPEC §16).
+/// </summary>
 public static class BeaconApp
 {
-    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
-
     /// <param name="customize">Lets tests replace services (a clock, a faulty transport) before the app is built.</param>
-    public static WebApplication Build(string[] args, HostMode mode, Action<WebApplicationBuilder>? customize = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
@@ -36,28 +38,40 @@ public static class BeaconApp
         // executed, finish): noise on the console at any real volume. Warnings and errors still show;
         // tests capture everything through their own provider.
         builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Limits.MaxRequestBodySize = Limits.MaxBodyBytes;
-            k.AddServerHeader = false;
-        });
-
-        if (mode == HostMode.FunctionsHost)
-        {
-            var port = builder.Configuration[CustomHandlerPortVariable]
-                       ?? throw new InvalidOperationException($"{CustomHandlerPortVariable} is not set: the Functions host sets it when it starts a custom handler.");
-            builder.WebHost.UseUrls($"http://127.0.0.1:{int.Parse(port, CultureInfo.InvariantCulture)}");
-            // The host's timer trigger owns the schedule in this mode.
-            builder.Configuration[$"{BeaconOptions.Section}:{nameof(BeaconOptions.RunScheduler)}"] = "false";
-        }
+        builder.WebHost.ConfigureKestrel(ConfigureKestrel);
 
         builder.Services.AddBeacon(builder.Configuration).AddBeaconApi();
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseBeacon();
+        app.MapBeacon();
+        return app;
+    }
+
+    /// <summary>Kestrel's limits for Beacon's answers, wherever it listens (standalone or inside the worker).</summary>
+    public static void ConfigureKestrel(KestrelServerOptions kestrel)
+    {
+        kestrel.Limits.MaxRequestBodySize = Limits.MaxBodyBytes;
+        kestrel.AddServerHeader = false;
+    }
+
+    /// <summary>
+    /// The middleware every request passes between routing and its endpoint: problems for exceptions and
+    /// bare status codes, the storage deadline, and the one-time storage check for endpoints that need it.
+    /// </summary>
+    public static IApplicationBuilder UseBeacon(this IApplicationBuilder app)
+    {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestDeadline>();
+        app.UseMiddleware<StorageGate>();
+        return app;
+    }
+
+    /// <summary>Every public route (the route table the worker's functions mirror, one function each).</summary>
+    public static IEndpointRouteBuilder MapBeacon(this IEndpointRouteBuilder app)
+    {
         app.MapLicenseEndpoints();
         app.MapAuthEndpoints();
         app.MapReportingEndpoints();
@@ -67,9 +81,9 @@ public static class BeaconApp
         app.MapTelemetryEndpoints();
         app.MapOperatorEndpoints();
         app.MapHealthEndpoints();
-        app.MapDashboardEndpoints(app.Environment);
-        app.MapOpenApi("/openapi/v1.json").WithName("OpenApi").WithTags("Service").WithSummary("This OpenAPI document: every public route.");
-        if (mode == HostMode.FunctionsHost) app.MapFunctionsHostEndpoints();
+        app.MapDashboardEndpoints();
+        app.MapOpenApi("/openapi/v1.json").WithName("OpenApi").WithTags("Service").WithSummary("This OpenAPI document: every public route.")
+            .WithMetadata(NeedsNoStorage.Instance);
         return app;
     }
 }

@@ -47,10 +47,10 @@ public sealed class BeaconOptions
     [Range(1, 1_000_000)]
     public int FailedAuthPerMinute { get; set; } = 30;
 
-    /// <summary>NCRONTAB (6 fields, UTC) of the rollup; the same value function.json declares.</summary>
+    /// <summary>NCRONTAB (6 fields, UTC) of the rollup; the same setting the worker's Rollup timer reads (%Beacon:RollupSchedule%).</summary>
     [Required]
     public string RollupSchedule { get; set; } = "0 */15 * * * *";
 
-    /// <summary>Run the in-process rollup scheduler in standalone mode (off in custom-handler mode: the host's timer owns it).</summary>
+    /// <summary>Run the in-process rollup scheduler in standalone mode (off in the isolated worker: the host's timer owns it).</summary>
     public bool RunScheduler { get; set; } = true;
 }

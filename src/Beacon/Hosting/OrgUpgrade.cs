@@ -8,10 +8,22 @@ namespace Beacon.Hosting;
 /// meet first (DirectoryStore.EnsureDefaultWorkspaceAsync), so nothing waits for this to finish. Licenses
 /// created before the id index existed are indexed, so the operator API can find them by id.
 /// </summary>
-internal sealed class OrgUpgrade(DirectoryStore directory, CredentialStore credentials, ILogger<OrgUpgrade> logger) : BackgroundService
+internal sealed class OrgUpgrade(Deferred<DirectoryStore> directoryStore, Deferred<CredentialStore> credentialStore, TimeProvider time, ILogger<OrgUpgrade> logger) : BackgroundService
 {
+    /// <summary>How long after start the upgrade waits: it is not urgent, and the first requests should not share the CPU with it.</summary>
+    public static readonly TimeSpan Delay = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await Task.Delay(Delay, time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        var (directory, credentials) = (directoryStore.Value, credentialStore.Value);
         try
         {
             int upgraded = 0, indexed = 0;

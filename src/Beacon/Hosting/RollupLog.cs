@@ -3,7 +3,7 @@ using Beacon.Storage.Rollups;
 namespace Beacon.Hosting;
 
 /// <summary>One line per org a run touched, for the service log and the Functions invocation log.</summary>
-internal static class RollupLog
+public static class RollupLog
 {
     public static IReadOnlyList<string> Lines(RollupReport report) => report.Ran
         ? [.. report.Orgs.Where(o => o.DaysRecomputed + o.ExportsStaged + o.MarksCleared + o.StepsDeferred > 0 || o.Error is not null).Select(o =>

@@ -5,14 +5,16 @@ namespace Beacon.Hosting;
 
 /// <summary>
 /// Standalone mode's timer: runs the rollup on the same NCRONTAB schedule the function app's
-/// <c>Rollup</c> timer declares. Off in custom-handler mode, where the Functions host owns the timer.
+/// <c>Rollup</c> timer declares. Off in the isolated worker, where the Functions host owns the timer.
 /// A failed run is logged and retried at the next occurrence (runs are idempotent and resumable).
 /// </summary>
-internal sealed class RollupScheduler(MaintenanceRun run, IOptions<BeaconOptions> options, TimeProvider time, ILogger<RollupScheduler> logger) : BackgroundService
+internal sealed class RollupScheduler(Deferred<MaintenanceRun> maintenance, IOptions<BeaconOptions> options, TimeProvider time, ILogger<RollupScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.RunScheduler) return;
+        await Task.Yield(); // off the start-up path
+        var run = maintenance.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();

@@ -30,7 +30,8 @@ public static class ServiceRegistration
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(MeterCatalog.Default);
+        services.AddTransient(typeof(Deferred<>));
+        services.AddSingleton(_ => MeterCatalog.Default); // built when first needed, not while the app starts
         services.AddSingleton(new StoragePipelineOptions());
         services.AddSingleton(sp => new StorageAccount(
             StorageConnection.FromSettings(name => configuration[name]),
@@ -87,8 +88,14 @@ public static class ServiceRegistration
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFaultHandler>();
-        services.AddOpenApi();
-        services.AddHostedService<StorageInitializer>();
+        // Titled by the service, not by whichever process hosts it (beacon, the Functions worker, a test host).
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Beacon";
+            return Task.CompletedTask;
+        }));
+        services.AddSingleton<StorageReadiness>();
+        services.AddHostedService<StorageWarmup>();
         services.AddHostedService<RollupScheduler>();
         services.AddHostedService<OrgUpgrade>();
         return services;

@@ -70,7 +70,7 @@ public sealed class InfraTests(BeaconFixture f)
     }
 
     [Fact]
-    public void The_app_runs_on_flex_consumption_as_a_custom_handler_with_a_system_assigned_identity()
+    public void The_app_runs_on_flex_consumption_as_an_isolated_worker_with_a_system_assigned_identity()
     {
         var plan = Resource("Microsoft.Web/serverfarms");
         Assert.Equal(("FC1", "FlexConsumption"), (plan.GetProperty("sku").GetProperty("name").GetString(), plan.GetProperty("sku").GetProperty("tier").GetString()));
@@ -78,7 +78,7 @@ public sealed class InfraTests(BeaconFixture f)
         Assert.Equal("functionapp,linux", site.GetProperty("kind").GetString());
         Assert.Equal("SystemAssigned", site.GetProperty("identity").GetProperty("type").GetString());
         var config = site.GetProperty("properties").GetProperty("functionAppConfig");
-        Assert.Equal(("custom", "1.0"), (config.GetProperty("runtime").GetProperty("name").GetString(), config.GetProperty("runtime").GetProperty("version").GetString()));
+        Assert.Equal(("dotnet-isolated", "10.0"), (config.GetProperty("runtime").GetProperty("name").GetString(), config.GetProperty("runtime").GetProperty("version").GetString()));
         Assert.Equal("SystemAssignedIdentity", config.GetProperty("deployment").GetProperty("storage").GetProperty("authentication").GetProperty("type").GetString());
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", Template.Value.GetRawText(), StringComparison.Ordinal); // not used on Flex
     }
@@ -121,10 +121,10 @@ public sealed class InfraTests(BeaconFixture f)
         Assert.Contains("AzureWebJobsStorage__accountName", settings);
         Assert.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", settings);
         Assert.Contains("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", settings);
-        // Every option except RunScheduler, which custom-handler mode forces off (the host's timer owns it).
+        // Every option except RunScheduler, which the worker forces off (the host's timer owns it); the Rollup
+        // timer's %Beacon:RollupSchedule% resolves to Beacon__RollupSchedule.
         var options = typeof(BeaconOptions).GetProperties().Where(p => p.Name != nameof(BeaconOptions.RunScheduler));
         Assert.All(options, p => Assert.Contains($"Beacon__{p.Name}", settings));
-        Assert.Contains("%Beacon__RollupSchedule%", File.ReadAllText(Path.Combine(FunctionDefinitionTests.FunctionAppSource, "Rollup", "function.json")), StringComparison.Ordinal);
     }
 
     /// <summary>Every resource of the template, nested deployments' templates included.</summary>

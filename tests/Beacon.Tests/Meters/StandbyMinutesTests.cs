@@ -60,8 +60,9 @@ public sealed class StandbyMinutesTests(BeaconFixture f)
         Assert.Equal(1_446, line.GetProperty("standby_minutes").GetInt64());
         Assert.Equal(days.Sum(r => r.Uptime), line.GetProperty("agent_uptime_seconds").GetInt64());
 
-        // Quotas count the current month: move the clock into the reported month to read this one's.
-        f.Clock.Freeze(day.AddDays(20));
+        // Quotas count the current month: move the clock into the reported month to read this one's (the
+        // 20th: inside every month, February too).
+        f.Clock.Freeze(day.AddDays(10));
         try
         {
             var quota = (await Operators.LicenseAsync(f, key, org.OrgId, license.LicenseId)).GetProperty("quotas").EnumerateArray().Single();

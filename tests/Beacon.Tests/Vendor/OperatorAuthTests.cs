@@ -33,7 +33,7 @@ public sealed class OperatorAuthTests(BeaconFixture f)
     public async Task Operator_keys_are_refused_by_every_customer_endpoint_in_every_place_a_credential_goes()
     {
         var op = await Operators.NewKeyAsync(f);
-        var routes = FunctionDefinitionTests.Routes(f.Services).Where(r => !Public.Contains(r.Name) && !r.Route.StartsWith("api/v1/operator/", StringComparison.Ordinal)).ToList();
+        var routes = FunctionApp.RouteTable.Routes(f.Services).Where(r => !Public.Contains(r.Name) && !r.Route.StartsWith("api/v1/operator/", StringComparison.Ordinal)).ToList();
         Assert.True(routes.Count >= 12, $"only {routes.Count} customer routes found");
         var placements = new Dictionary<string, Action<HttpRequestMessage>>
         {
@@ -63,7 +63,7 @@ public sealed class OperatorAuthTests(BeaconFixture f)
     public async Task Customer_keys_and_licenses_are_refused_by_every_operator_endpoint()
     {
         var org = await f.NewOrgAsync();
-        var routes = FunctionDefinitionTests.Routes(f.Services).Where(r => r.Route.StartsWith("api/v1/operator/", StringComparison.Ordinal)).ToList();
+        var routes = FunctionApp.RouteTable.Routes(f.Services).Where(r => r.Route.StartsWith("api/v1/operator/", StringComparison.Ordinal)).ToList();
         Assert.Equal(13, routes.Count); // licenses (list + 4 actions + usage), deployments, telemetry, snapshots, audit, statement, close, adjustments
         var credentials = new Dictionary<string, Action<HttpRequestMessage>>
         {

@@ -1,17 +1,18 @@
 namespace Beacon.Api.Fleet;
 
 /// <summary>Runs <see cref="FleetRecorder.FlushAsync"/> every second, and once more for everything pending at shutdown.</summary>
-internal sealed class FleetWriter(FleetRecorder recorder, ILogger<FleetWriter> logger) : BackgroundService
+internal sealed class FleetWriter(Hosting.Deferred<FleetRecorder> recorder, ILogger<FleetWriter> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield(); // off the start-up path
         using var timer = new PeriodicTimer(Tick);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
-                await recorder.FlushAsync(all: false, stoppingToken);
+                await recorder.Value.FlushAsync(all: false, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -25,7 +26,7 @@ internal sealed class FleetWriter(FleetRecorder recorder, ILogger<FleetWriter> l
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(TimeSpan.FromSeconds(10));
-            await recorder.FlushAsync(all: true, deadline.Token);
+            if (recorder.IsValueCreated) await recorder.Value.FlushAsync(all: true, deadline.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or Azure.RequestFailedException)
         {

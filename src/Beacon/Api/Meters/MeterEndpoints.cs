@@ -11,6 +11,7 @@ internal static class MeterEndpoints
     {
         app.MapGet("/api/v1/meters", Catalog)
             .WithName("Meters")
+            .WithMetadata(Http.NeedsNoStorage.Instance)
             .WithTags("Billing")
             .WithSummary("Every billed meter: wire name, unit, aggregation, and where it shows (granular usage field, CSV column, statement column, quota metric).");
         return app;

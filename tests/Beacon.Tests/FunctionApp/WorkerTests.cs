@@ -1,0 +1,206 @@
+using System.IO.Compression;
+using System.Net;
+using System.Reflection.PortableExecutable;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Beacon.Storage.Rollups;
+using Beacon.FunctionsHost;
+using Beacon.FunctionsHost.Rpc;
+using Beacon.Tests.Vendor;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Beacon.Tests.FunctionApp;
+
+/// <summary>
+/// The function app as deployed (the published isolated worker, SPEC §16), driven by
+/// <see cref="FunctionsHostDouble"/> over the Functions host's gRPC protocol against the fixture's Azurite.
+/// </summary>
+[Collection(BeaconCollection.Name)]
+public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
+{
+    private FunctionsHostDouble _host = null!;
+    private string _folder = null!;
+
+    public async Task InitializeAsync()
+    {
+        (_folder, _) = await PublishedApp.WorkerAsync();
+        _host = await FunctionsHostDouble.StartAsync(_folder, f.Settings().Where(kv => kv.Key != "urls").ToDictionary());
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task The_published_app_has_a_function_per_route_of_the_route_table_and_the_rollup_timer()
+    {
+        var routes = RouteTable.Routes(f.Services).Select(r => (r.Name, r.Route, string.Join(',', r.Methods))).Order().ToList();
+
+        // functions.metadata, as the SDK generated it.
+        var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "functions.metadata"))).RootElement.EnumerateArray()
+            .Select(fn => (Name: fn.GetProperty("name").GetString()!, Trigger: fn.GetProperty("bindings")[0])).ToList();
+        Assert.Equal(routes, metadata.Where(m => m.Trigger.GetProperty("type").GetString() == "httpTrigger")
+            .Select(m => (m.Name, m.Trigger.GetProperty("route").GetString()!, string.Join(',', m.Trigger.GetProperty("methods").EnumerateArray().Select(x => x.GetString()!).Order())))
+            .Order().ToList());
+        Assert.All(metadata.Where(m => m.Trigger.GetProperty("type").GetString() == "httpTrigger"), m => Assert.Equal("Anonymous", m.Trigger.GetProperty("authLevel").GetString()));
+        var timer = Assert.Single(metadata, m => m.Trigger.GetProperty("type").GetString() == "timerTrigger");
+        Assert.Equal(("Rollup", "%Beacon:RollupSchedule%"), (timer.Name, timer.Trigger.GetProperty("schedule").GetString()));
+
+        // What the worker told the host, and the OpenAPI document: the same operations.
+        Assert.Equal(metadata.Select(m => m.Name).Order(), _host.Functions.Select(fn => fn.Name).Order());
+        var openApi = JsonDocument.Parse(await f.Http.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!)).Order().ToList();
+        Assert.Equal(routes.Select(r => r.Name).Where(n => n != "OpenApi").Order(), openApi);
+
+        // The deployable package: host.json at its root with no custom handler, ReadyToRun code, zipped whole.
+        var hostJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "host.json"))).RootElement;
+        Assert.False(hostJson.TryGetProperty("customHandler", out _));
+        Assert.Equal("", hostJson.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        foreach (var assembly in new[] { "Beacon.Functions.dll", "beacon.dll", "Beacon.Storage.dll", "Beacon.Domain.dll" })
+        {
+            using var pe = new PEReader(File.OpenRead(Path.Combine(_folder, assembly)));
+            Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not ReadyToRun");
+        }
+        var (_, zip) = await PublishedApp.WorkerAsync();
+        using var archive = ZipFile.OpenRead(zip);
+        foreach (var entry in new[] { "host.json", "functions.metadata", "worker.config.json", "Beacon.Functions.dll", "wwwroot/dashboard/index.html" })
+            Assert.NotNull(archive.GetEntry(entry));
+        Assert.Contains(archive.Entries, e => e.FullName.StartsWith(".azurefunctions/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_route_answers_through_the_worker_exactly_as_through_serve()
+    {
+        // serve keeps its signing keys for SigningKeyRing.RefreshEvery on the fixture's clock; other tests rotate
+        // keys, and the worker (just started) has read the newest, so let serve's copy expire first.
+        f.Clock.Shift(Beacon.Tokens.SigningKeyRing.RefreshEvery);
+        var key = await Operators.NewKeyAsync(f, "ops-worker");
+        var org = await f.NewOrgAsync();
+        var quiet = await f.NewOrgAsync();
+        var nine = new DateTimeOffset(f.Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(9);
+        var window = Payloads.Window(org.LicenseKey, null, nine, nine.AddMinutes(5), 7, 21, org.WorkspaceA, "p-1");
+        var apiCopy = Payloads.Window(null, org.ApiKey, nine, nine.AddMinutes(5), 7, 21, org.WorkspaceA, "p-1");
+        var traceId = Guid.NewGuid().ToString();
+        var traces = Payloads.Traces(org.LicenseKey, [Payloads.Transaction(traceId, org.WorkspaceA, "p-1", 5, nine)]);
+        Assert.Equal(HttpStatusCode.OK, (await f.PostJsonAsync("/v1/beacon/ingest-traces", traces)).StatusCode); // the id is known: both answers say 0
+        var snapshot = $$$"""{"license_key":"{{{org.LicenseKey}}}","from_timestamp":"{{{Payloads.PythonIso(nine)}}}","to_timestamp":"{{{Payloads.PythonIso(nine.AddDays(1))}}}","measures":{"users":3}}""";
+        long nanos = nine.ToUnixTimeMilliseconds() * 1_000_000;
+        var metrics = $$$"""{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"lg_api_workers_available","gauge":{"dataPoints":[{"asInt":"4","timeUnixNano":"{{{nanos}}}"}]}}]}]}]}""";
+        var logs = $$$"""{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"{{{nanos}}}","severityNumber":17,"body":{"stringValue":"boom"}}]}]}]}""";
+        var spans = $$$"""{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"slow","startTimeUnixNano":"{{{nanos}}}","endTimeUnixNano":"{{{nanos + 2_000_000_000}}}"}]}]}]}""";
+        var range = $"start_time={nine:yyyy-MM-dd}&end_time={nine.AddDays(1):yyyy-MM-dd}&workspace_ids={org.WorkspaceA}";
+        var month = Domain.Statements.Month.Of(f.Clock.GetUtcNow());
+
+        (string Name, HttpMethod Method, string Path, string? Body, (string, string)? Header)[] recipes =
+        [
+            ("Health", HttpMethod.Get, "/health", null, null),
+            ("Jwks", HttpMethod.Get, "/.well-known/jwks.json", null, null),
+            ("OpenApi", HttpMethod.Get, "/openapi/v1.json", null, null),
+            ("Meters", HttpMethod.Get, "/api/v1/meters", null, null),
+            ("Dashboard", HttpMethod.Get, "/dashboard/app.js", null, null),
+            ("Console", HttpMethod.Get, "/console/", null, null),
+            ("Verify", HttpMethod.Post, "/v1/beacon/verify", """{"license":"lcl_unknownunknownunknownunknown00"}""", null),
+            ("Auth", HttpMethod.Post, "/auth", "{}", ("X-Api-Key", org.ApiKey)),
+            ("Submit", HttpMethod.Post, "/v1/metadata/submit", window, null),
+            ("BeaconSubmit", HttpMethod.Post, "/v1/beacon/metadata/submit", window, null),
+            ("ApiSubmit", HttpMethod.Post, "/api/v1/metadata/submit", apiCopy, null),
+            ("IngestTraces", HttpMethod.Post, "/v1/beacon/ingest-traces", traces, null),
+            ("UsageSnapshot", HttpMethod.Post, "/v1/beacon/usage-snapshot", snapshot, null),
+            ("OtlpMetrics", HttpMethod.Post, "/v1/beacon/v1/metrics", metrics, ("X-Langchain-License-Key", org.LicenseKey)),
+            ("OtlpLogs", HttpMethod.Post, "/v1/beacon/v1/logs", logs, ("X-Langchain-License-Key", org.LicenseKey)),
+            ("OtlpTraces", HttpMethod.Post, "/v1/beacon/v1/traces", spans, ("X-Langchain-License-Key", org.LicenseKey)),
+            ("GranularUsage", HttpMethod.Get, $"/api/v1/orgs/current/billing/granular-usage?kind=langsmith_deployments&group_by=project&{range}", null, ("X-Api-Key", org.ApiKey)),
+            ("GranularUsageExport", HttpMethod.Get, $"/api/v1/orgs/current/billing/granular-usage/export?group_by=user&{range}", null, ("X-Api-Key", org.ApiKey)),
+            ("Workspaces", HttpMethod.Get, "/api/v1/orgs/current/workspaces", null, ("X-Api-Key", org.ApiKey)),
+            ("CurrentOrganization", HttpMethod.Get, "/api/v1/orgs/current", null, ("X-Api-Key", org.ApiKey)),
+            ("WorkspaceList", HttpMethod.Get, "/api/v1/workspaces", null, ("X-Api-Key", org.ApiKey)),
+            ("OperatorLicenses", HttpMethod.Get, $"/api/v1/operator/licenses?org_id={quiet.OrgId}", null, ("X-Operator-Key", key)),
+            ("OperatorLicenseSuspend", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/suspend", "{}", ("X-Operator-Key", key)),
+            ("OperatorLicenseActivate", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/activate", "{}", ("X-Operator-Key", key)),
+            ("OperatorLicenseExtend", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/extend", """{"expires_at":"2031-01-01T00:00:00Z"}""", ("X-Operator-Key", key)),
+            ("OperatorLicenseRevoke", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/revoke", "{}", ("X-Operator-Key", key)),
+            ("OperatorLicenseUsage", HttpMethod.Get, $"/api/v1/operator/licenses/{org.LicenseId}/usage?month={Domain.Statements.Month.Of(nine)}", null, ("X-Operator-Key", key)),
+            ("OperatorDeployments", HttpMethod.Get, $"/api/v1/operator/deployments?org_id={quiet.OrgId}", null, ("X-Operator-Key", key)),
+            ("OperatorTelemetry", HttpMethod.Get, $"/api/v1/operator/telemetry?license_id={org.LicenseId}", null, ("X-Operator-Key", key)),
+            ("OperatorSnapshots", HttpMethod.Get, $"/api/v1/operator/snapshots?license_id={org.LicenseId}", null, ("X-Operator-Key", key)),
+            ("OperatorAudit", HttpMethod.Get, "/api/v1/operator/audit?limit=5", null, ("X-Operator-Key", key)),
+            ("OperatorStatement", HttpMethod.Get, $"/api/v1/operator/statements?month={Domain.Statements.Month.Of(nine)}", null, ("X-Operator-Key", key)),
+            ("OperatorStatementClose", HttpMethod.Post, $"/api/v1/operator/statements/{month}/close", "{}", ("X-Operator-Key", key)),
+            ("OperatorAdjustments", HttpMethod.Post, "/api/v1/operator/adjustments", $$"""{"org_id":"{{org.OrgId}}","metric":"agent_runs","delta":5,"for_month":"{{month}}"}""", ("X-Operator-Key", key)),
+        ];
+        Assert.Equal(RouteTable.Routes(f.Services).Select(r => r.Name).Order(), recipes.Select(r => r.Name).Order());
+
+        HttpRequestMessage Build((string Name, HttpMethod Method, string Path, string? Body, (string, string)? Header) r)
+        {
+            var m = new HttpRequestMessage(r.Method, r.Path);
+            if (r.Body is not null) m.Content = new StringContent(r.Body, Encoding.UTF8, "application/json");
+            if (r.Header is { } h) m.Headers.Add(h.Item1, h.Item2);
+            return m;
+        }
+        var differ = new List<string>();
+        foreach (var recipe in recipes)
+        {
+            using var standalone = await f.Http.SendAsync(Build(recipe));
+            var (worker, invocation) = await _host.SendAsync(Build(recipe));
+            using (worker)
+            {
+                Assert.True(invocation.Result.Status == StatusResult.Types.Status.Success, $"{recipe.Name}: {invocation.Result.Exception?.Message}");
+                var (a, b) = (await Describe(standalone), await Describe(worker));
+                if (a != b) differ.Add($"{recipe.Name}\n  serve:  {a}\n  worker: {b}");
+            }
+        }
+        Assert.True(differ.Count == 0, string.Join('\n', differ));
+    }
+
+    /// <summary>Status, the headers that matter, and the body — with what differs by request by design (trace ids, the server URL) left out.</summary>
+    private static async Task<string> Describe(HttpResponseMessage r)
+    {
+        var type = r.Content.Headers.ContentType?.ToString() ?? "";
+        var text = await r.Content.ReadAsStringAsync();
+        if (type.Contains("json", StringComparison.Ordinal) && text.Length > 0 && JsonNode.Parse(text) is JsonObject json)
+        {
+            json.Remove("trace_id");
+            json.Remove("servers");
+            text = json.ToJsonString();
+        }
+        var disposition = r.Content.Headers.ContentDisposition?.ToString();
+        var source = r.Headers.TryGetValues("X-Beacon-Export-Source", out var s) ? s.Single() : null;
+        return $"{(int)r.StatusCode} {type} {disposition} {source} {text}";
+    }
+
+    [Fact]
+    public async Task A_timer_invocation_runs_a_rollup_of_every_org()
+    {
+        var org = await f.NewOrgAsync();
+        var nine = new DateTimeOffset(f.Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-2).AddHours(9);
+        Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, nine, nine.AddMinutes(5), 3, 9, org.WorkspaceA))).StatusCode);
+        Assert.Null(await f.Services.GetRequiredService<RollupStore>().GetProgressAsync(org.OrgId));
+
+        var invocation = await _host.InvokeTimerAsync("Rollup");
+
+        Assert.True(invocation.Result.Status == StatusResult.Types.Status.Success, invocation.Result.Exception?.Message);
+        var progress = await f.Services.GetRequiredService<RollupStore>().GetProgressAsync(org.OrgId);
+        Assert.NotNull(progress);
+        Assert.True(progress.RolledThrough >= DateOnly.FromDateTime(nine.UtcDateTime));
+        Assert.Contains(_host.Logs, l => l.Message.Contains(org.OrgId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_exception_in_a_function_fails_its_invocation_instead_of_hanging()
+    {
+        // A second worker whose storage is a closed port: HTTP routes still answer (503), the timer's run throws.
+        var settings = f.Settings(new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Azurite.Azurite.DevelopmentKey
+                + ";TableEndpoint=http://127.0.0.1:9/devstoreaccount1;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;",
+        }).Where(kv => kv.Key != "urls").ToDictionary();
+        await using var broken = await FunctionsHostDouble.StartAsync(_folder, settings);
+
+        var (health, healthInvocation) = await broken.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/health"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal(StatusResult.Types.Status.Success, healthInvocation.Result.Status);
+
+        var invocation = await broken.InvokeTimerAsync("Rollup");
+        Assert.Equal(StatusResult.Types.Status.Failure, invocation.Result.Status);
+        Assert.False(string.IsNullOrEmpty(invocation.Result.Exception?.Message));
+    }
+}
