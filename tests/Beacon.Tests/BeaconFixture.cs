@@ -98,11 +98,14 @@ public sealed class BeaconFixture : AzuriteFixture
         return ActivatorUtilities.CreateInstance<MaintenanceRun>(Services, options, job);
     }
 
-    /// <summary>A new organization with two workspaces (and its Default one), a user who reads all three, a license and an org-wide API key.</summary>
-    public async Task<TestOrg> NewOrgAsync(string? name = null)
+    /// <summary>
+    /// A new organization with two workspaces (and its Default one), a user who reads all three, a license and an
+    /// org-wide API key; in the fixture's storage, or in that of the app whose <paramref name="services"/> are given.
+    /// </summary>
+    public async Task<TestOrg> NewOrgAsync(string? name = null, IServiceProvider? services = null)
     {
-        var directory = Services.GetRequiredService<DirectoryStore>();
-        var credentials = Services.GetRequiredService<CredentialStore>();
+        var directory = (services ?? Services).GetRequiredService<DirectoryStore>();
+        var credentials = (services ?? Services).GetRequiredService<CredentialStore>();
         var org = await directory.CreateOrgAsync(name ?? "Org " + Guid.NewGuid().ToString("N")[..6]);
         var wsA = Guid.NewGuid().ToString("D");
         var wsB = Guid.NewGuid().ToString("D");

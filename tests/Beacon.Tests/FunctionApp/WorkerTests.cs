@@ -73,6 +73,18 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
         // serve keeps its signing keys for SigningKeyRing.RefreshEvery on the fixture's clock; other tests rotate
         // keys, and the worker (just started) has read the newest, so let serve's copy expire first.
         f.Clock.Shift(Beacon.Tokens.SigningKeyRing.RefreshEvery);
+        try
+        {
+            await EveryRouteAnswersAsThroughServeAsync();
+        }
+        finally
+        {
+            f.Clock.Reset();
+        }
+    }
+
+    private async Task EveryRouteAnswersAsThroughServeAsync()
+    {
         var key = await Operators.NewKeyAsync(f, "ops-worker");
         var org = await f.NewOrgAsync();
         var quiet = await f.NewOrgAsync();
@@ -170,18 +182,39 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
     [Fact]
     public async Task A_timer_invocation_runs_a_rollup_of_every_org()
     {
-        var org = await f.NewOrgAsync();
-        var nine = new DateTimeOffset(f.Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-2).AddHours(9);
-        Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, nine, nine.AddMinutes(5), 3, 9, org.WorkspaceA))).StatusCode);
-        Assert.Null(await f.Services.GetRequiredService<RollupStore>().GetProgressAsync(org.OrgId));
+        // Its own storage: a rollup of every org in the shared test account (hundreds, with years of data) takes minutes.
+        await using var own = await Azurite.Azurite.StartAsync(Testing.AzuriteFixture.RepositoryRoot);
+        var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["AzureWebJobsStorage"] = own.ConnectionString });
+        try
+        {
+            await app.Services.GetRequiredService<Beacon.Hosting.StorageReadiness>().EnsureAsync(CancellationToken.None);
+            var rollups = app.Services.GetRequiredService<RollupStore>();
+            var orgs = new[] { await f.NewOrgAsync(services: app.Services), await f.NewOrgAsync(services: app.Services) };
+            var nine = new DateTimeOffset(f.Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-2).AddHours(9);
+            foreach (var org in orgs)
+            {
+                var window = Payloads.Window(org.LicenseKey, null, nine, nine.AddMinutes(5), 3, 9, org.WorkspaceA);
+                Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync("/v1/metadata/submit", new StringContent(window, Encoding.UTF8, "application/json"))).StatusCode);
+                Assert.Null(await rollups.GetProgressAsync(org.OrgId));
+            }
+            await using var host = await FunctionsHostDouble.StartAsync(_folder,
+                f.Settings(new Dictionary<string, string> { ["AzureWebJobsStorage"] = own.ConnectionString }).Where(kv => kv.Key != "urls").ToDictionary());
 
-        var invocation = await _host.InvokeTimerAsync("Rollup");
+            var invocation = await host.InvokeTimerAsync("Rollup");
 
-        Assert.True(invocation.Result.Status == StatusResult.Types.Status.Success, invocation.Result.Exception?.Message);
-        var progress = await f.Services.GetRequiredService<RollupStore>().GetProgressAsync(org.OrgId);
-        Assert.NotNull(progress);
-        Assert.True(progress.RolledThrough >= DateOnly.FromDateTime(nine.UtcDateTime));
-        Assert.Contains(_host.Logs, l => l.Message.Contains(org.OrgId, StringComparison.Ordinal));
+            Assert.True(invocation.Result.Status == StatusResult.Types.Status.Success, invocation.Result.Exception?.Message);
+            foreach (var org in orgs)
+            {
+                var progress = await rollups.GetProgressAsync(org.OrgId);
+                Assert.NotNull(progress);
+                Assert.True(progress.RolledThrough >= DateOnly.FromDateTime(nine.UtcDateTime));
+                Assert.Contains(host.Logs, l => l.Message.Contains(org.OrgId, StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
     }
 
     [Fact]
