@@ -122,4 +122,21 @@ public sealed class DeploymentActivityTests
     [InlineData(661, "silent")]
     public void Reporting_state_turns_silent_after_660_seconds_without_a_window(int? secondsAgo, string expected) =>
         Assert.Equal(expected, ReportingState.Of(secondsAgo is { } s ? T0.AddSeconds(-s) : null, T0));
+
+    [Fact]
+    public void Features_are_cut_to_64_and_4096_characters_together_and_the_cut_is_counted_so_the_record_always_fits()
+    {
+        var tags = Enumerable.Range(0, 80).ToDictionary(i => $"user_app.{i:D2}" + new string('機', 300), _ => new string('能', 300));
+        tags["langgraph.platform.host"] = "self-hosted";
+        var activity = new DeploymentActivity();
+        activity.Observe(new WindowObservation(0, 300_000_000, 1, 1, DateTimeOffset.UnixEpoch, tags,
+            Enumerable.Range(0, 100).ToDictionary(i => $"{i:D3}" + new string('g', 400), i => (double)i)));
+
+        var kept = activity.Features.Where(f => f.Key != DeploymentActivity.FeaturesCut).ToList();
+        Assert.All(kept, f => Assert.True(f.Key.Length <= DeploymentActivity.MaxValueChars && f.Value.Length <= DeploymentActivity.MaxValueChars));
+        Assert.True(kept.Sum(f => f.Key.Length + f.Value.Length) <= DeploymentActivity.MaxEntryChars);
+        Assert.Equal(80, kept.Count + int.Parse(activity.Features[DeploymentActivity.FeaturesCut], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(activity.Gauges.Keys.Sum(k => k.Length) <= DeploymentActivity.MaxEntryChars);
+        Assert.True(System.Text.Json.JsonSerializer.Serialize(activity.Features).Length < 32_000);
+    }
 }

@@ -50,4 +50,19 @@ public sealed class TelemetryPolicyTests
         Assert.NotEqual(P("pod-1", ("a", "1")).SeriesKey, P("pod-2", ("a", "1")).SeriesKey);
         Assert.NotEqual(P("pod-1", ("a", "1")).SeriesKey, P("pod-1", ("a", "2")).SeriesKey);
     }
+
+    [Theory]
+    [InlineData(0, null)] // undated: received now
+    [InlineData(23 * 60, null)] // clock skew within a day
+    [InlineData(24 * 60 + 1, "dated more than 24 h ahead")]
+    [InlineData(-6 * 24 * 60, null)] // the oldest day still shown
+    [InlineData(-8 * 24 * 60, "older than the 7-day retention")]
+    public void Records_are_refused_when_dated_beyond_a_day_ahead_or_before_retention(int minutesFromNow, string? refusal)
+    {
+        var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+        long nanos = minutesFromNow == 0 ? 0 : now.AddMinutes(minutesFromNow).ToUnixTimeMilliseconds() * 1_000_000;
+        var answer = TelemetryPolicy.RefusalOf(nanos, now, TelemetryPolicy.RecordDays);
+        if (refusal is null) Assert.Null(answer);
+        else Assert.Equal(refusal, answer);
+    }
 }

@@ -25,9 +25,17 @@ public sealed class TimestampTests
     [InlineData("2026-02-30T09:00:00Z")]
     [InlineData("2026-03-10T24:00:00Z")]
     [InlineData("yesterday")]
+    [InlineData("2026-11-25T٠٩:00:00Z")] // Arabic-Indic digits: Unicode digits, not ISO 8601's
+    [InlineData("٢٠٢٦-11-25T09:00:00Z")]
+    [InlineData("2026-11-25T09:00:00+٠١:00")]
+    [InlineData("2026-11-25T09:00:00.١٢Z")]
     [InlineData("")]
     [InlineData(null)]
     public void Timestamps_without_an_offset_or_invalid_are_refused(string? text) => Assert.False(Timestamps.TryParseMicros(text, out _));
+
+    [Fact]
+    public void Query_times_refuse_non_ascii_digits() =>
+        Assert.False(Timestamps.TryParseQueryTime("٢٠٢٦-01-15", out _));
 
     [Fact]
     public void Query_times_also_accept_a_bare_date_as_utc_midnight()

@@ -18,6 +18,16 @@ public sealed class DeploymentActivity
     public const int MaxEntries = 64;
     public const int MaxValueChars = 256;
 
+    /// <summary>
+    /// All feature names and values together (and all gauge names), in characters. Stored as JSON, where
+    /// escaping can grow text six times, they still fit one table property (32 K characters), so a
+    /// window that is inside every limit always gets its fleet record (SPEC §15).
+    /// </summary>
+    public const int MaxEntryChars = 4_096;
+
+    /// <summary>The feature that says how many features of the latest window were left out past the bounds.</summary>
+    public const string FeaturesCut = "beacon.features_cut";
+
     public static readonly IReadOnlyList<(string Field, string Tag)> ClientTags =
     [
         ("langgraph_api_version", "langgraph_api.version"),
@@ -52,7 +62,7 @@ public sealed class DeploymentActivity
     {
         Seen(o.ReceivedAt, o.ReceivedAt);
         if (o.ToMicros >= LatestToMicros)
-            SetLatest(o.ToMicros, Select(o.Tags, ClientTags), SelectFeatures(o.Tags), o.Gauges.Take(MaxEntries).ToDictionary());
+            SetLatest(o.ToMicros, Select(o.Tags, ClientTags), SelectFeatures(o.Tags), SelectGauges(o.Gauges));
         AddChain(new ReplicaChain(o.FromMicros, o.FromMicros, o.ToMicros, o.ReceivedAt));
         AddHour(HourOf(o.ToMicros), o.RunsAdded, o.NodesAdded);
     }
@@ -150,10 +160,38 @@ public sealed class DeploymentActivity
     private static Dictionary<string, string> Select(IReadOnlyDictionary<string, string> tags, IEnumerable<(string Field, string Tag)> wanted) =>
         wanted.ToDictionary(w => w.Field, w => Clip(tags.GetValueOrDefault(w.Tag, "")));
 
-    private static Dictionary<string, string> SelectFeatures(IReadOnlyDictionary<string, string> tags) =>
-        tags.Where(t => t.Key.StartsWith("user_app.", StringComparison.Ordinal) || t.Key.StartsWith("langgraph.platform.uses_", StringComparison.Ordinal))
-            .Take(MaxEntries)
-            .ToDictionary(t => Clip(t.Key), t => Clip(t.Value));
+    private static Dictionary<string, string> SelectFeatures(IReadOnlyDictionary<string, string> tags)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        int chars = 0, cut = 0;
+        foreach (var (name, value) in tags.Where(t => t.Key.StartsWith("user_app.", StringComparison.Ordinal) || t.Key.StartsWith("langgraph.platform.uses_", StringComparison.Ordinal)))
+        {
+            var (k, v) = (Clip(name), Clip(value));
+            if (kept.Count == MaxEntries || chars + k.Length + v.Length > MaxEntryChars || !kept.TryAdd(k, v))
+            {
+                cut++;
+                continue;
+            }
+            chars += k.Length + v.Length;
+        }
+        if (cut > 0) kept[FeaturesCut] = cut.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return kept;
+    }
 
-    private static string Clip(string s) => s.Length <= MaxValueChars ? s : s[..MaxValueChars];
+    private static Dictionary<string, double> SelectGauges(IReadOnlyDictionary<string, double> gauges)
+    {
+        var kept = new Dictionary<string, double>(StringComparer.Ordinal);
+        int chars = 0;
+        foreach (var (name, value) in gauges)
+        {
+            var k = Clip(name);
+            if (kept.Count == MaxEntries || chars + k.Length > MaxEntryChars || !kept.TryAdd(k, value)) continue;
+            chars += k.Length;
+        }
+        return kept;
+    }
+
+    // Never half a surrogate pair: the cut text is stored and shown.
+    private static string Clip(string s) =>
+        s.Length <= MaxValueChars ? s : s[..(char.IsHighSurrogate(s[MaxValueChars - 1]) ? MaxValueChars - 1 : MaxValueChars)];
 }

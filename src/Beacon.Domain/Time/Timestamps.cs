@@ -14,8 +14,9 @@ public static partial class Timestamps
     public const long MicrosPerSecond = 1_000_000;
     public const long MicrosPerDay = 86_400 * MicrosPerSecond;
 
+    // [0-9], not \d: .NET's \d matches every Unicode digit (Arabic-Indic ٠٩ among them), which int.Parse then refuses.
     [GeneratedRegex(
-        @"^(?<date>\d{4}-\d{2}-\d{2})[Tt ](?<h>\d{2}):(?<m>\d{2})(?::(?<s>\d{2})(?:[.,](?<f>\d{1,9}))?)?(?<off>[Zz]|[+-]\d{2}(?::?\d{2})?)$",
+        @"^(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?<h>[0-9]{2}):(?<m>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,](?<f>[0-9]{1,9}))?)?(?<off>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$",
         RegexOptions.CultureInvariant)]
     private static partial Regex IsoWithOffset();
 

@@ -8,4 +8,7 @@ public sealed record UsageSnapshot(long FromMicros, long ToMicros, IReadOnlyDict
 {
     public const int MaxMeasures = 100;
     public const int MaxMeasureNameLength = 256;
+
+    /// <summary>All measure names together, in characters: escaped as JSON they still fit one table property (32 K characters).</summary>
+    public const int MaxMeasureNameChars = 4_096;
 }

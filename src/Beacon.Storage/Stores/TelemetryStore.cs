@@ -44,11 +44,21 @@ public sealed class TelemetryStore(Tables tables)
         ["name"] = p.Name,
         ["unit"] = p.Unit,
         ["kind"] = p.Kind.ToString().ToLowerInvariant(),
-        ["attributes"] = TelemetryPolicy.Truncate(JsonSerializer.Serialize(p.Attributes), TelemetryPolicy.MaxAttributesChars),
+        ["attributes"] = AttributesJson(p.Attributes),
         ["value"] = p.Value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : JsonSerializer.Serialize(p.Histogram),
         ["at"] = p.TimeUnixNano > 0 ? Timestamps.ToDateTimeOffset(p.TimeUnixNano / 1000) : now,
         ["seen_at"] = now,
     };
+
+    /// <summary>
+    /// A series' attributes as JSON, always within one table property: they are bounded when received, but
+    /// escaping can grow them up to six times, and a cut JSON text could not be read back.
+    /// </summary>
+    private static string AttributesJson(IReadOnlyDictionary<string, string> attributes)
+    {
+        var json = JsonSerializer.Serialize(attributes);
+        return json.Length <= 30_000 ? json : JsonSerializer.Serialize(new Dictionary<string, string> { ["beacon.dropped_attributes"] = $"all {attributes.Count}: too large to store" });
+    }
 
     /// <summary>
     /// Counts an export's log records or spans for their day and reserves room under the daily cap for the
@@ -72,8 +82,22 @@ public sealed class TelemetryStore(Tables tables)
         return admitted;
     }
 
+    /// <summary>
+    /// Gives back what <see cref="AdmitAsync"/> reserved when the records could not be written: the daily
+    /// cap counts only what was stored. Counted as not received at all (the install retries a 503).
+    /// </summary>
+    public Task ReleaseAsync(string licenseId, string kind, DateOnly day, int admitted, int overCap, int notKept, CancellationToken ct = default) =>
+        Counter.UpdateAsync(tables, tables.TelemetryCounts, licenseId, Timestamps.DayKey(day), stored =>
+        {
+            var next = stored is null ? new TableEntity(licenseId, Timestamps.DayKey(day)) : new TableEntity(stored);
+            next[$"{kind}_kept"] = Math.Max(0, (stored?.GetInt64($"{kind}_kept") ?? 0) - admitted);
+            next[$"{kind}_dropped"] = Math.Max(0, (stored?.GetInt64($"{kind}_dropped") ?? 0) - overCap);
+            next[$"{kind}_not_kept"] = Math.Max(0, (stored?.GetInt64($"{kind}_not_kept") ?? 0) - notKept);
+            return next;
+        }, ct);
+
     /// <summary>Stores kept log records or spans (each with its time in nanoseconds and its JSON form).</summary>
-    public Task WriteRecordsAsync(string orgId, string licenseId, string kind, IEnumerable<(long UnixNano, string Instance, string Detail)> records, DateTimeOffset now, CancellationToken ct = default) =>
+    public Task WriteRecordsAsync(string orgId, string licenseId, string kind, IEnumerable<TelemetryRecord> records, DateTimeOffset now, CancellationToken ct = default) =>
         tables.TelemetryRecords.SubmitInBatchesAsync(records.Select(r =>
         {
             var day = TelemetryPolicy.DayOf(r.UnixNano, now);

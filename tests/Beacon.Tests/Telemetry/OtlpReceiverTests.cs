@@ -247,7 +247,7 @@ public sealed class OtlpReceiverTests(BeaconFixture f)
     }
 
     [Fact]
-    public async Task Retention_deletes_series_older_than_14_days_records_older_than_7_and_series_not_seen_for_14()
+    public async Task Retention_deletes_series_older_than_14_days_records_older_than_7_and_series_not_seen_for_14_and_intake_refuses_what_is_already_past_it()
     {
         var org = await f.NewOrgAsync();
         var now = DateTimeOffset.UtcNow;
@@ -259,19 +259,23 @@ public sealed class OtlpReceiverTests(BeaconFixture f)
             g.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Gauge.DataPoints[0].TimeUnixNano = (ulong)at.ToUnixTimeMilliseconds() * 1_000_000;
             return g;
         }
+        // Intake refuses what is already past retention (SPEC §15), so old data arrives while the clock says it was new.
+        var refused = await PostAsync(Encoding.UTF8.GetBytes(Log(now.AddDays(-8), "eight days old, sent today")), "application/json", org.LicenseKey, "logs");
+        Assert.Contains("older than the 7-day retention", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        f.Clock.Shift(TimeSpan.FromDays(-8));
         await PostAsync(Encoding.UTF8.GetBytes(Log(now.AddDays(-8), "eight days old")), "application/json", org.LicenseKey, "logs");
-        await PostAsync(Encoding.UTF8.GetBytes(Log(now.AddDays(-6), "six days old")), "application/json", org.LicenseKey, "logs");
-        await PostAsync(At(now.AddDays(-15), "lg_api_old").ToByteArray(), "application/x-protobuf", org.LicenseKey);
-        await PostAsync(At(now.AddDays(-13), "lg_api_recent").ToByteArray(), "application/x-protobuf", org.LicenseKey);
-        f.Clock.Shift(TimeSpan.FromDays(-15)); // a series last seen 15 days ago
-        await PostAsync(Gauge("lg_api_gone", 1, "pod-gone").ToByteArray(), "application/x-protobuf", org.LicenseKey);
         f.Clock.Reset();
+        await PostAsync(Encoding.UTF8.GetBytes(Log(now.AddDays(-6), "six days old")), "application/json", org.LicenseKey, "logs");
+        f.Clock.Shift(TimeSpan.FromDays(-15)); // a series last seen 15 days ago
+        await PostAsync(At(now.AddDays(-15), "lg_api_gone").ToByteArray(), "application/x-protobuf", org.LicenseKey);
+        f.Clock.Reset();
+        await PostAsync(At(now.AddDays(-13), "lg_api_recent").ToByteArray(), "application/x-protobuf", org.LicenseKey);
 
         Assert.True(await Store.PurgeAsync(now) >= 3);
 
         Assert.Equal(["six days old"], (await Store.RecordsAsync(org.LicenseId, TelemetryStore.Logs, now, 100)).Select(r => JsonDocument.Parse(r.Detail).RootElement.GetProperty("body").GetString()));
         Assert.Empty(await Store.SeriesAsync(org.LicenseId, DateOnly.FromDateTime(now.AddDays(-15).UtcDateTime)));
         Assert.Single(await Store.SeriesAsync(org.LicenseId, DateOnly.FromDateTime(now.AddDays(-13).UtcDateTime)));
-        Assert.Equal(["lg_api_old", "lg_api_recent"], (await Store.LatestAsync(org.LicenseId)).Select(m => m.Name).Order());
+        Assert.Equal(["lg_api_recent"], (await Store.LatestAsync(org.LicenseId)).Select(m => m.Name));
     }
 }

@@ -36,13 +36,8 @@ internal static class JsonBody
         if (filled > maxBytes) return (null, Problems.PayloadTooLarge(maxBytes));
         try
         {
-            var document = JsonDocument.Parse(buffer.AsMemory(0, filled), new JsonDocumentOptions { MaxDepth = 32 });
-            if (EscapesALoneSurrogate(buffer.AsSpan(0, filled)))
-            {
-                document.Dispose();
-                return (null, Problems.InvalidJson("A string escapes half of a UTF-16 surrogate pair (e.g. \\ud800 alone), which is not text."));
-            }
-            return (document, null);
+            if (FindInvalidText(buffer.AsSpan(0, filled)) is { } invalid) return (null, Problems.InvalidJson(invalid));
+            return (JsonDocument.Parse(buffer.AsMemory(0, filled), new JsonDocumentOptions { MaxDepth = 32 }), null);
         }
         catch (JsonException e)
         {
@@ -50,24 +45,47 @@ internal static class JsonBody
         }
     }
 
-    // JSON's grammar allows "\ud800" alone, but it decodes to no string: reading it later would throw
-    // (a 500). Only escaped strings can hold one, so only those are decoded here, once.
-    private static bool EscapesALoneSurrogate(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// What makes a well-formed body unreadable, described, or null: a string or property name that is not
+    /// text, or a key that appears twice in one object. The JSON grammar is checked by the reader, but the
+    /// bytes inside a string are not: invalid UTF-8, or an escaped half of a surrogate pair ("\ud800"
+    /// alone), would only throw when the string is read later — a 500; and of a repeated key, one value
+    /// would be silently ignored. One pass over the body checks every string once.
+    /// </summary>
+    public static string? FindInvalidText(ReadOnlySpan<byte> json, int maxDepth = 32)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 32 });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
+        var keys = new Stack<HashSet<string>?>();
         while (reader.Read())
         {
-            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    keys.Push(new HashSet<string>(StringComparer.Ordinal));
+                    continue;
+                case JsonTokenType.StartArray:
+                    keys.Push(null);
+                    continue;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    keys.Pop();
+                    continue;
+                case not (JsonTokenType.String or JsonTokenType.PropertyName):
+                    continue;
+            }
+            string text;
+            if (!reader.ValueIsEscaped && !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan)) return $"Byte {reader.TokenStartIndex}: a string is not valid UTF-8.";
             try
             {
-                reader.GetString();
+                text = reader.GetString()!;
             }
             catch (InvalidOperationException)
             {
-                return true;
+                return $"Byte {reader.TokenStartIndex}: a string escapes half of a UTF-16 surrogate pair (e.g. \\ud800 alone) or is not valid UTF-8, which is not text.";
             }
+            if (reader.TokenType == JsonTokenType.PropertyName && keys.Peek() is { } seen && !seen.Add(text))
+                return $"Byte {reader.TokenStartIndex}: the key \"{(text.Length > 64 ? text[..64] + "…" : text)}\" appears twice in one object.";
         }
-        return false;
+        return null;
     }
 
     /// <summary>A string property, or null when absent, null or not a string.</summary>

@@ -161,8 +161,9 @@ internal static class OperatorEndpoints
 
     private static ProblemHttpResult Invalid(string field, string message) => Problems.Validation([new FieldError(field, message)]);
 
+    // A stored "NaN" or "Infinity" (accepted before intake refused them) stays text: JSON has no such number.
     private static object Number(string value) =>
-        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : value;
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : value;
 
     private static JsonElement Record(StoredRecord r)
     {

@@ -68,6 +68,7 @@ internal static class StatementEndpoints
         if (problem is not null) return problem;
         using var doc = body!;
         var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) return Problems.Validation([new FieldError("$", "The body must be a JSON object.")]);
         var errors = new List<FieldError>();
 
         var orgId = JsonBody.String(root, "org_id");

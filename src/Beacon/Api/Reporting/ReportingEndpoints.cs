@@ -62,7 +62,7 @@ internal static class ReportingEndpoints
     {
         if (request.Caller.License is not { } license)
             return Problems.Forbidden("Usage snapshots are reported with a license key (license_key), not an API key.");
-        var snapshot = UsageSnapshotParser.Parse(request.Body);
+        var snapshot = UsageSnapshotParser.Parse(request.Body, Timestamps.FromDateTimeOffset(time.GetUtcNow()));
         if (!snapshot.IsValid) return Problems.Validation(snapshot.Errors, snapshot.Unprocessable);
         await snapshots.SupersedeAsync(license.OrgId, license.LicenseId, snapshot.Value!, time.GetUtcNow(), ct);
         return TypedResults.NoContent();

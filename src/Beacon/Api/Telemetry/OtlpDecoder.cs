@@ -12,6 +12,7 @@ namespace Beacon.Api.Telemetry;
 internal static class OtlpDecoder
 {
     private static readonly JsonParser Json = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+    private const int MaxJsonDepth = 64;
     private static readonly HashSet<string> IdFields = ["traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id"];
 
     /// <summary>The message, or null when the body cannot be decoded as one (truncated, malformed).</summary>
@@ -19,7 +20,9 @@ internal static class OtlpDecoder
     {
         try
         {
-            return payload.Encoding == OtlpEncoding.Protobuf ? parser.ParseFrom(payload.Bytes) : Json.Parse<T>(HexIdsToBase64(payload.Bytes));
+            if (payload.Encoding == OtlpEncoding.Protobuf) return parser.ParseFrom(payload.Bytes);
+            // Strings that are not text (invalid UTF-8, a lone escaped surrogate) would throw when read.
+            return Beacon.Api.Http.JsonBody.FindInvalidText(payload.Bytes, MaxJsonDepth) is null ? Json.Parse<T>(HexIdsToBase64(payload.Bytes)) : null;
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or JsonException or FormatException or ArgumentException)
         {
@@ -29,7 +32,7 @@ internal static class OtlpDecoder
 
     private static string HexIdsToBase64(byte[] json)
     {
-        var root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+        var root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
         Convert(root);
         return root?.ToJsonString() ?? "null";
     }

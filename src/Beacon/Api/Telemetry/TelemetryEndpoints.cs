@@ -30,11 +30,12 @@ internal static class TelemetryEndpoints
         var (payload, problem) = await OtlpBody.ReadAsync(request, ct);
         if (problem is not null) return problem;
         if (OtlpDecoder.TryParse(payload!, ExportMetricsServiceRequest.Parser) is not { } export) return Undecodable("ExportMetricsServiceRequest");
-        var (points, rejected) = OtlpMapping.Metrics(export);
+        var drops = new OtlpDrops();
+        var points = OtlpMapping.Metrics(export, time.GetUtcNow(), drops);
         var license = caller.License;
         await store.WriteMetricsAsync(license.OrgId, license.LicenseId, points, time.GetUtcNow(), ct);
         var response = new ExportMetricsServiceResponse();
-        if (rejected > 0) response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = rejected, ErrorMessage = "Metrics without a value were not stored." };
+        if (drops.Count > 0) response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
         return new OtlpResult(response, payload!.Encoding);
     }
 
@@ -44,14 +45,15 @@ internal static class TelemetryEndpoints
         if (problem is not null) return problem;
         if (OtlpDecoder.TryParse(payload!, ExportLogsServiceRequest.Parser) is not { } export) return Undecodable("ExportLogsServiceRequest");
         var now = time.GetUtcNow();
-        int rejected = await KeepAsync(store, caller, TelemetryStore.Logs, OtlpMapping.Logs(export), TelemetryPolicy.Keeps, l => l.TimeUnixNano,
-            l => (l.TimeUnixNano, l.Instance, System.Text.Json.JsonSerializer.Serialize(new
+        var drops = new OtlpDrops();
+        await KeepAsync(store, caller, TelemetryStore.Logs, OtlpMapping.Logs(export, now, drops), TelemetryPolicy.Keeps, l => l.TimeUnixNano,
+            l => new TelemetryRecord(l.TimeUnixNano, l.Instance, StoredDetail.Of(l.Attributes, attributes => new
             {
-                severity_number = l.SeverityNumber, severity_text = l.SeverityText, body = TelemetryPolicy.Truncate(l.Body, TelemetryPolicy.MaxBodyChars),
-                attributes = l.Attributes, trace_id = l.TraceId, span_id = l.SpanId,
-            })), now, ct);
+                severity_number = l.SeverityNumber, severity_text = l.SeverityText, body = l.Body,
+                attributes, trace_id = l.TraceId, span_id = l.SpanId,
+            })), now, drops, "log records", ct);
         var response = new ExportLogsServiceResponse();
-        if (rejected > 0) response.PartialSuccess = new ExportLogsPartialSuccess { RejectedLogRecords = rejected, ErrorMessage = $"The daily cap of {TelemetryPolicy.MaxLogsPerDay} log records for this license was reached." };
+        if (drops.Count > 0) response.PartialSuccess = new ExportLogsPartialSuccess { RejectedLogRecords = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
         return new OtlpResult(response, payload!.Encoding);
     }
 
@@ -61,34 +63,57 @@ internal static class TelemetryEndpoints
         if (problem is not null) return problem;
         if (OtlpDecoder.TryParse(payload!, ExportTraceServiceRequest.Parser) is not { } export) return Undecodable("ExportTraceServiceRequest");
         var now = time.GetUtcNow();
-        int rejected = await KeepAsync(store, caller, TelemetryStore.Spans, OtlpMapping.Spans(export), TelemetryPolicy.Keeps, s => s.StartUnixNano,
-            s => (s.StartUnixNano, s.Instance, System.Text.Json.JsonSerializer.Serialize(new
+        var drops = new OtlpDrops();
+        await KeepAsync(store, caller, TelemetryStore.Spans, OtlpMapping.Spans(export, now, drops), TelemetryPolicy.Keeps, s => s.StartUnixNano,
+            s => new TelemetryRecord(s.StartUnixNano, s.Instance, StoredDetail.Of(s.Attributes, attributes => new
             {
                 name = s.Name, trace_id = s.TraceId, span_id = s.SpanId, duration_ms = s.Duration.TotalMilliseconds,
-                status_code = s.StatusCode, status_message = s.StatusMessage, attributes = s.Attributes,
-            })), now, ct);
+                status_code = s.StatusCode, status_message = s.StatusMessage, attributes,
+            })), now, drops, "spans", ct);
         var response = new ExportTraceServiceResponse();
-        if (rejected > 0) response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = $"The daily cap of {TelemetryPolicy.MaxSpansPerDay} spans for this license was reached." };
+        if (drops.Count > 0) response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
         return new OtlpResult(response, payload!.Encoding);
     }
 
     /// <summary>
-    /// Per UTC day: counts what policy keeps and what it does not, reserves room under the daily cap,
-    /// stores the records admitted, and returns how many kept records were over the cap (rejected).
+    /// Per UTC day: drops records repeated within the export (they would be one row), counts what policy
+    /// keeps and what it does not, reserves room under the daily cap, and stores the records admitted.
+    /// Kept records over the cap go to <paramref name="drops"/>. When the write fails, the reservation is
+    /// given back before the fault is answered (503), so the cap counts only what was stored.
     /// </summary>
-    private static async Task<int> KeepAsync<T>(TelemetryStore store, TelemetryCaller caller, string kind, List<T> records, Func<T, bool> keeps,
-        Func<T, long> time, Func<T, (long, string, string)> stored, DateTimeOffset now, CancellationToken ct)
+    private static async Task KeepAsync<T>(TelemetryStore store, TelemetryCaller caller, string kind, List<T> records, Func<T, bool> keeps,
+        Func<T, long> time, Func<T, TelemetryRecord> stored, DateTimeOffset now, OtlpDrops drops, string what, CancellationToken ct)
     {
         var license = caller.License;
-        int rejected = 0;
         foreach (var day in records.GroupBy(r => TelemetryPolicy.DayOf(time(r), now)))
         {
-            var kept = day.Where(keeps).ToList();
-            int admitted = await store.AdmitAsync(license.OrgId, license.LicenseId, kind, day.Key, kept.Count, day.Count() - kept.Count, ct);
-            await store.WriteRecordsAsync(license.OrgId, license.LicenseId, kind, kept.Take(admitted).Select(stored), now, ct);
-            rejected += kept.Count - admitted;
+            var kept = new List<TelemetryRecord>();
+            var seen = new HashSet<TelemetryRecord>();
+            int notKept = 0;
+            foreach (var record in day)
+            {
+                if (!keeps(record))
+                {
+                    notKept++;
+                    continue;
+                }
+                var row = stored(record);
+                if (seen.Add(row)) kept.Add(row);
+                else drops.Add($"{what} repeated in this export");
+            }
+            int admitted = await store.AdmitAsync(license.OrgId, license.LicenseId, kind, day.Key, kept.Count, notKept, ct);
+            try
+            {
+                await store.WriteRecordsAsync(license.OrgId, license.LicenseId, kind, kept.Take(admitted), now, ct);
+            }
+            catch
+            {
+                await store.ReleaseAsync(license.LicenseId, kind, day.Key, admitted, kept.Count - admitted, notKept, CancellationToken.None);
+                throw;
+            }
+            if (kept.Count > admitted)
+                drops.Add($"{what} over the daily cap of {(kind == TelemetryStore.Logs ? TelemetryPolicy.MaxLogsPerDay : TelemetryPolicy.MaxSpansPerDay)} for this license", kept.Count - admitted);
         }
-        return rejected;
     }
 
     private static ProblemHttpResult Undecodable(string message) =>

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Beacon.Domain.Telemetry;
+
+namespace Beacon.Api.Telemetry;
+
+/// <summary>
+/// The JSON a log record or span is stored as, always small enough for one table property: every part is
+/// bounded already, but escaping can still grow text up to six times, so when the whole is over
+/// <see cref="MaxChars"/> the attributes are replaced by a note saying they were dropped.
+/// </summary>
+internal static class StoredDetail
+{
+    /// <summary>A table string property holds 64 KiB (32 K UTF-16 characters); this leaves room.</summary>
+    public const int MaxChars = 30_000;
+
+    public static string Of(IReadOnlyDictionary<string, string> attributes, Func<IReadOnlyDictionary<string, string>, object> shape)
+    {
+        var json = JsonSerializer.Serialize(shape(attributes));
+        if (json.Length <= MaxChars) return json;
+        return JsonSerializer.Serialize(shape(new Dictionary<string, string>
+        {
+            [OtlpValues.DroppedAttributes] = $"all {attributes.Count}: too large to store",
+        }));
+    }
+}
