@@ -35,6 +35,9 @@ public static class TelemetryPolicy
     /// <summary>The most attributes an item keeps (the first ones sent); the rest are dropped and counted on the item.</summary>
     public const int MaxAttributes = 64;
 
+    /// <summary>The attribute on an item that says how many of its attributes were dropped past the bounds.</summary>
+    public const string DroppedAttributes = "beacon.dropped_attributes";
+
     /// <summary>The most buckets a histogram point may have (its stored form must fit one table property).</summary>
     public const int MaxHistogramBuckets = 256;
 

@@ -44,21 +44,11 @@ public sealed class TelemetryStore(Tables tables)
         ["name"] = p.Name,
         ["unit"] = p.Unit,
         ["kind"] = p.Kind.ToString().ToLowerInvariant(),
-        ["attributes"] = AttributesJson(p.Attributes),
+        ["attributes"] = StoredDetail.Of(p.Attributes, attributes => attributes),
         ["value"] = p.Value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : JsonSerializer.Serialize(p.Histogram),
         ["at"] = p.TimeUnixNano > 0 ? Timestamps.ToDateTimeOffset(p.TimeUnixNano / 1000) : now,
         ["seen_at"] = now,
     };
-
-    /// <summary>
-    /// A series' attributes as JSON, always within one table property: they are bounded when received, but
-    /// escaping can grow them up to six times, and a cut JSON text could not be read back.
-    /// </summary>
-    private static string AttributesJson(IReadOnlyDictionary<string, string> attributes)
-    {
-        var json = JsonSerializer.Serialize(attributes);
-        return json.Length <= 30_000 ? json : JsonSerializer.Serialize(new Dictionary<string, string> { ["beacon.dropped_attributes"] = $"all {attributes.Count}: too large to store" });
-    }
 
     /// <summary>
     /// Counts an export's log records or spans for their day and reserves room under the daily cap for the

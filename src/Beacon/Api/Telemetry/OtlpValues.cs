@@ -19,13 +19,10 @@ internal static class OtlpValues
 {
     public const string Cut = "…";
 
-    /// <summary>The attribute on an item that says how many of its attributes were dropped past the bounds.</summary>
-    public const string DroppedAttributes = "beacon.dropped_attributes";
-
     /// <summary>
     /// An item's attributes: the first <see cref="TelemetryPolicy.MaxAttributes"/> distinct keys (names cut
     /// to <see cref="TelemetryPolicy.MaxNameChars"/>), while keys and values together stay within
-    /// <see cref="TelemetryPolicy.MaxAttributesChars"/>; what is left out is counted in <see cref="DroppedAttributes"/>.
+    /// <see cref="TelemetryPolicy.MaxAttributesChars"/>; what is left out is counted in <see cref="TelemetryPolicy.DroppedAttributes"/>.
     /// </summary>
     public static Dictionary<string, string> Attributes(RepeatedField<KeyValue>? attributes)
     {
@@ -50,7 +47,7 @@ internal static class OtlpValues
             chars += key.Length + value.Length;
             result[key] = value;
         }
-        if (dropped > 0) result[DroppedAttributes] = dropped.ToString(CultureInfo.InvariantCulture);
+        if (dropped > 0) result[TelemetryPolicy.DroppedAttributes] = dropped.ToString(CultureInfo.InvariantCulture);
         return result;
     }
 

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using Beacon.Domain.Telemetry;
 
-namespace Beacon.Api.Telemetry;
+namespace Beacon.Storage.Stores;
 
 /// <summary>
-/// The JSON a log record or span is stored as, always small enough for one table property: every part is
-/// bounded already, but escaping can still grow text up to six times, so when the whole is over
-/// <see cref="MaxChars"/> the attributes are replaced by a note saying they were dropped.
+/// The JSON of telemetry attributes as stored (a record's whole detail, or a series' attribute set), always
+/// small enough for one table property: every part is bounded when received, but escaping can still grow
+/// text up to six times, so when the whole is over <see cref="MaxChars"/> the attributes are replaced by a
+/// note saying they were dropped. (Cutting the JSON text instead would make it unreadable.)
 /// </summary>
-internal static class StoredDetail
+public static class StoredDetail
 {
     /// <summary>A table string property holds 64 KiB (32 K UTF-16 characters); this leaves room.</summary>
     public const int MaxChars = 30_000;
@@ -19,7 +20,7 @@ internal static class StoredDetail
         if (json.Length <= MaxChars) return json;
         return JsonSerializer.Serialize(shape(new Dictionary<string, string>
         {
-            [OtlpValues.DroppedAttributes] = $"all {attributes.Count}: too large to store",
+            [TelemetryPolicy.DroppedAttributes] = $"all {attributes.Count}: too large to store",
         }));
     }
 }
