@@ -51,6 +51,25 @@ public sealed class BeaconOptions
     [Required]
     public string RollupSchedule { get; set; } = "0 */15 * * * *";
 
+    /// <summary>
+    /// Deployments the fleet recorder tracks at once on this instance (bounded memory). Past it, only an
+    /// org with fewer than <see cref="FleetSharePerOrg"/> tracked deployments may add one.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int FleetMaxDeployments { get; set; } = 50_000;
+
+    /// <summary>
+    /// The most deployments one org may have tracked at once, and the share every org keeps even when the
+    /// recorder is full: one org's flood of new deployments cannot keep another org's new deployment out
+    /// of the fleet view (SPEC §15).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int FleetMaxDeploymentsPerOrg { get; set; } = 2_000;
+
+    /// <summary>Deployments every org may track even when the recorder is full.</summary>
+    [Range(1, 10_000_000)]
+    public int FleetSharePerOrg { get; set; } = 100;
+
     /// <summary>Run the in-process rollup scheduler in standalone mode (off in the isolated worker: the host's timer owns it).</summary>
     public bool RunScheduler { get; set; } = true;
 }

@@ -112,13 +112,18 @@ public sealed class RejectionTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         var huge = Payloads.Window(org.LicenseKey, null, Nine, Nine.AddMinutes(5), 1, 1, org.WorkspaceA, logs: new[] { new string('x', 1024 * 1024) });
-        await AssertRejectedAsync(org, await Submit(huge), HttpStatusCode.RequestEntityTooLarge);
+        // Expect: 100-continue, as a careful client sends a large body: the server's early 413 then arrives
+        // before any of the body is sent, instead of racing the upload (a broken pipe on the client).
+        using var declared = new HttpRequestMessage(HttpMethod.Post, "/v1/metadata/submit") { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        declared.Headers.ExpectContinue = true;
+        await AssertRejectedAsync(org, await f.Http.SendAsync(declared), HttpStatusCode.RequestEntityTooLarge);
 
         using var streamed = new HttpRequestMessage(HttpMethod.Post, "/v1/metadata/submit")
         {
             Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(huge))),
         };
         streamed.Headers.TransferEncodingChunked = true;
+        streamed.Headers.ExpectContinue = true;
         await AssertRejectedAsync(org, await f.Http.SendAsync(streamed), HttpStatusCode.RequestEntityTooLarge);
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Beacon.Domain.Fleet;
 using Beacon.Storage.Stores;
+using Microsoft.Extensions.Options;
 
 namespace Beacon.Api.Fleet;
 
@@ -9,24 +10,27 @@ namespace Beacon.Api.Fleet;
 /// path: at most one merge per deployment per <see cref="WriteInterval"/> from this instance, so a
 /// submit stays one conditional write and the fleet costs at most one extra write per deployment per
 /// minute (docs/decisions/0011-vendor-console.md). A merge that fails is kept and tried again later.
+/// Memory is bounded per org and in all (<see cref="Hosting.BeaconOptions.FleetMaxDeployments"/>), and
+/// fairly: an org never tracks more than its cap, and every org keeps a share even when the recorder is
+/// full, so one org's flood of new deployments cannot hide another org's (SPEC §15).
 /// </summary>
-internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, ILogger<FleetRecorder> logger)
+internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IOptions<Hosting.BeaconOptions> options, ILogger<FleetRecorder> logger)
 {
     public static readonly TimeSpan WriteInterval = TimeSpan.FromMinutes(1);
 
-    /// <summary>Deployments tracked at once; past this, new ones wait until idle ones are forgotten (bounded memory).</summary>
-    public const int MaxDeployments = 50_000;
-
     private readonly ConcurrentDictionary<(string OrgId, DeploymentKey Key), Slot> _slots = new();
+    private readonly ConcurrentDictionary<string, int> _perOrg = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
 
     public void Observe(string orgId, DeploymentKey key, WindowObservation observation)
     {
         while (true)
         {
-            if (!_slots.TryGetValue((orgId, key), out var slot))
+            if (!_slots.TryGetValue((orgId, key), out var slot) && !TryAdd(orgId, key, out slot))
             {
-                if (_slots.Count >= MaxDeployments) return; // an indicator, not billing: dropped rather than unbounded
-                slot = _slots.GetOrAdd((orgId, key), _ => new Slot());
+                // An indicator, not billing: refused rather than unbounded, counted, and logged at the next flush.
+                _refused.AddOrUpdate(orgId, 1, (_, n) => n + 1);
+                return;
             }
             lock (slot)
             {
@@ -36,6 +40,26 @@ internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IL
             }
         }
     }
+
+    /// <summary>A new slot for (org, deployment) when the org is under its cap and the recorder has room or the org is under its share.</summary>
+    private bool TryAdd(string orgId, DeploymentKey key, out Slot slot)
+    {
+        var o = options.Value;
+        slot = null!;
+        // Reserve the org's count first, so concurrent adds cannot overshoot its cap.
+        int count = _perOrg.AddOrUpdate(orgId, 1, (_, n) => n + 1);
+        if (count > o.FleetMaxDeploymentsPerOrg || (_slots.Count >= o.FleetMaxDeployments && count > o.FleetSharePerOrg))
+        {
+            Release(orgId);
+            return false;
+        }
+        var created = new Slot();
+        slot = _slots.GetOrAdd((orgId, key), created);
+        if (!ReferenceEquals(slot, created)) Release(orgId); // another request added it first: it was counted once
+        return true;
+    }
+
+    private void Release(string orgId) => _perOrg.AddOrUpdate(orgId, 0, (_, n) => Math.Max(0, n - 1));
 
     /// <summary>Merges what is due (or, when <paramref name="all"/>, everything pending) into storage; returns how many deployments it wrote.</summary>
     public async Task<int> FlushAsync(bool all, CancellationToken ct)
@@ -53,7 +77,7 @@ internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IL
                     if (slot.LastWrite is not { } w || now - w > 10 * WriteInterval)
                     {
                         slot.Forgotten = true;
-                        _slots.TryRemove((orgId, key), out _);
+                        if (_slots.TryRemove((orgId, key), out _)) Release(orgId);
                     }
                     continue;
                 }
@@ -77,6 +101,11 @@ internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IL
                 }
                 logger.LogWarning("The fleet record of a deployment of org {OrgId} was not written ({Error}); it is retried", orgId, e.GetType().Name);
             }
+        }
+        foreach (var orgId in _refused.Keys)
+        {
+            if (_refused.TryRemove(orgId, out var refused))
+                logger.LogWarning("{Count} window observations of org {OrgId} were not recorded in the fleet view: the org is at its share of the fleet recorder", refused, orgId);
         }
         return written;
     }
