@@ -33,6 +33,8 @@ internal sealed class Bench(string connectionString, bool quick, Action<string> 
             "--Beacon:RateLimitBurst=1000000", "--Beacon:RateLimitPerSecond=1000000", "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
+        // Tables are created before the first request that needs them; the scenarios also use the stores directly.
+        await app.Services.GetRequiredService<Beacon.Hosting.StorageReadiness>().EnsureAsync(CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri(address) };
         return (app, http);

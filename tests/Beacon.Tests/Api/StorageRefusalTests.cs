@@ -94,4 +94,33 @@ public sealed class StorageRefusalTests(BeaconFixture f)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task A_csv_export_that_started_streaming_is_not_cut_by_the_storage_deadline()
+    {
+        // 600 projects in January (more than one flush of rows, so the answer has started) and usage in
+        // February, whose read is slower than the app's 1 s deadline: the export still ends whole.
+        var org = await f.NewOrgAsync();
+        var windows = Enumerable.Range(0, 600).Select(i => (At: new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: $"project-{i:D3}"))
+            .Concat(Enumerable.Range(0, 20).Select(i => (At: new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: "busy")));
+        await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (w, _) =>
+            Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, w.At, w.At.AddSeconds(1), 1, 1, org.WorkspaceA, w.Project))).StatusCode));
+        var (_, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:StorageDeadline"] = "00:00:01" });
+        var export = "/api/v1/orgs/current/billing/granular-usage/export?" + UsageClient.QueryString("langsmith_deployments", "project", null, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", [org.WorkspaceA]);
+
+        var response = await WithFaultsAsync(
+            r => r.Method == Azure.Core.RequestMethod.Get && r.Uri.Path.Contains("UsageWindows", StringComparison.Ordinal)
+                 && r.Uri.Query.Contains("%7C20250205", StringComparison.Ordinal) ? FaultInjectingTransport.Fault.Slow : FaultInjectingTransport.Fault.None,
+            async () =>
+            {
+                var answer = await UsageClient.GetAsync(http, export, org.ApiKey);
+                await answer.Content.LoadIntoBufferAsync(); // the whole body, while the February read is slow
+                return answer;
+            });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + 600 + 1, lines.Length); // header, January's projects, February's one
+        Assert.Contains(lines, l => l.Contains("busy", StringComparison.Ordinal));
+    }
 }

@@ -308,10 +308,25 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
         await page.Locator("#to").BlurAsync();
         await page.WaitForSelectorAsync("#status.error");
         Assert.Contains("The start date 2026-11-10 is after the end date 2026-11-01", await page.TextContentAsync("#status"), StringComparison.Ordinal);
+        Assert.Equal("Custom range: 2026-11-10 to 2026-11-01 (not a valid range)", await page.TextContentAsync("#range-label"));
         await page.ClickAsync("#export");
         await page.WaitForTimeoutAsync(300);
         Assert.Equal(before, Volatile.Read(ref requests));
         Assert.Equal(0, await page.Locator("#cards .card[data-value]").EvaluateAllAsync<int>("cs => cs.filter(c => c.dataset.value !== '0').length"));
+
+        // Impossible days are refused, not rolled over into the next month (2026-02-30 was read as March 2).
+        foreach (var (day, message) in new[] { ("2026-02-30", "2026-02-30 is not a day of the calendar"), ("2026-13-01", "2026-13-01 is not a day of the calendar"), ("2026-11-31", "2026-11-31 is not a day of the calendar") })
+        {
+            await page.FillAsync("#to", day);
+            await page.Locator("#to").BlurAsync();
+            await page.WaitForFunctionAsync("m => document.getElementById('status').textContent.includes(m)", message);
+        }
+        await page.FillAsync("#from", "2099-01-01"); // "to" is still the impossible 2026-11-31: nothing is asked
+        await page.Locator("#from").BlurAsync();
+        await page.FillAsync("#to", "2099-01-02");
+        await page.Locator("#to").BlurAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.includes('is in the future')");
+        Assert.Equal(before, Volatile.Read(ref requests));
         Assert.Equal("YYYY-MM-DD", await page.GetAttributeAsync("#from", "placeholder"));
         Assert.Equal("favicon.svg", await page.GetAttributeAsync("link[rel=icon]", "href"));
         Assert.Equal(HttpStatusCode.OK, (await f.Http.GetAsync("/dashboard/favicon.svg")).StatusCode);

@@ -9,15 +9,28 @@ namespace Beacon.Api.Http;
 /// answered 503. This is what makes "a write lands within the rollup's grace" true: without it, SDK
 /// retries in a loop of calls could keep a write in flight for many minutes. The client's own token
 /// is put back before errors are handled, so a storage timeout is not mistaken for a client leaving.
+/// A read (GET, HEAD) whose answer has started streaming is no longer bound by it: it writes nothing
+/// the deadline protects, and cutting a long CSV export mid-stream would only break the download (a
+/// 1,000,000-row export takes longer than 30 s). Before its first byte, a read still gets its 503.
 /// </summary>
 internal sealed class RequestDeadline(RequestDelegate next, IOptions<BeaconOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var client = context.RequestAborted;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(client);
+        // Disposed with the response, not here: OnStarting below may run after this method returns.
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(client);
+        context.Response.RegisterForDispose(deadline);
         deadline.CancelAfter(options.Value.StorageDeadline);
         context.RequestAborted = deadline.Token;
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.OnStarting(() =>
+            {
+                deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                return Task.CompletedTask;
+            });
+        }
         try
         {
             await next(context);

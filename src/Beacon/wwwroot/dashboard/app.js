@@ -14,8 +14,13 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 function rangeProblem() {
   if (state.range !== 'custom') return null;
   for (const [name, value] of [['start', state.from], ['end', state.to]]) {
-    if (value && (!ISO_DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) return `The ${name} date must be a day written YYYY-MM-DD, like 2026-11-01.`;
+    if (!value) continue;
+    // Date.parse rolls impossible days over (2026-02-30 → March 2): a day is real only if it reads back the same.
+    const at = ISO_DAY.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+    if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== value) return `The ${name} date ${value} is not a day of the calendar: write it YYYY-MM-DD, like 2026-11-01.`;
   }
+  const today = new Date().toISOString().slice(0, 10);
+  if (state.from && state.from > today) return `The start date ${state.from} is in the future (today is ${today} UTC): there is no usage to show yet.`;
   if (state.from && state.to && state.from > state.to) return `The start date ${state.from} is after the end date ${state.to}: pick a start on or before the end.`;
   return null;
 }
@@ -52,6 +57,11 @@ function syncControls() {
   const selected = selectedWorkspaces();
   for (const box of $('workspace-list').querySelectorAll('input')) box.checked = selected.includes(box.value);
   $('workspace-summary').textContent = selected.length === readable.length ? `all (${readable.length})` : `${selected.length} of ${readable.length}`;
+  if (rangeProblem()) {
+    // No made-up range next to the error: the label says what was typed and that it is not a range yet.
+    $('range-label').textContent = `Custom range: ${state.from || '…'} to ${state.to || '…'} (not a valid range)`;
+    return;
+  }
   const { start, end } = timeRange(state);
   const last = new Date(Date.parse(end) - 86_400_000).toISOString().slice(0, 10);
   $('range-label').textContent = `${PRESETS[state.range] ?? 'Custom range'}: ${start.slice(0, 10)} to ${last} (UTC, whole days)`;
