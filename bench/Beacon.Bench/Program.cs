@@ -20,11 +20,14 @@ async Task<T> Fresh<T>(Func<Bench, Task<T>> scenario)
     return await scenario(new Bench(azurite.ConnectionString, quick, Log));
 }
 
-var submit = await Fresh(b => b.SubmitAsync());
-var ingestTraces = await Fresh(b => b.IngestTracesAsync());
-var query = await Fresh(b => b.QueryAsync());
-var export = await Fresh(b => b.ExportAsync());
-var coldStart = await Fresh(b => b.ColdStartAsync());
+// --only NAME runs one scenario (submit, ingest_traces, query, export, cold_start).
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+async Task<object?> Run(string name, Func<Bench, Task<object>> scenario) => only is null || only == name ? await Fresh(scenario) : null;
+var submit = await Run("submit", b => b.SubmitAsync());
+var ingestTraces = await Run("ingest_traces", b => b.IngestTracesAsync());
+var query = await Run("query", b => b.QueryAsync());
+var export = await Run("export", b => b.ExportAsync());
+var coldStart = await Run("cold_start", b => b.ColdStartAsync());
 
 var result = new { submit, ingest_traces = ingestTraces, query, export, cold_start = coldStart, machine = $"{Environment.ProcessorCount} cores", date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd") };
 Console.WriteLine(json ? JsonSerializer.Serialize(result) : JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
