@@ -54,6 +54,18 @@ param failedAuthPerMinute int = 30
 @description('NCRONTAB schedule (6 fields, UTC) of the Rollup timer.')
 param rollupSchedule string = '0 */15 * * * *'
 
+@description('Deployments the fleet recorder tracks at once per instance, in all.')
+@minValue(1)
+param fleetMaxDeployments int = 50000
+
+@description('The most deployments one org may have tracked at once by the fleet recorder.')
+@minValue(1)
+param fleetMaxDeploymentsPerOrg int = 2000
+
+@description('Deployments every org may track even when the fleet recorder is full.')
+@minValue(1)
+param fleetSharePerOrg int = 100
+
 var suffix = uniqueString(resourceGroup().id, appName, environmentName)
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -94,6 +106,9 @@ module app 'modules/functionapp.bicep' = {
       Beacon__FailedAuthBurst: string(failedAuthBurst)
       Beacon__FailedAuthPerMinute: string(failedAuthPerMinute)
       Beacon__RollupSchedule: rollupSchedule
+      Beacon__FleetMaxDeployments: string(fleetMaxDeployments)
+      Beacon__FleetMaxDeploymentsPerOrg: string(fleetMaxDeploymentsPerOrg)
+      Beacon__FleetSharePerOrg: string(fleetSharePerOrg)
     }
   }
 }

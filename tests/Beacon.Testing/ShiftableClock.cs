@@ -10,6 +10,23 @@ public sealed class ShiftableClock : TimeProvider
 
     public void Shift(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
 
+    /// <summary>Shifts the clock by <paramref name="by"/> until the returned scope is disposed, then shifts it back (other offsets stay).</summary>
+    public IDisposable ShiftFor(TimeSpan by)
+    {
+        Shift(by);
+        return new ShiftBack(this, by);
+    }
+
+    private sealed class ShiftBack(ShiftableClock clock, TimeSpan by) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) clock.Shift(-by);
+        }
+    }
+
     public void Reset()
     {
         Interlocked.Exchange(ref _offsetTicks, 0);

@@ -55,7 +55,7 @@ public sealed class AuthTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         await f.Services.GetRequiredService<Storage.Stores.CredentialStore>().RevokeApiKeyAsync(org.OrgId, org.ApiKeyRecord.KeyId);
-        f.Clock.Shift(TimeSpan.FromSeconds(2)); // past the credential cache (by the app's clock)
+        using var afterTheCache = f.Clock.ShiftFor(TimeSpan.FromSeconds(2)); // past the credential cache (by the app's clock)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await AuthAsync(null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await AuthAsync("bcn_ak_" + new string('z', 40))).StatusCode);

@@ -155,7 +155,7 @@ public sealed class RejectionTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         await f.Services.GetRequiredService<CredentialStore>().SetLicenseStatusAsync(org.OrgId, org.LicenseId, status);
-        f.Clock.Shift(TimeSpan.FromSeconds(2)); // past the credential cache TTL of the test app (by its clock)
+        using var afterTheCache = f.Clock.ShiftFor(TimeSpan.FromSeconds(2)); // past the credential cache TTL of the test app (by its clock)
 
         var problem = await AssertRejectedAsync(org, await Submit(Payloads.Window(org.LicenseKey, null, Nine, Nine.AddMinutes(5), 1, 1, org.WorkspaceA)), HttpStatusCode.Forbidden);
         Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -177,7 +177,7 @@ public sealed class RejectionTests(BeaconFixture f)
         Assert.Equal(HttpStatusCode.NoContent, (await Submit(Payloads.Window(null, org.ApiKey, Nine, Nine.AddMinutes(5), 1, 1, org.WorkspaceA))).StatusCode);
         await f.Services.GetRequiredService<CredentialStore>().RevokeApiKeyAsync(org.OrgId, org.ApiKeyRecord.KeyId);
         var before = await f.StoredUsageCountAsync(org.OrgId);
-        f.Clock.Shift(TimeSpan.FromSeconds(2));
+        using var afterTheCache = f.Clock.ShiftFor(TimeSpan.FromSeconds(2));
 
         await AssertRejectedAsync(org, await Submit(Payloads.Window(null, org.ApiKey, Nine.AddHours(1), Nine.AddHours(1).AddMinutes(5), 1, 1, org.WorkspaceA)), HttpStatusCode.Unauthorized, before);
     }

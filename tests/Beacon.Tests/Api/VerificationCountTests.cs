@@ -26,7 +26,7 @@ public sealed class VerificationCountTests(BeaconFixture f) : IDisposable
         var today = DateOnly.FromDateTime(f.Clock.GetUtcNow().UtcDateTime);
         for (int i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(org.LicenseKey)).StatusCode);
         await f.Services.GetRequiredService<CredentialStore>().SetLicenseStatusAsync(org.OrgId, org.LicenseId, LicenseStatus.Suspended);
-        f.Clock.Shift(TimeSpan.FromSeconds(2)); // past the test app's credential cache (1 s, by its clock)
+        using var afterTheCache = f.Clock.ShiftFor(TimeSpan.FromSeconds(2)); // past the test app's credential cache (1 s, by its clock)
         for (int i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Forbidden, (await VerifyAsync(org.LicenseKey)).StatusCode);
         // A key nobody issued cannot be counted on any license.
         Assert.Equal(HttpStatusCode.Unauthorized, (await VerifyAsync("lcl_" + new string('z', 40))).StatusCode);

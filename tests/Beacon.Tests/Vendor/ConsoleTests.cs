@@ -47,7 +47,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         var t = f.Clock.GetUtcNow().AddMinutes(-20);
         await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(5), 12, org.WorkspaceA, silent);
         await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId), l => l.Count == 1);
-        f.Clock.Shift(TimeSpan.FromSeconds(661));
+        using var elevenMinutesLater = f.Clock.ShiftFor(TimeSpan.FromSeconds(661));
         t = f.Clock.GetUtcNow().AddMinutes(-10);
         await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(5), 30, org.WorkspaceB, live);
         await Operators.SubmitAsync(f, org.LicenseKey, t.AddMinutes(5), t.AddMinutes(10), 31, org.WorkspaceB, live);

@@ -70,7 +70,7 @@ public sealed class FleetTests(BeaconFixture f)
         Assert.Equal("reporting", license.GetProperty("reporting_state").GetString());
 
         // 661 s without a window: silent (listed first), no live replica, and the license with it.
-        f.Clock.Shift(TimeSpan.FromSeconds(661));
+        using var elevenMinutesLater = f.Clock.ShiftFor(TimeSpan.FromSeconds(661));
         list = await Operators.DeploymentsAsync(f, key, org.OrgId);
         Assert.All(list, x => Assert.Equal("silent", x.GetProperty("state").GetString()));
         Assert.Equal(0, list.Single(x => x.GetProperty("project_id").GetString() == project).GetProperty("replicas").GetInt32());
@@ -121,7 +121,7 @@ public sealed class FleetTests(BeaconFixture f)
         await Task.Delay(TimeSpan.FromSeconds(3)); // three writer ticks: nothing is due within the minute
         Assert.Equal(first, await ETagAsync());
 
-        f.Clock.Shift(TimeSpan.FromSeconds(61));
+        using var aMinuteLater = f.Clock.ShiftFor(TimeSpan.FromSeconds(61));
         var d = Assert.Single(await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId), l => l.Single().GetProperty("runs_24h").GetInt64() == 21));
         Assert.Equal(21, d.GetProperty("runs_24h").GetInt64());
         Assert.NotEqual(first, await ETagAsync());
