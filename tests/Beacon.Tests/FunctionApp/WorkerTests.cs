@@ -110,7 +110,7 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
             ("Meters", HttpMethod.Get, "/api/v1/meters", null, null),
             ("Dashboard", HttpMethod.Get, "/dashboard/app.js", null, null),
             ("Console", HttpMethod.Get, "/console/", null, null),
-            ("Verify", HttpMethod.Post, "/v1/beacon/verify", """{"license":"lcl_unknownunknownunknownunknown00"}""", null),
+            ("Verify", HttpMethod.Post, "/v1/beacon/verify", """{"license":"lcl_not-issued"}""", null),
             ("Auth", HttpMethod.Post, "/auth", "{}", ("X-Api-Key", org.ApiKey)),
             ("Submit", HttpMethod.Post, "/v1/metadata/submit", window, null),
             ("BeaconSubmit", HttpMethod.Post, "/v1/beacon/metadata/submit", window, null),
