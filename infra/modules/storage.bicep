@@ -24,6 +24,7 @@ var tables = [
   'TelemetryRecords'
   'TelemetryCounts'
   'Deployments'
+  'FleetIndex'
   'Audit'
   'Statements'
 ]

@@ -9,6 +9,9 @@ public sealed class OperatorFunctions(EndpointPipeline pipeline)
     [Function("OperatorLicenses")]
     public Task<IResult> Licenses([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/licenses")] HttpRequest req) => pipeline.RunAsync(req);
 
+    [Function("OperatorLicense")]
+    public Task<IResult> License([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/licenses/{id}")] HttpRequest req) => pipeline.RunAsync(req);
+
     [Function("OperatorLicenseSuspend")]
     public Task<IResult> Suspend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/operator/licenses/{id}/suspend")] HttpRequest req) => pipeline.RunAsync(req);
 

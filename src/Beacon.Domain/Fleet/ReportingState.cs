@@ -18,6 +18,13 @@ public static class ReportingState
         : now - last <= SilentAfter ? Reporting
         : Silent;
 
+    /// <summary>A license's state from how many of its deployments report and are silent: reporting if any reports.</summary>
+    public static string OfCounts(long reporting, long silent) =>
+        reporting > 0 ? Reporting : silent > 0 ? Silent : Never;
+
+    /// <summary>The states in listing order.</summary>
+    public static readonly IReadOnlyList<string> InOrder = [Silent, Reporting, Never];
+
     /// <summary>Silent first (they need attention), then reporting, then never; used by lists and the console.</summary>
     public static int Rank(string state) => state switch { Silent => 0, Reporting => 1, _ => 2 };
 }

@@ -15,6 +15,9 @@ public sealed class AuditLog(Tables tables, TimeProvider time)
     public const string CliActor = "cli";
     private const string Partition = "audit";
 
+    /// <summary>The one section of the audit listing's cursors.</summary>
+    public const string Section = "audit";
+
     public async Task AppendAsync(string actor, string action, string target, IReadOnlyDictionary<string, string?>? detail = null, CancellationToken ct = default)
     {
         var at = time.GetUtcNow();
@@ -29,16 +32,11 @@ public sealed class AuditLog(Tables tables, TimeProvider time)
         await tables.Audit.TryAddAsync(entity, ct); // null = 409: this very row, written by a retry whose first answer was lost
     }
 
-    /// <summary>The newest <paramref name="limit"/> records, newest first.</summary>
-    public async Task<IReadOnlyList<AuditRecord>> NewestAsync(int limit, CancellationToken ct = default)
+    /// <summary>A page of records, newest first, after <paramref name="after"/>; the cursor of the next page, or null at the end.</summary>
+    public async Task<(IReadOnlyList<AuditRecord> Records, Domain.Fleet.PageCursor? Next)> PageAsync(Domain.Fleet.PageCursor? after, int limit, CancellationToken ct = default)
     {
-        var result = new List<AuditRecord>();
-        await foreach (var e in tables.QueryAsync(tables.Audit, TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), ct: ct))
-        {
-            if (result.Count == limit) break;
-            result.Add(Read(e));
-        }
-        return result;
+        var (page, next) = await tables.PageAsync(tables.Audit, Partition, Section, after, limit, ct);
+        return ([.. page.Select(Read)], next);
     }
 
     private static AuditRecord Read(TableEntity e) => new(

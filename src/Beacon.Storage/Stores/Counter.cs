@@ -15,9 +15,15 @@ internal static class Counter
     private const int Keep = 64;
 
     /// <param name="next">The new entity from the stored one (null when absent); called again after every conflict.</param>
-    public static async Task UpdateAsync(Tables tables, TableClient table, string partitionKey, string rowKey, Func<TableEntity?, TableEntity> next, CancellationToken ct)
+    public static Task UpdateAsync(Tables tables, TableClient table, string partitionKey, string rowKey, Func<TableEntity?, TableEntity> next, CancellationToken ct) =>
+        UpdateAsync(tables, table, partitionKey, rowKey, Guid.NewGuid().ToString("N"), next, ct);
+
+    /// <param name="writer">
+    /// A token naming this change. One derived from the change itself (not random) makes a replay of the
+    /// same change after a crash a no-op too, as long as fewer than 64 other changes came in between.
+    /// </param>
+    public static async Task UpdateAsync(Tables tables, TableClient table, string partitionKey, string rowKey, string writer, Func<TableEntity?, TableEntity> next, CancellationToken ct)
     {
-        var writer = Guid.NewGuid().ToString("N");
         for (int attempt = 0; attempt < 30; attempt++)
         {
             var stored = await tables.GetAsync(table, partitionKey, rowKey, ct: ct);

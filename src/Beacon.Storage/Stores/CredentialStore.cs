@@ -10,7 +10,7 @@ namespace Beacon.Storage.Stores;
 /// API keys and licenses. The record lives in the org's Directory partition; a second entity keyed by
 /// the secret's hash (Credentials table) points to it, written after the record so it never dangles.
 /// </summary>
-public sealed class CredentialStore(Tables tables, TimeProvider time)
+public sealed class CredentialStore(Tables tables, TimeProvider time, Fleet.FleetIndexStore fleet)
 {
     private const string Row = "credential";
     private const string OperatorsPartition = "operators";
@@ -55,6 +55,7 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
         if (expiresAt is { } x) e["expires_at"] = x;
         await tables.Directory.AddEntityAsync(e, ct);
         await IndexLicenseIdAsync(orgId, record.LicenseId, ct);
+        await fleet.AddLicenseAsync(orgId, record.LicenseId, ct);
         await IndexAsync(record.Hash, "license", orgId, record.LicenseId, ct);
         return (secret, record);
     }
@@ -75,6 +76,15 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
         return added;
     }
 
+    /// <summary>Upgrade step: lists an org's licenses the fleet index does not know yet (created before it) as never reported; returns how many.</summary>
+    public async Task<int> IndexLicensesInFleetAsync(string orgId, CancellationToken ct = default)
+    {
+        int added = 0;
+        foreach (var license in await ListLicensesAsync(orgId, ct))
+            if (await fleet.AddLicenseIfUnknownAsync(orgId, license.LicenseId, ct)) added++;
+        return added;
+    }
+
     /// <summary>A license by its id alone (the operator API names licenses without their org); null when unknown.</summary>
     public async Task<LicenseRecord?> GetLicenseAsync(string licenseId, CancellationToken ct = default)
     {
@@ -84,6 +94,10 @@ public sealed class CredentialStore(Tables tables, TimeProvider time)
         var e = await tables.GetAsync(tables.Directory, orgId, "license|" + licenseId, ct: ct);
         return e is null ? null : ToLicense(e);
     }
+
+    /// <summary>A license of a known org (one point read); null when unknown.</summary>
+    public async Task<LicenseRecord?> GetLicenseAsync(string orgId, string licenseId, CancellationToken ct = default) =>
+        await tables.GetAsync(tables.Directory, orgId, "license|" + licenseId, ct: ct) is { } e ? ToLicense(e) : null;
 
     /// <summary>Every license of every org (one query for the index, one per org with licenses).</summary>
     public async Task<IReadOnlyList<LicenseRecord>> ListAllLicensesAsync(CancellationToken ct = default)

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Beacon.Domain.Fleet;
+using Beacon.Storage.Fleet;
 
 namespace Beacon.Storage.Stores;
 
@@ -10,17 +12,134 @@ namespace Beacon.Storage.Stores;
 /// from what instances observed (docs/decisions/0011-vendor-console.md). Listing the fleet reads one
 /// entity per deployment, never the usage windows. Merges are read-modify-write under the ETag with
 /// writer tokens (<see cref="Counter"/>), so concurrent instances and lost answers add nothing twice.
+/// Each record also carries the state the fleet index lists it under (<see cref="IndexedState"/>): a merge
+/// that brings a deployment (back) to reporting, and the sweep that finds it silent, change that state in
+/// the record's own conditional write and then apply it to the index (docs/decisions/0015-fleet-paging.md).
 /// </summary>
-public sealed class DeploymentStore(Tables tables)
+public sealed class DeploymentStore(Tables tables, FleetIndexStore index)
 {
-    public async Task MergeAsync(string orgId, DeploymentKey key, DeploymentActivity observed, DateTimeOffset now, CancellationToken ct = default) =>
+    /// <summary>How many notes the sweep reads at a time.</summary>
+    private const int MaxNotesPerRead = 1_000;
+
+    public async Task MergeAsync(string orgId, DeploymentKey key, DeploymentActivity observed, DateTimeOffset now, CancellationToken ct = default)
+    {
+        // Noted before the record: a crash after it still leaves the sweep a way to find the deployment, and
+        // the license's latest report is never behind a deployment the listing already shows reporting.
+        if (observed.LastReportAt is { } seen)
+        {
+            await index.MarkSeenAsync(orgId, key.RowKey, seen, ct);
+            if (key.LicenseId is not null) await index.TouchLicenseAsync(key.LicenseId, seen, ct);
+        }
+        DateTimeOffset? before = null, after = null;
+        var state = IndexedState.None;
         await Counter.UpdateAsync(tables, tables.Deployments, orgId, key.RowKey, stored =>
         {
             var activity = stored is null ? new DeploymentActivity() : Read(stored).Activity;
+            before = activity.LastReportAt;
             activity.Absorb(observed);
             activity.Prune(now);
-            return ToEntity(orgId, key, activity);
+            after = activity.LastReportAt;
+            state = FleetIndexStore.ReadState(stored);
+            if (ReportingState.Of(after, now) is var live && live != ReportingState.Never) state = state.MoveTo(live);
+            var e = ToEntity(orgId, key, activity);
+            FleetIndexStore.WriteState(e, "", state);
+            return e;
         }, ct);
+        if (state.Pending) await ApplyAsync(orgId, key.RowKey, key.LicenseId, state, ct);
+        if (before is { } b && after is { } a && FleetIndexStore.BucketKey(b) != FleetIndexStore.BucketKey(a))
+            await index.UnmarkSeenAsync(orgId, key.RowKey, b, ct);
+    }
+
+    /// <summary>
+    /// Moves deployments that stopped reporting to silent in the index: reads the notes of every 10-second
+    /// bucket whose reports are all more than 660 s old and not swept yet (one range read, however long the
+    /// sweep was not run), and checks each deployment against its record (it may have reported since).
+    /// Returns how many deployments it found silent. Safe to run on several instances at once: the change
+    /// is made in each record's conditional write.
+    /// </summary>
+    public async Task<int> SweepSilentAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        var due = FleetIndexStore.BucketOf(now - ReportingState.SilentAfter) - FleetIndexStore.Bucket;
+        var through = await index.SweptThroughAsync(ct);
+        if (through > due)
+        {
+            // The clock went back (or another instance's runs ahead): sweep from here again; buckets already swept are empty.
+            await index.SetSweptThroughAsync(due, ct, back: true);
+            return 0;
+        }
+        int silenced = 0;
+        while (true)
+        {
+            var batch = await index.SeenAsync(through, due, MaxNotesPerRead, ct);
+            foreach (var (entry, bucket) in batch)
+            {
+                if (await RefreshStateAsync(entry.OrgId, entry.Row, now, ct) == ReportingState.Silent) silenced++;
+                await index.UnmarkSeenAsync(entry.OrgId, entry.Row, bucket, ct);
+            }
+            if (batch.Count < MaxNotesPerRead) break;
+            // Only whole buckets count as swept: a bucket cut by the read's limit is read again (its swept notes are gone).
+            through = batch[^1].Bucket - FleetIndexStore.Bucket;
+            await index.SetSweptThroughAsync(through.Value, ct);
+        }
+        await index.SetSweptThroughAsync(due, ct);
+        return silenced;
+    }
+
+    /// <summary>Upgrade step: indexes an org's deployments recorded before the fleet index existed; returns how many.</summary>
+    public async Task<int> IndexUnindexedAsync(string orgId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        int indexed = 0;
+        var rows = await tables.QueryAsync(tables.Deployments, TableClient.CreateQueryFilter($"PartitionKey eq {orgId}"), ["state_seq", "state_applied"], ct)
+            .Where(e => (e.GetInt64("state_seq") ?? 0) == 0 || (e.GetInt64("state_applied") ?? 0) < (e.GetInt64("state_seq") ?? 0))
+            .Select(e => e.RowKey).ToListAsync(ct);
+        foreach (var row in rows)
+            if (await RefreshStateAsync(orgId, row, now, ct) is not null) indexed++;
+        return indexed;
+    }
+
+    /// <summary>Brings a deployment's indexed state to its live state; the state it changed to, or null when none changed.</summary>
+    private async Task<string?> RefreshStateAsync(string orgId, string row, DateTimeOffset now, CancellationToken ct)
+    {
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            var stored = await tables.GetAsync(tables.Deployments, orgId, row, ct: ct);
+            if (stored is null) return null;
+            var deployment = Read(stored);
+            var state = FleetIndexStore.ReadState(stored);
+            var live = ReportingState.Of(deployment.Activity.LastReportAt, now);
+            var moved = live == ReportingState.Never ? state : state.MoveTo(live);
+            if (moved == state)
+            {
+                if (!state.Pending) return null;
+                await ApplyAsync(orgId, row, deployment.Key.LicenseId, state, ct);
+                return state.State;
+            }
+            var e = new TableEntity(orgId, row);
+            FleetIndexStore.WriteState(e, "", moved);
+            if (await tables.Deployments.TryUpdateAsync(e, stored.ETag, TableUpdateMode.Merge, ct) is null) continue;
+            await ApplyAsync(orgId, row, deployment.Key.LicenseId, moved, ct);
+            return moved.State;
+        }
+        throw new Account.StorageContentionException("A deployment's record kept changing while the sweep read it.");
+    }
+
+    /// <summary>Applies a state change to the index, then records that it did (a crash in between is applied again by the next writer).</summary>
+    private async Task ApplyAsync(string orgId, string row, string? licenseId, IndexedState state, CancellationToken ct)
+    {
+        await index.ApplyDeploymentAsync(orgId, row, licenseId, state, ct);
+        var applied = new TableEntity(orgId, row) { ["state_applied"] = state.Seq };
+        try
+        {
+            await tables.Deployments.UpdateEntityAsync(applied, ETag.All, TableUpdateMode.Merge, ct);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
+    /// <summary>One deployment's record; null when absent.</summary>
+    public async Task<StoredDeployment?> GetAsync(string orgId, string row, CancellationToken ct = default) =>
+        await tables.GetAsync(tables.Deployments, orgId, row, ct: ct) is { } e ? Read(e) : null;
 
     /// <summary>Every deployment, or an org's, or a license's (one entity each).</summary>
     public async Task<IReadOnlyList<StoredDeployment>> ListAsync(string? orgId = null, string? licenseId = null, CancellationToken ct = default)

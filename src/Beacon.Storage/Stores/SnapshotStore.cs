@@ -14,6 +14,9 @@ namespace Beacon.Storage.Stores;
 /// </summary>
 public sealed class SnapshotStore(Tables tables)
 {
+    /// <summary>The one section of the snapshot listing's cursors.</summary>
+    public const string Section = "snapshots";
+
     public static string RowOf(long fromMicros) => (long.MaxValue - fromMicros).ToString("D19", CultureInfo.InvariantCulture);
 
     public async Task<SupersedeOutcome> SupersedeAsync(string orgId, string licenseId, UsageSnapshot snapshot, DateTimeOffset now, CancellationToken ct = default)
@@ -38,13 +41,22 @@ public sealed class SnapshotStore(Tables tables)
         throw new StorageContentionException("The usage snapshot kept changing under concurrent reports.");
     }
 
+    /// <summary>A page of a license's snapshots, newest first, after <paramref name="after"/>; the next page's cursor, or null at the end.</summary>
+    public async Task<(IReadOnlyList<StoredSnapshot> Snapshots, Domain.Fleet.PageCursor? Next)> PageAsync(string licenseId, Domain.Fleet.PageCursor? after, int limit, CancellationToken ct = default)
+    {
+        var (page, next) = await tables.PageAsync(tables.UsageSnapshots, licenseId, Section, after, limit, ct);
+        return ([.. page.Select(e => Read(licenseId, e))], next);
+    }
+
     /// <summary>A license's snapshots, newest first.</summary>
     public async Task<IReadOnlyList<StoredSnapshot>> ListAsync(string licenseId, int limit = 100, CancellationToken ct = default) =>
         await tables.QueryAsync(tables.UsageSnapshots, TableClient.CreateQueryFilter($"PartitionKey eq {licenseId}"), ct: ct)
             .Take(limit)
-            .Select(e => new StoredSnapshot(licenseId,
-                Timestamps.ToDateTimeOffset(e.GetInt64("from_us") ?? 0), Timestamps.ToDateTimeOffset(e.GetInt64("to_us") ?? 0),
-                JsonSerializer.Deserialize<Dictionary<string, long>>(e.GetString("measures") ?? "{}") ?? [],
-                e.GetDateTimeOffset("received_at") ?? DateTimeOffset.MinValue))
+            .Select(e => Read(licenseId, e))
             .ToListAsync(ct);
+
+    private static StoredSnapshot Read(string licenseId, TableEntity e) => new(licenseId,
+        Timestamps.ToDateTimeOffset(e.GetInt64("from_us") ?? 0), Timestamps.ToDateTimeOffset(e.GetInt64("to_us") ?? 0),
+        JsonSerializer.Deserialize<Dictionary<string, long>>(e.GetString("measures") ?? "{}") ?? [],
+        e.GetDateTimeOffset("received_at") ?? DateTimeOffset.MinValue);
 }

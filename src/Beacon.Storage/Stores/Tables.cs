@@ -62,6 +62,13 @@ public sealed class Tables(StorageAccount account)
     /// <summary>The fleet view: one entity per deployment (PK = org id, RK = credential|workspace|project), written off the request path.</summary>
     public TableClient Deployments { get; } = account.TableService.GetTableClient("Deployments");
 
+    /// <summary>
+    /// What pages the operator's fleet views (docs/decisions/0015-fleet-paging.md): deployments and licenses
+    /// by scope and state, counts per state, each license's latest report, and the minute each deployment
+    /// last reported (what the silence sweep reads).
+    /// </summary>
+    public TableClient FleetIndex { get; } = account.TableService.GetTableClient("FleetIndex");
+
     /// <summary>Append-only audit log of operator and CLI changes (PK = audit, RK = time counted down|id: newest first).</summary>
     public TableClient Audit { get; } = account.TableService.GetTableClient("Audit");
 
@@ -75,7 +82,7 @@ public sealed class Tables(StorageAccount account)
 
     public IEnumerable<TableClient> AllTables =>
         [Directory, Credentials, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups, Verifications, IgnoredReports, UsageSnapshots,
-         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, Audit, Statements];
+         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, FleetIndex, Audit, Statements];
 
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics];
 
@@ -99,6 +106,44 @@ public sealed class Tables(StorageAccount account)
             Metrics.CountRead(page.Values.Count);
             foreach (var e in page.Values) yield return e;
         }
+    }
+
+    /// <summary>
+    /// At most <paramref name="limit"/> entities matching <paramref name="filter"/>, in key order, asking the
+    /// service for no more than that: what a page of an operator listing costs whatever the table's size.
+    /// </summary>
+    public async Task<IReadOnlyList<TableEntity>> TakeAsync(TableClient table, string filter, int limit, IEnumerable<string>? select = null, CancellationToken ct = default)
+    {
+        var result = new List<TableEntity>(Math.Min(limit, 1_001));
+        string? continuation = null;
+        do
+        {
+            // The service may answer a short page with a continuation (a partition boundary, a 5 s slice); ask again for the rest.
+            var pages = table.QueryAsync<TableEntity>(filter, maxPerPage: limit - result.Count, select: WithKeys(select), cancellationToken: ct).AsPages(continuation);
+            await foreach (var page in pages)
+            {
+                Metrics.CountRead(page.Values.Count);
+                result.AddRange(page.Values.Take(limit - result.Count));
+                continuation = page.ContinuationToken;
+                break;
+            }
+        }
+        while (continuation is not null && result.Count < limit);
+        return result;
+    }
+
+    /// <summary>
+    /// A page of one partition in row-key order after the cursor (keyset paging): reads at most
+    /// <paramref name="limit"/> + 1 entities, the extra one only to know that a next page exists.
+    /// </summary>
+    public async Task<(IReadOnlyList<TableEntity> Page, Domain.Fleet.PageCursor? Next)> PageAsync(
+        TableClient table, string partitionKey, string section, Domain.Fleet.PageCursor? after, int limit, CancellationToken ct = default)
+    {
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey gt {after.After}");
+        var page = await TakeAsync(table, filter, limit + 1, ct: ct);
+        return ([.. page.Take(limit)], page.Count > limit ? new Domain.Fleet.PageCursor(section, page[limit - 1].RowKey) : null);
     }
 
     /// <summary>Without the keys in <c>$select</c> the service leaves them out, and every store needs them.</summary>

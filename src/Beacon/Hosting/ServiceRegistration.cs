@@ -13,6 +13,7 @@ using Beacon.Storage.Exports;
 using Beacon.Storage.Maintenance;
 using Beacon.Storage.Query;
 using Beacon.Storage.Rollups;
+using Beacon.Storage.Fleet;
 using Beacon.Storage.Stores;
 using Beacon.Tokens;
 
@@ -47,6 +48,7 @@ public static class ServiceRegistration
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<TelemetryStore>();
+        services.AddSingleton<FleetIndexStore>();
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RollupStore>();

@@ -126,6 +126,7 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
             ("CurrentOrganization", HttpMethod.Get, "/api/v1/orgs/current", null, ("X-Api-Key", org.ApiKey)),
             ("WorkspaceList", HttpMethod.Get, "/api/v1/workspaces", null, ("X-Api-Key", org.ApiKey)),
             ("OperatorLicenses", HttpMethod.Get, $"/api/v1/operator/licenses?org_id={quiet.OrgId}", null, ("X-Operator-Key", key)),
+            ("OperatorLicense", HttpMethod.Get, $"/api/v1/operator/licenses/{quiet.LicenseId}", null, ("X-Operator-Key", key)),
             ("OperatorLicenseSuspend", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/suspend", "{}", ("X-Operator-Key", key)),
             ("OperatorLicenseActivate", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/activate", "{}", ("X-Operator-Key", key)),
             ("OperatorLicenseExtend", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/extend", """{"expires_at":"2031-01-01T00:00:00Z"}""", ("X-Operator-Key", key)),

@@ -76,7 +76,15 @@ public sealed class FleetTests(BeaconFixture f)
         Assert.Equal(0, list.Single(x => x.GetProperty("project_id").GetString() == project).GetProperty("replicas").GetInt32());
         Assert.Equal("silent", (await Operators.LicenseAsync(f, key, org.OrgId, org.LicenseId)).GetProperty("reporting_state").GetString());
         Assert.Empty((await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/deployments?org_id={org.OrgId}&state=reporting", key)).GetProperty("deployments").EnumerateArray());
-        Assert.Equal(2, (await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/deployments?org_id={org.OrgId}&state=silent", key)).GetProperty("deployments").GetArrayLength());
+
+        // The index behind the state filter and the counts follows within 20 s (the sweep's 10 s buckets and cadence).
+        using var settled = f.Clock.ShiftFor(TimeSpan.FromSeconds(20));
+        var silentPage = await Operators.EventuallyAsync(() => Operators.GetJsonAsync(f.Http, $"/api/v1/operator/deployments?org_id={org.OrgId}&state=silent", key),
+            p => p.GetProperty("deployments").GetArrayLength() == 2);
+        Assert.Equal((0, 2), (silentPage.GetProperty("counts").GetProperty("reporting").GetInt64(), silentPage.GetProperty("counts").GetProperty("silent").GetInt64()));
+        var licensePage = await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/licenses?org_id={org.OrgId}&state=silent", key);
+        Assert.Equal([org.LicenseId], licensePage.GetProperty("licenses").EnumerateArray().Select(l => l.GetProperty("license_id").GetString()));
+        Assert.Equal(1, licensePage.GetProperty("counts").GetProperty("silent").GetInt64());
 
         // The next window of one replica (after the outage the client sends one long window): reporting again, one replica.
         await Operators.SubmitAsync(f, org.LicenseKey, heads[1], f.Clock.GetUtcNow().AddSeconds(-1), 50, org.WorkspaceA, project);
@@ -86,7 +94,8 @@ public sealed class FleetTests(BeaconFixture f)
         Assert.Equal(["", project], list.Select(x => x.GetProperty("project_id").GetString()));
         d = list[1];
         Assert.Equal(("reporting", 1), (d.GetProperty("state").GetString(), d.GetProperty("replicas").GetInt32()));
-        Assert.Equal("reporting", (await Operators.LicenseAsync(f, key, org.OrgId, org.LicenseId)).GetProperty("reporting_state").GetString());
+        Assert.Equal("reporting", (await Operators.EventuallyAsync(() => Operators.LicenseAsync(f, key, org.OrgId, org.LicenseId),
+            l => l.GetProperty("reporting_state").GetString() == "reporting")).GetProperty("reporting_state").GetString());
     }
 
     [Fact]
@@ -115,6 +124,8 @@ public sealed class FleetTests(BeaconFixture f)
         await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(1), 1, org.WorkspaceA, "p");
         await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId), l => l.Count == 1);
         async Task<Azure.ETag> ETagAsync() => (await f.RawAsync(f.Tables.Deployments, org.OrgId)).Single().ETag;
+        // The first merge is followed by one more write: the record notes that the fleet index has its state.
+        await Operators.EventuallyAsync(() => f.RawAsync(f.Tables.Deployments, org.OrgId), e => e.Single().GetInt64("state_applied") == 1);
         var first = await ETagAsync();
 
         for (int i = 1; i <= 20; i++) await Operators.SubmitAsync(f, org.LicenseKey, t.AddMinutes(i), t.AddMinutes(i + 1), 1, org.WorkspaceA, "p");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Beacon.Domain.Fleet;
+using Beacon.Storage.Fleet;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.Options;
 
@@ -109,6 +110,32 @@ internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IO
         }
         return written;
     }
+
+    /// <summary>
+    /// Every 10 s, moves deployments that stopped reporting to silent in the fleet index (and so their
+    /// licenses, and the counts per state): within 680 s of a deployment's last report. Returns how many it
+    /// found silent.
+    /// </summary>
+    public async Task<int> SweepIfDueAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        lock (_slots)
+        {
+            if (_lastSweep is { } last && now >= last && now - last < FleetIndexStore.Bucket) return 0;
+            _lastSweep = now;
+        }
+        try
+        {
+            return await store.SweepSilentAsync(now, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("The fleet's silence sweep stopped early ({Error}); it goes on at the next minute", e.GetType().Name);
+            return 0;
+        }
+    }
+
+    private DateTimeOffset? _lastSweep;
 
     private sealed class Slot
     {

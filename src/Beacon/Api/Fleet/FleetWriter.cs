@@ -1,6 +1,9 @@
 namespace Beacon.Api.Fleet;
 
-/// <summary>Runs <see cref="FleetRecorder.FlushAsync"/> every second, and once more for everything pending at shutdown.</summary>
+/// <summary>
+/// Runs <see cref="FleetRecorder.FlushAsync"/> every second (and the silence sweep when a minute has
+/// passed), and flushes once more for everything pending at shutdown.
+/// </summary>
 internal sealed class FleetWriter(Hosting.Deferred<FleetRecorder> recorder, ILogger<FleetWriter> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
@@ -12,7 +15,10 @@ internal sealed class FleetWriter(Hosting.Deferred<FleetRecorder> recorder, ILog
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
                 await recorder.Value.FlushAsync(all: false, stoppingToken);
+                await recorder.Value.SweepIfDueAsync(stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -1,4 +1,4 @@
 namespace Beacon.Api.Operator;
 
-/// <summary>The answer of GET /api/v1/operator/audit, newest first.</summary>
-internal sealed record AuditList(IReadOnlyList<AuditView> Records);
+/// <summary>A page of GET /api/v1/operator/audit, newest first; <c>next_cursor</c> is null on the last page.</summary>
+internal sealed record AuditList(IReadOnlyList<AuditView> Records, string? NextCursor);

@@ -1,58 +1,76 @@
+using System.Collections.Concurrent;
 using Beacon.Api.Licenses;
-using Beacon.Domain.Statements;
-using Beacon.Storage.Statements;
 using Beacon.Domain.Credentials;
 using Beacon.Domain.Fleet;
+using Beacon.Domain.Statements;
+using Beacon.Storage.Fleet;
+using Beacon.Storage.Statements;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Api.Operator;
 
 /// <summary>
-/// Builds the operator's views from the stores: licenses with their verification counts and reporting
-/// state, and deployments from the fleet records (one entity per deployment, never the usage windows).
+/// Builds the operator's paged views (SPEC §15): a page of the fleet index, then one point read per entry
+/// and per org on the page, so a page costs the same whatever the fleet's size
+/// (docs/decisions/0015-fleet-paging.md). The state shown is the live one (from the last report); the index
+/// may list an entry under its previous state for up to two minutes, and a state-filtered page leaves such
+/// an entry out.
 /// </summary>
-internal sealed class FleetQueries(DirectoryStore directory, CredentialStore credentials, DeploymentStore deployments,
+internal sealed class FleetQueries(DirectoryStore directory, CredentialStore credentials, DeploymentStore deployments, FleetIndexStore index,
     VerificationStore verifications, WindowStore windows, QuotaMeter quotas, TimeProvider time)
 {
-    public async Task<IReadOnlyList<LicenseView>> LicensesAsync(string? orgId, CancellationToken ct)
+    private const int Parallelism = 16;
+
+    public async Task<LicenseList> LicensesAsync(string? orgId, string? state, PageCursor? cursor, int limit, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var orgs = await OrgsAsync(ct);
-        var licenses = orgId is null ? await credentials.ListAllLicensesAsync(ct) : await credentials.ListLicensesAsync(orgId, ct);
-        var lastReport = (await deployments.ListAsync(orgId, ct: ct))
-            .Where(d => d.Key.LicenseId is not null)
-            .GroupBy(d => d.Key.LicenseId!)
-            .ToDictionary(g => g.Key, g => g.Max(d => d.Activity.LastReportAt));
-        var views = new List<LicenseView>();
-        var usageByOrg = new Dictionary<string, IReadOnlyDictionary<string, MeterTotals>>();
-        foreach (var l in licenses)
+        var scope = orgId is null ? FleetIndexStore.AllScope : FleetIndexStore.OrgScope(orgId);
+        var page = await index.PageAsync(FleetIndexStore.Licenses, scope, state, cursor, limit, ct);
+        var orgs = await OrgsAsync(page.Entries, ct);
+        var usageByOrg = new ConcurrentDictionary<string, Lazy<Task<IReadOnlyDictionary<string, MeterTotals>>>>(StringComparer.Ordinal);
+        var views = new LicenseView?[page.Entries.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, views.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
-            var quotaViews = new List<QuotaView>();
-            if (l.Quotas.Count > 0)
-            {
-                if (!usageByOrg.TryGetValue(l.OrgId, out var orgUsage)) usageByOrg[l.OrgId] = orgUsage = await quotas.ReadOrgAsync(l.OrgId, ct);
-                quotaViews.AddRange(quotas.Evaluate(l, orgUsage).Select(QuotaView.Of));
-            }
-            var counts = await verifications.CountAsync(l.LicenseId, today.AddDays(-29), today, ct);
-            var ignored = await windows.CountLowerCountSupersedesAsync(Reporter.ForLicense(l.LicenseId), today.AddDays(-29), today, ct);
-            var last = lastReport.GetValueOrDefault(l.LicenseId);
-            views.Add(new LicenseView(l.LicenseId, l.OrgId, orgs.GetValueOrDefault(l.OrgId)?.Name ?? "", l.Plan, l.Status.ToString().ToLowerInvariant(),
-                l.ExpiresAt, l.Entitlements, quotaViews, counts.LastVerifiedAt, counts.Accepted, counts.Refused, last,
-                ReportingState.Of(last, now), ignored, l.CreatedAt));
-        }
-        return [.. views.OrderBy(v => ReportingState.Rank(v.ReportingState)).ThenBy(v => v.OrgName, StringComparer.Ordinal).ThenBy(v => v.CreatedAt)];
+            var entry = page.Entries[i];
+            // (An entry without its license is one written just before a crash: left out.)
+            if (await credentials.GetLicenseAsync(entry.OrgId, entry.Row, token) is { } l)
+                views[i] = await ViewAsync(l, orgs.GetValueOrDefault(l.OrgId)?.Name ?? "", org => usageByOrg.GetOrAdd(org, o => new(() => quotas.ReadOrgAsync(o, token))).Value, now, token);
+        });
+        var shown = views.OfType<LicenseView>().Where(v => state is null || v.ReportingState == state)
+            .OrderBy(v => ReportingState.Rank(v.ReportingState)).ToList(); // stable, as for deployments
+        return new LicenseList(shown, page.Next?.Encode(), StateCounts.Of(await index.CountsAsync(FleetIndexStore.Licenses, scope, ct)));
     }
 
-    public async Task<IReadOnlyList<DeploymentView>> DeploymentsAsync(string? orgId, string? licenseId, string? state, CancellationToken ct)
+    /// <summary>One license's view (what the console's license detail shows).</summary>
+    public async Task<LicenseView> LicenseAsync(LicenseRecord license, CancellationToken ct) =>
+        await ViewAsync(license, (await directory.GetOrgAsync(license.OrgId, ct))?.Name ?? "", org => quotas.ReadOrgAsync(org, ct), time.GetUtcNow(), ct);
+
+    private async Task<LicenseView> ViewAsync(LicenseRecord l, string orgName, Func<string, Task<IReadOnlyDictionary<string, MeterTotals>>> orgUsage, DateTimeOffset now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var quotaViews = l.Quotas.Count > 0 ? quotas.Evaluate(l, await orgUsage(l.OrgId)).Select(QuotaView.Of).ToList() : [];
+        var counts = await verifications.CountAsync(l.LicenseId, today.AddDays(-29), today, ct);
+        var ignored = await windows.CountLowerCountSupersedesAsync(Reporter.ForLicense(l.LicenseId), today.AddDays(-29), today, ct);
+        var last = await index.LicenseLastReportAsync(l.LicenseId, ct);
+        return new LicenseView(l.LicenseId, l.OrgId, orgName, l.Plan, l.Status.ToString().ToLowerInvariant(),
+            l.ExpiresAt, l.Entitlements, quotaViews, counts.LastVerifiedAt, counts.Accepted, counts.Refused, last,
+            ReportingState.Of(last, now), ignored, l.CreatedAt);
+    }
+
+    public async Task<DeploymentList> DeploymentsAsync(string? orgId, string? licenseId, string? state, PageCursor? cursor, int limit, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var orgs = await OrgsAsync(ct);
-        var stored = await deployments.ListAsync(orgId, licenseId, ct);
-        var projectNames = new Dictionary<string, Dictionary<string, string>>();
-        foreach (var org in stored.Select(d => d.OrgId).Distinct())
+        var scope = licenseId is not null ? FleetIndexStore.LicenseScope(licenseId) : orgId is not null ? FleetIndexStore.OrgScope(orgId) : FleetIndexStore.AllScope;
+        var page = await index.PageAsync(FleetIndexStore.Deployments, scope, state, cursor, limit, ct);
+        var entries = page.Entries.Where(e => orgId is null || e.OrgId == orgId).ToList();
+        var orgs = await OrgsAsync(entries, ct);
+        var projectNames = new ConcurrentDictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var org in orgs.Keys)
             projectNames[org] = (await directory.ListProjectsAsync(org, ct)).GroupBy(p => p.ProjectId).ToDictionary(g => g.Key, g => g.First().Name);
-        var views = stored.Select(d =>
+        var stored = new StoredDeployment?[entries.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, stored.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (i, token) => stored[i] = await deployments.GetAsync(entries[i].OrgId, entries[i].Row, token));
+        var views = stored.OfType<StoredDeployment>().Select(d =>
         {
             var a = d.Activity;
             var org = orgs.GetValueOrDefault(d.OrgId);
@@ -60,14 +78,20 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
             return new DeploymentView(d.Key.LicenseId, d.Key.ApiKeyId, d.OrgId, org?.Name ?? "",
                 // Usage without a workspace shows in the org's default workspace (ADR 0008).
                 d.Key.WorkspaceId.Length > 0 ? d.Key.WorkspaceId : org?.DefaultWorkspaceId ?? "",
-                d.Key.ProjectId, projectNames[d.OrgId].GetValueOrDefault(d.Key.ProjectId, ""),
+                d.Key.ProjectId, projectNames.GetValueOrDefault(d.OrgId)?.GetValueOrDefault(d.Key.ProjectId, "") ?? "",
                 ReportingState.Of(a.LastReportAt, now), a.FirstReportAt, a.LastReportAt, a.Replicas(now),
                 a.Client, a.Features, a.Gauges, runs, nodes);
-        });
-        if (state is not null) views = views.Where(v => v.State == state);
-        return [.. views.OrderBy(v => ReportingState.Rank(v.State)).ThenByDescending(v => v.LastReportAt)];
+        }).Where(v => state is null || v.State == state)
+            .OrderBy(v => ReportingState.Rank(v.State)).ToList(); // stable: within the page, a change the index has not caught up with yet is already in place
+        return new DeploymentList(views, page.Next?.Encode(), StateCounts.Of(await index.CountsAsync(FleetIndexStore.Deployments, scope, ct)));
     }
 
-    private async Task<Dictionary<string, Organization>> OrgsAsync(CancellationToken ct) =>
-        (await directory.ListOrgsAsync(ct).ToListAsync(ct)).ToDictionary(o => o.OrgId);
+    /// <summary>The orgs a page names: one point read each, never a listing of every org.</summary>
+    private async Task<Dictionary<string, Organization>> OrgsAsync(IEnumerable<FleetEntry> entries, CancellationToken ct)
+    {
+        var orgs = new Dictionary<string, Organization>(StringComparer.Ordinal);
+        foreach (var id in entries.Select(e => e.OrgId).Distinct(StringComparer.Ordinal))
+            if (await directory.GetOrgAsync(id, ct) is { } org) orgs[id] = org;
+        return orgs;
+    }
 }

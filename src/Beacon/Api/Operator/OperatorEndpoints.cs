@@ -20,13 +20,13 @@ namespace Beacon.Api.Operator;
 /// </summary>
 internal static class OperatorEndpoints
 {
-    public const int MaxAuditLimit = 1_000;
-
     public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/operator").WithTags("Operator").RequireOperatorKey();
         group.MapGet("/licenses", LicensesAsync).WithName("OperatorLicenses")
-            .WithSummary("Every license (or an org's) with verification counts and reporting state.").ProducesProblem(400);
+            .WithSummary("A page of licenses (all, an org's, or in one reporting state) with verification counts, reporting state and counts per state.").ProducesProblem(400);
+        group.MapGet("/licenses/{id}", LicenseAsync).WithName("OperatorLicense")
+            .WithSummary("One license with its verification counts, quotas and reporting state.").ProducesProblem(400).ProducesProblem(404);
         foreach (var (action, status) in new[] { ("suspend", LicenseStatus.Suspended), ("revoke", LicenseStatus.Revoked), ("activate", LicenseStatus.Active) })
         {
             group.MapPost($"/licenses/{{id}}/{action}", (string id, OperatorCaller caller, CredentialStore credentials, AuditLog audit, CancellationToken ct) =>
@@ -39,21 +39,31 @@ internal static class OperatorEndpoints
         group.MapGet("/licenses/{id}/usage", LicenseUsageAsync).WithName("OperatorLicenseUsage")
             .WithSummary("A license's usage in a UTC month (default: this month) by meter, in total and per deployment.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/deployments", DeploymentsAsync).WithName("OperatorDeployments")
-            .WithSummary("Deployments (license or API key, workspace, project), silent ones first.").ProducesProblem(400);
+            .WithSummary("A page of deployments (license or API key, workspace, project), silent ones first, with counts per state.").ProducesProblem(400);
         group.MapGet("/telemetry", TelemetryAsync).WithName("OperatorTelemetry")
             .WithSummary("A license's latest operational metrics per instance, latest error logs and spans, and what was dropped.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/snapshots", SnapshotsAsync).WithName("OperatorSnapshots")
-            .WithSummary("A license's usage snapshots, newest first.").ProducesProblem(400).ProducesProblem(404);
+            .WithSummary("A page of a license's usage snapshots, newest first.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/audit", AuditAsync).WithName("OperatorAudit")
-            .WithSummary("The audit log of operator and CLI changes, newest first.").ProducesProblem(400);
+            .WithSummary("A page of the audit log of operator and CLI changes, newest first.").ProducesProblem(400);
         group.MapStatementEndpoints();
         return app;
     }
 
-    private static async Task<Results<Ok<LicenseList>, ProblemHttpResult>> LicensesAsync(string? org_id, FleetQueries fleet, CancellationToken ct)
+    private static async Task<Results<Ok<LicenseList>, ProblemHttpResult>> LicensesAsync(
+        string? org_id, string? state, string? cursor, string? limit, FleetQueries fleet, CancellationToken ct)
     {
         if (org_id is not null && !Ids.TryNormalizeUuid(org_id, out org_id)) return Invalid("org_id", "must be an organization id (UUID).");
-        return TypedResults.Ok(new LicenseList(await fleet.LicensesAsync(org_id, ct)));
+        if (state is not null && !ReportingState.InOrder.Contains(state)) return Invalid("state", "must be reporting, silent or never.");
+        if (!Paging.TryRead(limit, cursor, state is null ? ReportingState.InOrder : [state], out var n, out var after, out var problem)) return problem!;
+        return TypedResults.Ok(await fleet.LicensesAsync(org_id, state, after, n, ct));
+    }
+
+    private static async Task<Results<Ok<LicenseView>, ProblemHttpResult>> LicenseAsync(string id, CredentialStore credentials, FleetQueries fleet, CancellationToken ct)
+    {
+        if (await LicenseOf(id, credentials, ct) is not { } license)
+            return Ids.TryNormalizeUuid(id, out _) ? Problems.NotFound($"No license {id}.") : Invalid("id", "must be a license id (UUID).");
+        return TypedResults.Ok(await fleet.LicenseAsync(license, ct));
     }
 
     private static async Task<Results<Ok<LicenseChange>, ProblemHttpResult>> SetStatusAsync(
@@ -105,13 +115,17 @@ internal static class OperatorEndpoints
     }
 
     private static async Task<Results<Ok<DeploymentList>, ProblemHttpResult>> DeploymentsAsync(
-        string? org_id, string? license_id, string? state, FleetQueries fleet, CancellationToken ct)
+        string? org_id, string? license_id, string? state, string? cursor, string? limit, FleetQueries fleet, CancellationToken ct)
     {
         if (org_id is not null && !Ids.TryNormalizeUuid(org_id, out org_id)) return Invalid("org_id", "must be an organization id (UUID).");
         if (license_id is not null && !Ids.TryNormalizeUuid(license_id, out license_id)) return Invalid("license_id", "must be a license id (UUID).");
         if (state is not null && state is not (ReportingState.Reporting or ReportingState.Silent or ReportingState.Never))
             return Invalid("state", "must be reporting, silent or never.");
-        return TypedResults.Ok(new DeploymentList(await fleet.DeploymentsAsync(org_id, license_id, state, ct)));
+        // A deployment exists once it reported: it is never "never", and that listing is empty.
+        if (state == ReportingState.Never) return TypedResults.Ok(new DeploymentList([], null, new StateCounts(0, 0, 0)));
+        string[] sections = state is null ? [ReportingState.Silent, ReportingState.Reporting] : [state];
+        if (!Paging.TryRead(limit, cursor, sections, out var n, out var after, out var problem)) return problem!;
+        return TypedResults.Ok(await fleet.DeploymentsAsync(org_id, license_id, state, after, n, ct));
     }
 
     private static async Task<Results<Ok<TelemetryView>, ProblemHttpResult>> TelemetryAsync(
@@ -136,20 +150,19 @@ internal static class OperatorEndpoints
     }
 
     private static async Task<Results<Ok<SnapshotList>, ProblemHttpResult>> SnapshotsAsync(
-        string? license_id, CredentialStore credentials, SnapshotStore snapshots, CancellationToken ct)
+        string? license_id, string? cursor, string? limit, CredentialStore credentials, SnapshotStore snapshots, CancellationToken ct)
     {
+        if (!Paging.TryRead(limit, cursor, [SnapshotStore.Section], out var n, out var after, out var problem)) return problem!;
         if (await LicenseOf(license_id, credentials, ct) is not { } found) return NotFoundOrInvalid(license_id);
-        var list = await snapshots.ListAsync(found.LicenseId, 100, ct);
-        return TypedResults.Ok(new SnapshotList([.. list.Select(s => new SnapshotView(s.From, s.To, s.Measures, s.ReceivedAt))]));
+        var (list, next) = await snapshots.PageAsync(found.LicenseId, after, n, ct);
+        return TypedResults.Ok(new SnapshotList([.. list.Select(s => new SnapshotView(s.From, s.To, s.Measures, s.ReceivedAt))], next?.Encode()));
     }
 
-    private static async Task<Results<Ok<AuditList>, ProblemHttpResult>> AuditAsync(string? limit, AuditLog audit, CancellationToken ct)
+    private static async Task<Results<Ok<AuditList>, ProblemHttpResult>> AuditAsync(string? cursor, string? limit, AuditLog audit, CancellationToken ct)
     {
-        int n = 100;
-        if (limit is not null && !(int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n) && n is >= 1 and <= MaxAuditLimit))
-            return Invalid("limit", $"must be a whole number from 1 to {MaxAuditLimit}.");
-        var records = await audit.NewestAsync(n, ct);
-        return TypedResults.Ok(new AuditList([.. records.Select(r => new AuditView(r.At, r.Actor, r.Action, r.Target, r.Detail))]));
+        if (!Paging.TryRead(limit, cursor, [AuditLog.Section], out var n, out var after, out var problem)) return problem!;
+        var (records, next) = await audit.PageAsync(after, n, ct);
+        return TypedResults.Ok(new AuditList([.. records.Select(r => new AuditView(r.At, r.Actor, r.Action, r.Target, r.Detail))], next?.Encode()));
     }
 
     private static async Task<LicenseRecord?> LicenseOf(string? licenseId, CredentialStore credentials, CancellationToken ct) =>

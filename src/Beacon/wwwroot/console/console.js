@@ -5,7 +5,11 @@ const TABS = ['fleet', 'licenses', 'statements', 'audit'];
 const $ = (id) => document.getElementById(id);
 
 // meters: the catalog (/api/v1/meters), read at sign-in; every meter column and name comes from it.
-const state = { tab: 'fleet', licenses: [], license: null, statement: null, meters: [] };
+// orgs: every org (id → name) seen on a page so far, for the organization filter; pages: the cursors of
+// the pages visited in this listing (SPEC §15: listings page, and a page costs the same at any fleet size).
+const state = { tab: 'fleet', orgs: new Map(), license: null, statement: null, meters: [], pages: { cursors: [null], at: 0, next: null } };
+// Rows per page: 100, or ?limit= in the console's address (1–1,000).
+const PAGE_SIZE = Math.min(1000, Math.max(1, Number.parseInt(new URLSearchParams(location.search).get('limit') ?? '100', 10) || 100));
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -84,18 +88,56 @@ const deploymentHead = (withOrg = true, withUsage = false) =>
     withUsage ? 'Standby min (month)' : null].filter((h) => h);
 
 async function showFleet() {
-  const query = new URLSearchParams();
-  if ($('org-filter').value) query.set('org_id', $('org-filter').value);
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if ($('org-filter').value.trim()) query.set('org_id', $('org-filter').value.trim());
   if ($('state-filter').value) query.set('state', $('state-filter').value);
-  const { deployments } = await api(`/api/v1/operator/deployments?${query}`);
-  const silent = deployments.filter((d) => d.state === 'silent').length;
+  const cursor = state.pages.cursors[state.pages.at];
+  if (cursor) query.set('cursor', cursor);
+  const { deployments, counts, next_cursor: next } = await api(`/api/v1/operator/deployments?${query}`);
+  rememberOrgs(deployments);
   $('summary').replaceChildren(
-    card('Deployments', num(deployments.length)),
-    card('Silent', num(silent)),
-    card('Replicas reporting', num(deployments.reduce((n, d) => n + d.replicas, 0))));
+    card('Deployments', num(counts.reporting + counts.silent)),
+    card('Silent', num(counts.silent)),
+    card('Replicas reporting (this page)', num(deployments.reduce((n, d) => n + d.replicas, 0))));
   table(deploymentHead(), deployments.map((d) => deploymentRow(d)));
-  setStatus(deployments.length === 0 ? 'No deployment has reported yet.' : silent > 0 ? `${silent} silent deployment(s), listed first.` : 'Every deployment is reporting.', 'ready');
+  pager(deployments.length, next);
+  setStatus(deployments.length === 0 ? 'No deployment has reported yet.' : counts.silent > 0 ? `${num(counts.silent)} silent deployment(s), listed first.` : 'Every deployment is reporting.', 'ready');
 }
+
+// The pager under the table: where this page sits, and buttons to the first, previous and next pages.
+function pager(shown, next) {
+  state.pages.next = next;
+  const { at } = state.pages;
+  $('pager').hidden = at === 0 && !next;
+  $('page-first').disabled = at === 0;
+  $('page-prev').disabled = at === 0;
+  $('page-next').disabled = !next;
+  $('page-label').textContent = `Page ${at + 1} · ${num(shown)} shown`;
+}
+
+function turnPage(step) {
+  const p = state.pages;
+  if (step === 'first') p.at = 0;
+  else if (step === 'prev') p.at = Math.max(0, p.at - 1);
+  else if (p.next) {
+    p.cursors = p.cursors.slice(0, p.at + 1).concat([p.next]);
+    p.at += 1;
+  }
+  return show(state.tab, { keepPage: true });
+}
+
+function rememberOrgs(items) {
+  let added = false;
+  for (const i of items) {
+    if (i.org_id && !state.orgs.has(i.org_id)) {
+      state.orgs.set(i.org_id, i.org_name);
+      added = true;
+    }
+  }
+  if (!added) return;
+  // A suggestion list, not a closed choice: a fleet has more orgs than any page shows, and an org id can be pasted.
+  const orgs = [...state.orgs.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  $('org-options').replaceChildren(...orgs.map(([id, name]) => el('option', { value: id, label: name })));}
 
 function card(title, value) {
   return el('div', { class: 'card' }, el('h3', {}, title), el('p', { class: 'value' }, value));
@@ -103,23 +145,16 @@ function card(title, value) {
 
 // ---- Licenses -------------------------------------------------------------------------------------
 
-async function loadLicenses() {
-  const { licenses } = await api('/api/v1/operator/licenses');
-  state.licenses = licenses;
-  const select = $('org-filter');
-  const chosen = select.value;
-  const orgs = [...new Map(licenses.map((l) => [l.org_id, l.org_name])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
-  select.replaceChildren(el('option', { value: '' }, 'All organizations'), ...orgs.map(([id, name]) => el('option', { value: id }, name)));
-  select.value = chosen;
-  return licenses;
-}
-
 async function showLicenses() {
-  const licenses = await loadLicenses();
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  const cursor = state.pages.cursors[state.pages.at];
+  if (cursor) query.set('cursor', cursor);
+  const { licenses, counts, next_cursor: next } = await api(`/api/v1/operator/licenses?${query}`);
+  rememberOrgs(licenses);
   $('summary').replaceChildren(
-    card('Licenses', num(licenses.length)),
-    card('Silent', num(licenses.filter((l) => l.reporting_state === 'silent').length)),
-    card('Not active', num(licenses.filter((l) => l.status !== 'active').length)));
+    card('Licenses', num(counts.reporting + counts.silent + counts.never)),
+    card('Silent', num(counts.silent)),
+    card('Never reported', num(counts.never)));
   table(['Organization', 'License', 'Plan', 'Status', 'Expires', 'Reporting', 'Quotas', 'Last report', 'Verified (30 d)', 'Refused (30 d)', ''],
     licenses.map((l) => el('tr', { class: l.reporting_state },
       el('td', {}, l.org_name),
@@ -133,7 +168,8 @@ async function showLicenses() {
       el('td', { class: 'num' }, num(l.verifications_30d)),
       el('td', { class: 'num' }, num(l.refused_verifications_30d)),
       el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => openLicense(l.license_id) }, 'Details')))));
-  setStatus(licenses.length === 0 ? 'No licenses yet. Create one with beacon admin license create.' : `${licenses.length} license(s).`, 'ready');
+  pager(licenses.length, next);
+  setStatus(licenses.length === 0 ? 'No licenses yet. Create one with beacon admin license create.' : `${num(counts.reporting + counts.silent + counts.never)} license(s), silent ones first.`, 'ready');
 }
 
 async function openLicense(id) {
@@ -143,12 +179,11 @@ async function openLicense(id) {
   $('detail-title').textContent = `License ${id}`;
   $('detail-body').replaceChildren(el('p', { class: 'status loading' }, 'Loading…'));
   try {
-    if (!state.licenses.some((l) => l.license_id === id)) await loadLicenses();
-    const license = state.licenses.find((l) => l.license_id === id);
-    const [{ deployments }, telemetry, { snapshots }, usage] = await Promise.all([
-      api(`/api/v1/operator/deployments?license_id=${encodeURIComponent(id)}`),
+    const [license, { deployments, counts, next_cursor: more }, telemetry, { snapshots }, usage] = await Promise.all([
+      api(`/api/v1/operator/licenses/${encodeURIComponent(id)}`),
+      api(`/api/v1/operator/deployments?license_id=${encodeURIComponent(id)}&limit=${PAGE_SIZE}`),
       api(`/api/v1/operator/telemetry?license_id=${encodeURIComponent(id)}`),
-      api(`/api/v1/operator/snapshots?license_id=${encodeURIComponent(id)}`),
+      api(`/api/v1/operator/snapshots?license_id=${encodeURIComponent(id)}&limit=10`),
       api(`/api/v1/operator/licenses/${encodeURIComponent(id)}/usage`),
     ]);
     state.license = license;
@@ -166,7 +201,7 @@ async function openLicense(id) {
       el('h3', {}, 'Verifications (last 30 days)'),
       el('p', { id: 'verifications' }, `${num(license.verifications_30d)} verified, ${num(license.refused_verifications_30d)} refused; last verified ${utc(license.last_verified_at)}.`
         + (license.ignored_lower_count_reports_30d > 0 ? ` ${num(license.ignored_lower_count_reports_30d)} report(s) ignored for lowering counts.` : '')),
-      el('h3', {}, `Deployments (${deployments.length})`),
+      el('h3', {}, more ? `Deployments (the first ${num(deployments.length)} of ${num(counts.reporting + counts.silent)})` : `Deployments (${num(deployments.length)})`),
       deployments.length ? newTable(deploymentHead(false, true), deployments.map((d) => deploymentRow(d, false, usage)), 'Deployments of this license') : el('p', {}, 'None has reported.'),
       el('h3', {}, 'Latest metrics'),
       metrics.length
@@ -199,7 +234,6 @@ function renderActions(license) {
       event.target.disabled = true;
       try {
         await api(`/api/v1/operator/licenses/${license.license_id}/${action}`, { method: 'POST', body: body ? JSON.stringify(body()) : '{}' });
-        await loadLicenses();
         await openLicense(license.license_id);
         if (state.tab === 'licenses') await showLicenses();
       } catch (e) {
@@ -274,7 +308,7 @@ async function showStatements() {
     s.adjustments.length
       ? newTable(['Recorded', 'Organization', 'License', 'For month', 'Metric', 'Change', 'Reason', 'By'], s.adjustments.map((a) => el('tr', { class: 'adjustment', 'data-org': a.org_id },
         el('td', {}, utc(a.recorded_at)),
-        el('td', {}, state.licenses.find((l) => l.org_id === a.org_id)?.org_name ?? short(a.org_id)),
+        el('td', {}, s.lines.find((l) => l.org_id === a.org_id)?.org_name ?? state.orgs.get(a.org_id) ?? short(a.org_id)),
         el('td', {}, a.license_id ? short(a.license_id) : 'API keys'),
         el('td', {}, a.for_month),
         el('td', {}, a.metric),
@@ -316,19 +350,25 @@ async function closeStatement() {
 // ---- Audit ----------------------------------------------------------------------------------------
 
 async function showAudit() {
-  const { records } = await api('/api/v1/operator/audit?limit=200');
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  const cursor = state.pages.cursors[state.pages.at];
+  if (cursor) query.set('cursor', cursor);
+  const { records, next_cursor: next } = await api(`/api/v1/operator/audit?${query}`);
   $('summary').replaceChildren();
   $('extra').replaceChildren();
   table(['At', 'Actor', 'Action', 'Target', 'Detail'], records.map((r) => el('tr', {},
     el('td', {}, utc(r.at)), el('td', {}, r.actor), el('td', {}, r.action), el('td', {}, r.target),
     el('td', { class: 'wrap' }, Object.entries(r.detail).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(' · ')))));
-  setStatus(records.length === 0 ? 'Nothing has been changed yet.' : `The latest ${records.length} change(s), newest first.`, 'ready');
+  pager(records.length, next);
+  setStatus(records.length === 0 ? 'Nothing has been changed yet.' : 'Changes, newest first.', 'ready');
 }
 
 // ---- Shell ----------------------------------------------------------------------------------------
 
-async function show(tab) {
+async function show(tab, { keepPage = false } = {}) {
   state.tab = TABS.includes(tab) ? tab : 'fleet';
+  if (!keepPage) state.pages = { cursors: [null], at: 0, next: null };
+  $('pager').hidden = true;
   const url = new URL(location.href);
   url.searchParams.set('tab', state.tab);
   history.replaceState(null, '', url);
@@ -342,14 +382,10 @@ async function show(tab) {
   if (state.tab !== 'statements') $('extra').replaceChildren();
   setStatus('Loading…', 'loading');
   try {
-    if (state.tab === 'fleet') {
-      if (state.licenses.length === 0) await loadLicenses();
-      await showFleet();
-    } else if (state.tab === 'licenses') await showLicenses();
-    else if (state.tab === 'statements') {
-      if (state.licenses.length === 0) await loadLicenses();
-      await showStatements();
-    } else await showAudit();
+    if (state.tab === 'fleet') await showFleet();
+    else if (state.tab === 'licenses') await showLicenses();
+    else if (state.tab === 'statements') await showStatements();
+    else await showAudit();
   } catch (e) {
     if (e.message !== 'signed out') setStatus(e.message, 'error');
   }
@@ -399,7 +435,14 @@ document.querySelector('[role=tablist]').addEventListener('keydown', (event) => 
   }
 });
 $('org-filter').addEventListener('change', () => show('fleet'));
+$('fleet-filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  show('fleet');
+});
 $('state-filter').addEventListener('change', () => show('fleet'));
+$('page-first').addEventListener('click', () => turnPage('first'));
+$('page-prev').addEventListener('click', () => turnPage('prev'));
+$('page-next').addEventListener('click', () => turnPage('next'));
 $('statement-month').addEventListener('change', () => { if ($('statement-month').value) show('statements'); });
 $('statement-export').addEventListener('click', () => exportStatement());
 $('statement-close').addEventListener('click', () => closeStatement());
