@@ -22,7 +22,7 @@ using Microsoft.Extensions.Logging;
 namespace Beacon.Bench;
 
 /// <summary>The benchmark scenarios. Each returns the figures it measured.</summary>
-internal sealed class Bench(string connectionString, bool quick, Action<string> log)
+internal sealed partial class Bench(string connectionString, bool quick, Action<string> log)
 {
     private const int Concurrency = 32;
 

@@ -20,7 +20,7 @@ async Task<T> Fresh<T>(Func<Bench, Task<T>> scenario)
     return await scenario(new Bench(azurite.ConnectionString, quick, Log));
 }
 
-// --only NAME runs one scenario (submit, ingest_traces, query, export, cold_start).
+// --only NAME runs one scenario (submit, ingest_traces, query, export, cold_start, fleet).
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 async Task<object?> Run(string name, Func<Bench, Task<object>> scenario) => only is null || only == name ? await Fresh(scenario) : null;
 var submit = await Run("submit", b => b.SubmitAsync());
@@ -28,6 +28,7 @@ var ingestTraces = await Run("ingest_traces", b => b.IngestTracesAsync());
 var query = await Run("query", b => b.QueryAsync());
 var export = await Run("export", b => b.ExportAsync());
 var coldStart = await Run("cold_start", b => b.ColdStartAsync());
+var fleet = await Run("fleet", b => b.FleetAsync());
 
-var result = new { submit, ingest_traces = ingestTraces, query, export, cold_start = coldStart, machine = $"{Environment.ProcessorCount} cores", date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd") };
+var result = new { submit, ingest_traces = ingestTraces, query, export, cold_start = coldStart, fleet, machine = $"{Environment.ProcessorCount} cores", date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd") };
 Console.WriteLine(json ? JsonSerializer.Serialize(result) : JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));

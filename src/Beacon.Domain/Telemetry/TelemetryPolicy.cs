@@ -38,6 +38,13 @@ public static class TelemetryPolicy
     /// <summary>The attribute on an item that says how many of its attributes were dropped past the bounds.</summary>
     public const string DroppedAttributes = "beacon.dropped_attributes";
 
+    /// <summary>
+    /// The most metric series a license may have seen in the last <see cref="SeriesDays"/> days: points of
+    /// new series past it are refused (and named), so one install cannot grow the vendor's telemetry
+    /// tables without bound by minting attribute values.
+    /// </summary>
+    public const int MaxSeriesPerLicense = 2_000;
+
     /// <summary>The most buckets a histogram point may have (its stored form must fit one table property).</summary>
     public const int MaxHistogramBuckets = 256;
 

@@ -37,6 +37,31 @@ public sealed class TelemetryStore(Tables tables)
         await tables.TelemetrySeries.SubmitInBatchesAsync(series.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
     }
 
+    /// <summary>
+    /// Admits an export's series under the license's series cap (SPEC §15): one point read of the license's
+    /// registry, and a conditional write when it changed. Returns the series refused.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> AdmitSeriesAsync(string licenseId, IReadOnlyCollection<string> seriesKeys, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            var stored = await tables.GetAsync(tables.TelemetryCounts, licenseId, SeriesRow, ct: ct);
+            var registry = SeriesRegistry.Read(stored?.GetBinary("series"));
+            var (refused, changed) = registry.Admit(seriesKeys, today);
+            if (!changed) return refused;
+            var entity = new TableEntity(licenseId, SeriesRow) { ["series"] = registry.Write(), ["count"] = registry.Count };
+            var saved = stored is null
+                ? await tables.TelemetryCounts.TryAddAsync(entity, ct)
+                : await tables.TelemetryCounts.TryUpdateAsync(entity, stored.ETag, TableUpdateMode.Replace, ct);
+            if (saved is not null) return refused;
+        }
+        throw new Account.StorageContentionException("The license's metric series registry kept changing under concurrent exports.");
+    }
+
+    /// <summary>The registry's row beside the per-day counts (whose row keys are dates).</summary>
+    private const string SeriesRow = "series";
+
     private static TableEntity Metric(string pk, string rk, string orgId, MetricPoint p, DateTimeOffset now) => new(pk, rk)
     {
         ["org_id"] = orgId,

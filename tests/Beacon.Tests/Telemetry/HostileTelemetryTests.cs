@@ -111,6 +111,35 @@ public sealed class HostileTelemetryTests(BeaconFixture f) : IDisposable
     }
 
     [Fact]
+    public async Task New_series_past_the_licenses_2000_series_cap_are_rejected_by_name_while_known_series_keep_reporting()
+    {
+        var org = await f.NewOrgAsync();
+        // 2,000 series (one gauge, a distinct pod attribute each) in two exports: all stored.
+        for (int batch = 0; batch < 2; batch++)
+        {
+            var ok = await PostAsync(Metrics([.. Enumerable.Range(batch * 1_000, 1_000).Select(i => Gauge("lg_api_workers", 1, Attribute("pod", $"pod-{i}")))]).ToByteArray(),
+                "application/x-protobuf", org.LicenseKey, "metrics");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal(0, ExportMetricsServiceResponse.Parser.ParseFrom(await ok.Content.ReadAsByteArrayAsync()).PartialSuccess?.RejectedDataPoints ?? 0);
+        }
+        // Then 3 known series and 5 new ones: the known are stored, the new refused and named.
+        var mixed = await PostAsync(Metrics([.. Enumerable.Range(1_997, 8).Select(i => Gauge("lg_api_workers", 2, Attribute("pod", $"pod-{i}")))]).ToByteArray(),
+            "application/x-protobuf", org.LicenseKey, "metrics");
+        Assert.Equal(HttpStatusCode.OK, mixed.StatusCode);
+        var partial = ExportMetricsServiceResponse.Parser.ParseFrom(await mixed.Content.ReadAsByteArrayAsync()).PartialSuccess;
+        Assert.Equal(5, partial.RejectedDataPoints);
+        Assert.Contains("2,000-series cap", partial.ErrorMessage, StringComparison.Ordinal);
+        var latest = await Store.LatestAsync(org.LicenseId);
+        Assert.Equal(2_000, latest.Count);
+        Assert.Equal(3, latest.Count(m => m.Value == "2"));
+
+        // Fifteen days later the old series have expired from the count: new ones are admitted again.
+        using var later = f.Clock.ShiftFor(TimeSpan.FromDays(15));
+        var fresh = await PostAsync(Metrics(Gauge("lg_api_workers", 3, Attribute("pod", "pod-new"))).ToByteArray(), "application/x-protobuf", org.LicenseKey, "metrics");
+        Assert.Equal(0, ExportMetricsServiceResponse.Parser.ParseFrom(await fresh.Content.ReadAsByteArrayAsync()).PartialSuccess?.RejectedDataPoints ?? 0);
+    }
+
+    [Fact]
     public async Task A_nan_gauge_and_a_nan_histogram_sum_are_rejected_by_name_and_the_operator_view_keeps_working()
     {
         var org = await f.NewOrgAsync();

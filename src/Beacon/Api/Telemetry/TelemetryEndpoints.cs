@@ -33,6 +33,12 @@ internal static class TelemetryEndpoints
         var drops = new OtlpDrops();
         var points = OtlpMapping.Metrics(export, time.GetUtcNow(), drops);
         var license = caller.License;
+        var refused = points.Count == 0 ? new HashSet<string>() : await store.AdmitSeriesAsync(license.LicenseId, [.. points.Select(p => p.SeriesKey).Distinct()], time.GetUtcNow(), ct);
+        if (refused.Count > 0)
+        {
+            drops.Add($"points of new series past the license's {TelemetryPolicy.MaxSeriesPerLicense:N0}-series cap", points.Count(p => refused.Contains(p.SeriesKey)));
+            points = [.. points.Where(p => !refused.Contains(p.SeriesKey))];
+        }
         await store.WriteMetricsAsync(license.OrgId, license.LicenseId, points, time.GetUtcNow(), ct);
         var response = new ExportMetricsServiceResponse();
         if (drops.Count > 0) response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
