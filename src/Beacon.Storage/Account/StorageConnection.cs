@@ -41,4 +41,35 @@ public sealed record StorageConnection(string? ConnectionString, Uri? TableServi
     }
 
     public bool IsIdentityBased => ConnectionString is null;
+
+    /// <summary>
+    /// What is wrong with a connection string, in one sentence, or null when it looks usable. Checked
+    /// before start without loading the storage SDKs (they would fail later, deep in a background
+    /// service, with a stack trace instead of the setting's name).
+    /// </summary>
+    public static string? ProblemWith(string connectionString)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) return $"'{(part.Length > 40 ? part[..40] + "…" : part)}' is not a Name=value pair.";
+            pairs[part[..eq]] = part[(eq + 1)..];
+        }
+        if (pairs.TryGetValue("UseDevelopmentStorage", out var dev)) return dev.Equals("true", StringComparison.OrdinalIgnoreCase) ? null : "UseDevelopmentStorage may only be true.";
+        if (pairs.TryGetValue("AccountKey", out var key) && !IsBase64(key)) return "AccountKey is not base64 (copy it again from the storage account's access keys).";
+        foreach (var name in new[] { "TableEndpoint", "BlobEndpoint" })
+            if (pairs.TryGetValue(name, out var uri) && !Uri.TryCreate(uri, UriKind.Absolute, out _)) return $"{name} is not an absolute URL.";
+        if (!pairs.ContainsKey("AccountName") && !(pairs.ContainsKey("TableEndpoint") && pairs.ContainsKey("BlobEndpoint")))
+            return "it names no AccountName (or TableEndpoint and BlobEndpoint).";
+        if (!pairs.ContainsKey("AccountKey") && !pairs.ContainsKey("SharedAccessSignature"))
+            return "it has neither an AccountKey nor a SharedAccessSignature (for managed identity, set AzureWebJobsStorage__accountName instead).";
+        return null;
+    }
+
+    private static bool IsBase64(string text)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        return text.Length > 0 && Convert.TryFromBase64String(text, buffer, out _);
+    }
 }

@@ -51,7 +51,7 @@ public static class CliApp
             switch (parsed.Words.Count > 0 ? parsed.Words[0] : null)
             {
                 case "serve":
-                    return await ServeAsync(parsed, ct);
+                    return await ServeAsync(parsed, output, ct);
                 case "dev":
                     return await DevCommand.RunAsync(parsed, output, ct);
                 case "rollup":
@@ -124,12 +124,19 @@ public static class CliApp
         return report.Ran ? 0 : 3;
     }
 
-    private static async Task<int> ServeAsync(CliArgs args, CancellationToken ct)
+    private static async Task<int> ServeAsync(CliArgs args, CliOutput output, CancellationToken ct)
     {
         var app = BeaconApp.Build(args.PassThrough());
+        if (StorageSettingProblem(app.Configuration) is { } problem) return output.Fail(problem, 2);
         await app.RunAsync(ct);
         return 0;
     }
+
+    /// <summary>A malformed storage setting, named in one line (null when it looks usable).</summary>
+    internal static string? StorageSettingProblem(IConfiguration configuration) =>
+        configuration[Beacon.Storage.Account.StorageConnection.DefaultPrefix] is { Length: > 0 } cs && Beacon.Storage.Account.StorageConnection.ProblemWith(cs) is { } why
+            ? $"{Beacon.Storage.Account.StorageConnection.DefaultPrefix} is not a usable storage connection string: {why}"
+            : null;
 
     /// <summary>A host with Beacon's services and no web server, for commands that run and exit.</summary>
     internal static async Task<IHost> StartHostAsync(IReadOnlyDictionary<string, string?>? settings, CancellationToken ct)
@@ -137,6 +144,7 @@ public static class CliApp
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        if (StorageSettingProblem(builder.Configuration) is { } problem) throw new CliUsageException(problem);
         builder.Services.AddBeacon(builder.Configuration);
         var host = builder.Build();
         await host.Services.GetRequiredService<Tables>().EnsureCreatedAsync(ct);

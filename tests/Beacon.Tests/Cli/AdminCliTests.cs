@@ -22,6 +22,25 @@ public sealed class AdminCliTests(BeaconFixture f)
         return (code, json, text, stderr.ToString());
     }
 
+    [Theory]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=not base64!", "AccountKey is not base64")]
+    [InlineData("AccountName=acme", "neither an AccountKey nor a SharedAccessSignature")]
+    [InlineData("just-some-text", "is not a Name=value pair")]
+    [InlineData("UseDevelopmentStorage=yes", "UseDevelopmentStorage may only be true")]
+    public async Task A_malformed_storage_setting_is_one_line_naming_the_setting_for_serve_and_every_command(string setting, string reason)
+    {
+        foreach (var args in new[] { new[] { "serve", "--urls", "http://127.0.0.1:0", $"--AzureWebJobsStorage={setting}" }, ["admin", "operator", "list"] })
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var code = await CliApp.RunAsync(args, stdout, stderr, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = setting });
+            Assert.Equal(2, code);
+            var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: AzureWebJobsStorage is not a usable storage connection string: ", line, StringComparison.Ordinal);
+            Assert.Contains(reason, line, StringComparison.Ordinal);
+        }
+    }
+
     private static string[] Names(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name).Order()];
 
     [Fact]

@@ -64,6 +64,14 @@ public sealed class StatementConsoleTests(BeaconFixture f, BrowserFixture browse
         foreach (var expected in new[] { closed.ToString(), "agent_runs", "-25", "Outage credit", "console-statements" })
             Assert.Contains(expected, text, StringComparison.Ordinal);
         Assert.True(await page.IsVisibleAsync("#statement-close"));
+        // The billed total on the card is the lines plus the adjustments (the −25 outage credit included), and says so.
+        var statement = await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={closed.Next}", key);
+        long lines = statement.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("agent_runs").GetInt64());
+        long adjusted = statement.GetProperty("adjustments").EnumerateArray().Where(a => a.GetProperty("metric").GetString() == "agent_runs").Sum(a => a.GetProperty("delta").GetInt64());
+        Assert.True(adjusted <= -25, $"adjustments {adjusted}");
+        var runsCard = page.Locator("#summary .card[data-meter=agent_runs]");
+        Assert.Contains("lines + adjustments", await runsCard.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal((lines + adjusted).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), await runsCard.Locator(".value").TextContentAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "console-statements-desktop.png"), FullPage = true });
 
         // The export is byte for byte the API's CSV of the same month.
@@ -76,6 +84,8 @@ public sealed class StatementConsoleTests(BeaconFixture f, BrowserFixture browse
 
         // The license's quota bars: 85 of 100 runs is a warning; traces are fine.
         await WaitReadyAsync(page, () => page.ClickAsync("#tab-licenses"));
+        await page.FillAsync("#org-filter", quotaLicense.OrgId); // the Licenses tab pages the whole fleet; the filter finds the org
+        await WaitReadyAsync(page, () => page.PressAsync("#org-filter", "Enter"));
         await page.Locator("#table tbody tr", new() { HasText = quotaLicense.LicenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
         await page.WaitForSelectorAsync("#detail[data-ready]", new() { Timeout = 30_000 });
         var runs = page.Locator(".quota[data-metric=agent_runs]");

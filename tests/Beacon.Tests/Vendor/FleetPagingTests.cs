@@ -49,7 +49,11 @@ public sealed class FleetPagingTests(BeaconFixture f)
             await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(5), 1, org.WorkspaceA, $"a-{i}");
             model[(org.LicenseId, $"a-{i}")] = ReportingState.Reporting;
         }
-        await Operators.EventuallyAsync(() => Page($"/api/v1/operator/deployments?org_id={org.OrgId}&state=reporting"), p => Items(p, "deployments").Count == 2);
+        // (The counters follow the index entries by a moment, and the licenses follow their deployments.)
+        await Operators.EventuallyAsync(() => Page($"/api/v1/operator/deployments?org_id={org.OrgId}&state=reporting"),
+            p => Items(p, "deployments").Count == 2 && p.GetProperty("counts").GetProperty("reporting").GetInt64() == 2 && p.GetProperty("counts").GetProperty("silent").GetInt64() == 10);
+        await Operators.EventuallyAsync(() => Page($"/api/v1/operator/licenses?org_id={org.OrgId}"),
+            p => p.GetProperty("counts").GetProperty("reporting").GetInt64() == 1 && p.GetProperty("counts").GetProperty("silent").GetInt64() == 1);
 
         // Pages of 5: every deployment once, silent ones first, the last page says so, and the counts are the model's.
         var seen = new List<JsonElement>();

@@ -80,9 +80,11 @@ public sealed class FleetTests(BeaconFixture f)
         // The index behind the state filter and the counts follows within 20 s (the sweep's 10 s buckets and cadence).
         using var settled = f.Clock.ShiftFor(TimeSpan.FromSeconds(20));
         var silentPage = await Operators.EventuallyAsync(() => Operators.GetJsonAsync(f.Http, $"/api/v1/operator/deployments?org_id={org.OrgId}&state=silent", key),
-            p => p.GetProperty("deployments").GetArrayLength() == 2);
+            p => p.GetProperty("deployments").GetArrayLength() == 2 && p.GetProperty("counts").GetProperty("silent").GetInt64() == 2
+                && p.GetProperty("counts").GetProperty("reporting").GetInt64() == 0); // the counters follow the entries by a moment
         Assert.Equal((0, 2), (silentPage.GetProperty("counts").GetProperty("reporting").GetInt64(), silentPage.GetProperty("counts").GetProperty("silent").GetInt64()));
-        var licensePage = await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/licenses?org_id={org.OrgId}&state=silent", key);
+        var licensePage = await Operators.EventuallyAsync(() => Operators.GetJsonAsync(f.Http, $"/api/v1/operator/licenses?org_id={org.OrgId}&state=silent", key),
+            p => p.GetProperty("counts").GetProperty("silent").GetInt64() == 1);
         Assert.Equal([org.LicenseId], licensePage.GetProperty("licenses").EnumerateArray().Select(l => l.GetProperty("license_id").GetString()));
         Assert.Equal(1, licensePage.GetProperty("counts").GetProperty("silent").GetInt64());
 

@@ -1,8 +1,9 @@
 namespace Beacon.Api.Fleet;
 
 /// <summary>
-/// Runs <see cref="FleetRecorder.FlushAsync"/> every second (and the silence sweep when a minute has
-/// passed), and flushes once more for everything pending at shutdown.
+/// Runs <see cref="FleetRecorder.FlushAsync"/> every second, and the silence sweep in a loop of its own
+/// (a mass silence can take the sweep minutes, and new deployments must still appear within 60 s); flushes
+/// once more for everything pending at shutdown.
 /// </summary>
 internal sealed class FleetWriter(Hosting.Deferred<FleetRecorder> recorder, ILogger<FleetWriter> logger) : BackgroundService
 {
@@ -11,14 +12,15 @@ internal sealed class FleetWriter(Hosting.Deferred<FleetRecorder> recorder, ILog
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // off the start-up path
+        await Task.WhenAll(LoopAsync(ct => recorder.Value.FlushAsync(all: false, ct), stoppingToken), LoopAsync(ct => recorder.Value.SweepIfDueAsync(ct), stoppingToken));
+    }
+
+    private static async Task LoopAsync(Func<CancellationToken, Task<int>> work, CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(Tick);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await recorder.Value.FlushAsync(all: false, stoppingToken);
-                await recorder.Value.SweepIfDueAsync(stoppingToken);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await work(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

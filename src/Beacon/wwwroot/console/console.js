@@ -139,14 +139,16 @@ function rememberOrgs(items) {
   const orgs = [...state.orgs.entries()].sort((a, b) => a[1].localeCompare(b[1]));
   $('org-options').replaceChildren(...orgs.map(([id, name]) => el('option', { value: id, label: name })));}
 
-function card(title, value) {
-  return el('div', { class: 'card' }, el('h3', {}, title), el('p', { class: 'value' }, value));
+function card(title, value, meter) {
+  return el('div', { class: 'card', 'data-meter': meter }, el('h3', {}, title), el('p', { class: 'value' }, value));
 }
 
 // ---- Licenses -------------------------------------------------------------------------------------
 
 async function showLicenses() {
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if ($('org-filter').value.trim()) query.set('org_id', $('org-filter').value.trim());
+  if ($('state-filter').value) query.set('state', $('state-filter').value);
   const cursor = state.pages.cursors[state.pages.at];
   if (cursor) query.set('cursor', cursor);
   const { licenses, counts, next_cursor: next } = await api(`/api/v1/operator/licenses?${query}`);
@@ -272,6 +274,11 @@ function quotaBar(q) {
 // ---- Statements -----------------------------------------------------------------------------------
 
 
+// What is invoiced for a meter this month: the lines, plus the adjustments recorded on this month
+// (late usage for a closed month, credits); the table shows both.
+const billed = (s, meter) => s.lines.reduce((n, l) => n + (l[meter] ?? 0), 0)
+  + s.adjustments.filter((a) => a.metric === meter).reduce((n, a) => n + a.delta, 0);
+
 function defaultMonth() {
   const d = new Date();
   const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
@@ -293,8 +300,8 @@ async function showStatements() {
     card('State', s.state === 'closed' ? `Closed ${utc(s.closed_at)}` : 'Open (live)'),
     card('Lines', num(s.lines.length)),
     card('Adjustments', num(s.adjustments.length)),
-    card('Runs billed', num(s.lines.reduce((n, l) => n + (l.agent_runs ?? 0), 0))),
-    card('Standby minutes billed', num(s.lines.reduce((n, l) => n + (l.standby_minutes ?? 0), 0))));
+    card('Runs billed (lines + adjustments)', num(billed(s, 'agent_runs')), 'agent_runs'),
+    card('Standby minutes billed (lines + adjustments)', num(billed(s, 'standby_minutes')), 'standby_minutes'));
   $('summary').firstChild.setAttribute('data-state', s.state);
   const empty = el('tr', {}, el('td', { colspan: String(3 + state.meters.length) }, 'No usage was reported for this month.'));
   table(['Organization', 'License', 'Plan', ...state.meters.map((m) => `${m.title} (${m.unit})`)], s.lines.length === 0 ? [empty] : s.lines.map((l) => el('tr', { 'data-org': l.org_id },
@@ -377,7 +384,7 @@ async function show(tab, { keepPage = false } = {}) {
     button.setAttribute('aria-selected', String(t === state.tab));
     button.tabIndex = t === state.tab ? 0 : -1;
   }
-  $('fleet-filters').hidden = state.tab !== 'fleet';
+  $('fleet-filters').hidden = state.tab !== 'fleet' && state.tab !== 'licenses';
   $('statement-filters').hidden = state.tab !== 'statements';
   if (state.tab !== 'statements') $('extra').replaceChildren();
   setStatus('Loading…', 'loading');
@@ -434,12 +441,13 @@ document.querySelector('[role=tablist]').addEventListener('keydown', (event) => 
     show(next).then(() => $(`tab-${next}`).focus());
   }
 });
-$('org-filter').addEventListener('change', () => show('fleet'));
+// The organization and state filters apply to the Fleet and Licenses tabs alike.
+$('org-filter').addEventListener('change', () => show(state.tab));
 $('fleet-filters').addEventListener('submit', (event) => {
   event.preventDefault();
-  show('fleet');
+  show(state.tab);
 });
-$('state-filter').addEventListener('change', () => show('fleet'));
+$('state-filter').addEventListener('change', () => show(state.tab));
 $('page-first').addEventListener('click', () => turnPage('first'));
 $('page-prev').addEventListener('click', () => turnPage('prev'));
 $('page-next').addEventListener('click', () => turnPage('next'));
