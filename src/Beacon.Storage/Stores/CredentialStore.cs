@@ -10,7 +10,7 @@ namespace Beacon.Storage.Stores;
 /// API keys and licenses. The record lives in the org's Directory partition; a second entity keyed by
 /// the secret's hash (Credentials table) points to it, written after the record so it never dangles.
 /// </summary>
-public sealed class CredentialStore(Tables tables, TimeProvider time, Fleet.FleetIndexStore fleet)
+public sealed class CredentialStore(Tables tables, TimeProvider time, FleetIndexStore fleet)
 {
     private const string Row = "credential";
     private const string OperatorsPartition = "operators";

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Beacon.Domain.Fleet;
-using Beacon.Storage.Fleet;
 
 namespace Beacon.Storage.Stores;
 

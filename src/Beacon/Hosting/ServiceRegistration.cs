@@ -13,7 +13,6 @@ using Beacon.Storage.Exports;
 using Beacon.Storage.Maintenance;
 using Beacon.Storage.Query;
 using Beacon.Storage.Rollups;
-using Beacon.Storage.Fleet;
 using Beacon.Storage.Stores;
 using Beacon.Tokens;
 

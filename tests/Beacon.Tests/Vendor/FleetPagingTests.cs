@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Beacon.Domain.Fleet;
-using Beacon.Storage.Fleet;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Beacon.Domain.Fleet;
-using Beacon.Storage.Fleet;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.Options;
 

@@ -3,7 +3,6 @@ using Beacon.Api.Licenses;
 using Beacon.Domain.Credentials;
 using Beacon.Domain.Fleet;
 using Beacon.Domain.Statements;
-using Beacon.Storage.Fleet;
 using Beacon.Storage.Statements;
 using Beacon.Storage.Stores;
 

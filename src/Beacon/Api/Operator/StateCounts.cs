@@ -1,4 +1,4 @@
-using Beacon.Storage.Fleet;
+using Beacon.Storage.Stores;
 
 namespace Beacon.Api.Operator;
 

@@ -2,9 +2,8 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Beacon.Domain.Fleet;
-using Beacon.Storage.Stores;
 
-namespace Beacon.Storage.Fleet;
+namespace Beacon.Storage.Stores;
 
 /// <summary>
 /// The fleet index (docs/decisions/0015-fleet-paging.md): what lets an operator page the fleet at a cost
