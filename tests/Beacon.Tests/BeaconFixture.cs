@@ -32,6 +32,14 @@ public sealed class BeaconFixture : AzuriteFixture
     public Tables Tables => Services.GetRequiredService<Tables>();
     public StorageMetrics Metrics => Services.GetRequiredService<StorageAccount>().Metrics;
 
+    /// <summary>
+    /// Storage requests and writes made by requests, not by the fleet writer, which works in the background
+    /// (the Deployments records, and the fleet index and its silence sweep).
+    /// </summary>
+    public (long Requests, long Writes) ForegroundStorage() => (
+        Metrics.Requests - Metrics.To("Deployments").Requests - Metrics.To("FleetIndex").Requests,
+        Metrics.Writes - Metrics.To("Deployments").Writes - Metrics.To("FleetIndex").Writes);
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
