@@ -387,6 +387,24 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
         Assert.Contains("c5b5f53a-4716-4326-8967-d4f7f7799735", series);
     }
 
+    [Theory]
+    [InlineData("bcn_op_", "/console/")]
+    [InlineData("lcl_", "starts with bcn_ak_")]
+    public async Task An_operator_or_license_key_is_pointed_to_where_it_belongs_without_a_request(string prefix, string where)
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/dashboard/");
+        var requests = 0;
+        page.Request += (_, r) => { if (r.Url.Contains("/api/", StringComparison.Ordinal)) requests++; };
+        await page.FillAsync("#api-key", prefix + new string('x', 40));
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+
+        await page.WaitForSelectorAsync("#sign-in-error:not([hidden])");
+        Assert.Contains(where, await page.TextContentAsync("#sign-in-error"), StringComparison.Ordinal);
+        Assert.Equal(0, requests);
+        Assert.True(await page.Locator("#usage").IsHiddenAsync());
+    }
+
     [Fact]
     public async Task A_bad_key_shows_an_error_and_no_data()
     {

@@ -188,8 +188,18 @@ function wire() {
   $('sign-in-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     $('sign-in-error').hidden = true;
+    const key = $('api-key').value.trim();
+    // Other Beacon keys are recognisable by their prefix: say where they belong, and send nothing.
+    const elsewhere = key.startsWith('bcn_op_') ? 'That is an operator key: it signs in to the vendor console at /console/, not to this dashboard.'
+      : key.startsWith('lcl_') ? 'That is a license key, which self-hosted deployments use. This dashboard takes an API key (it starts with bcn_ak_).'
+        : null;
+    if (elsewhere) {
+      $('sign-in-error').textContent = elsewhere;
+      $('sign-in-error').hidden = false;
+      return;
+    }
     try {
-      await signIn($('api-key').value.trim());
+      await signIn(key);
     } catch (e) {
       apiKey.clear();
       show(false);
