@@ -194,8 +194,8 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
         await WaitForDataAsync(page);
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export"));
-        var path = Path.Combine(BrowserFixture.Screenshots, download.SuggestedFilename);
-        await download.SaveAsAsync(path);
+        // Read where Playwright put it (its temporary folder, removed with the context), not saved next to the screenshots.
+        var path = (await download.PathAsync())!;
 
         var (start, end) = Preset(30);
         var expected = await (await UsageClient.GetAsync(f.Http, "/api/v1/orgs/current/billing/granular-usage/export?" +
