@@ -129,6 +129,11 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
             ["project_id"] = projectId, ["name"] = name,
         }, TableUpdateMode.Merge, ct);
 
+    /// <summary>A project's name (one point read; "" when it has none), for views that must not list every project of an org.</summary>
+    public async Task<string> GetProjectNameAsync(string orgId, string projectId, CancellationToken ct = default) =>
+        projectId.Length == 0 ? ""
+        : (await tables.GetAsync(Directory, orgId, "project|" + KeyPart.Of(projectId), ["name"], ct))?.GetString("name") ?? "";
+
     public async Task<IReadOnlyList<Project>> ListProjectsAsync(string orgId, CancellationToken ct = default) =>
         await tables.QueryAsync(Directory, TableWrites.RowKeyPrefix(orgId, "project|"), ct: ct)
             .Select(e => new Project(e.GetString("project_id") ?? "", e.GetString("name") ?? "", e.GetString("workspace_id") ?? ""))

@@ -63,21 +63,24 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
         var page = await index.PageAsync(FleetIndexStore.Deployments, scope, state, cursor, limit, ct);
         var entries = page.Entries.Where(e => orgId is null || e.OrgId == orgId).ToList();
         var orgs = await OrgsAsync(entries, ct);
-        var projectNames = new ConcurrentDictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var org in orgs.Keys)
-            projectNames[org] = (await directory.ListProjectsAsync(org, ct)).GroupBy(p => p.ProjectId).ToDictionary(g => g.Key, g => g.First().Name);
         var stored = new StoredDeployment?[entries.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, stored.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (i, token) => stored[i] = await deployments.GetAsync(entries[i].OrgId, entries[i].Row, token));
-        var views = stored.OfType<StoredDeployment>().Select(d =>
+        var names = new string[entries.Count];
+        // The page's own projects, one point read each: an org may have thousands of projects.
+        await Parallel.ForEachAsync(Enumerable.Range(0, stored.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
+            stored[i] = await deployments.GetAsync(entries[i].OrgId, entries[i].Row, token);
+            names[i] = stored[i] is { } d ? await directory.GetProjectNameAsync(d.OrgId, d.Key.ProjectId, token) : "";
+        });
+        var views = stored.Select((d, i) => (Deployment: d, Name: names[i])).Where(x => x.Deployment is not null).Select(x =>
+        {
+            var d = x.Deployment!;
             var a = d.Activity;
             var org = orgs.GetValueOrDefault(d.OrgId);
             var (runs, nodes) = a.Last24Hours(now);
             return new DeploymentView(d.Key.LicenseId, d.Key.ApiKeyId, d.OrgId, org?.Name ?? "",
                 // Usage without a workspace shows in the org's default workspace (ADR 0008).
                 d.Key.WorkspaceId.Length > 0 ? d.Key.WorkspaceId : org?.DefaultWorkspaceId ?? "",
-                d.Key.ProjectId, projectNames.GetValueOrDefault(d.OrgId)?.GetValueOrDefault(d.Key.ProjectId, "") ?? "",
+                d.Key.ProjectId, x.Name,
                 ReportingState.Of(a.LastReportAt, now), a.FirstReportAt, a.LastReportAt, a.Replicas(now),
                 a.Client, a.Features, a.Gauges, runs, nodes);
         }).Where(v => state is null || v.State == state)
