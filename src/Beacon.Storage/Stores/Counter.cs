@@ -35,6 +35,8 @@ internal static class Counter
                 ? await table.TryAddAsync(entity, ct)
                 : await table.TryUpdateAsync(entity, stored.ETag, TableUpdateMode.Replace, ct);
             if (saved is not null) return;
+            // Many writers on one counter (the fleet-wide counts): spread the retries out a little.
+            if (attempt >= 2) await Task.Delay(Random.Shared.Next(1, 4 * attempt), ct);
         }
         throw new StorageContentionException($"The counter {table.Name}({partitionKey}, {rowKey}) kept changing.");
     }

@@ -15,10 +15,13 @@ namespace Beacon.Storage.Stores;
 /// that brings a deployment (back) to reporting, and the sweep that finds it silent, change that state in
 /// the record's own conditional write and then apply it to the index (docs/decisions/0015-fleet-paging.md).
 /// </summary>
-public sealed class DeploymentStore(Tables tables, FleetIndexStore index)
+public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimeProvider time)
 {
     /// <summary>How many notes the sweep reads at a time.</summary>
     private const int MaxNotesPerRead = 1_000;
+
+    /// <summary>How many deployments the sweep checks at once (the fleet-wide counter is the one point they contend on).</summary>
+    private const int SweepParallelism = 4;
 
     public async Task MergeAsync(string orgId, DeploymentKey key, DeploymentActivity observed, DateTimeOffset now, CancellationToken ct = default)
     {
@@ -70,11 +73,20 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index)
         while (true)
         {
             var batch = await index.SeenAsync(through, due, MaxNotesPerRead, ct);
-            foreach (var (entry, bucket) in batch)
+            // Several at a time: a mass silence (an org's fleet going down together) is thousands of changes.
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = SweepParallelism, CancellationToken = ct }, async (note, token) =>
             {
-                if (await RefreshStateAsync(entry.OrgId, entry.Row, now, ct) == ReportingState.Silent) silenced++;
-                await index.UnmarkSeenAsync(entry.OrgId, entry.Row, bucket, ct);
-            }
+                // The clock is read per deployment: a long sweep must not judge a fresh report by its start time.
+                var (changedTo, last) = await RefreshStateAsync(note.Entry.OrgId, note.Entry.Row, time.GetUtcNow(), token);
+                if (changedTo == ReportingState.Silent) Interlocked.Increment(ref silenced);
+                // A deployment still reporting keeps a note at its latest report's bucket, so that a later sweep finds it.
+                if (last is { } l && ReportingState.Of(l, time.GetUtcNow()) == ReportingState.Reporting)
+                {
+                    if (FleetIndexStore.BucketOf(l) == note.Bucket) return;
+                    await index.MarkSeenAsync(note.Entry.OrgId, note.Entry.Row, l, token);
+                }
+                await index.UnmarkSeenAsync(note.Entry.OrgId, note.Entry.Row, note.Bucket, token);
+            });
             if (batch.Count < MaxNotesPerRead) break;
             // Only whole buckets count as swept: a bucket cut by the read's limit is read again (its swept notes are gone).
             through = batch[^1].Bucket - FleetIndexStore.Bucket;
@@ -92,32 +104,35 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index)
             .Where(e => (e.GetInt64("state_seq") ?? 0) == 0 || (e.GetInt64("state_applied") ?? 0) < (e.GetInt64("state_seq") ?? 0))
             .Select(e => e.RowKey).ToListAsync(ct);
         foreach (var row in rows)
-            if (await RefreshStateAsync(orgId, row, now, ct) is not null) indexed++;
+            if ((await RefreshStateAsync(orgId, row, now, ct)).ChangedTo is not null) indexed++;
         return indexed;
     }
 
-    /// <summary>Brings a deployment's indexed state to its live state; the state it changed to, or null when none changed.</summary>
-    private async Task<string?> RefreshStateAsync(string orgId, string row, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Brings a deployment's indexed state to its live state: the state it changed to (null when none changed)
+    /// and the deployment's last report (null when it has no record).
+    /// </summary>
+    private async Task<(string? ChangedTo, DateTimeOffset? LastReportAt)> RefreshStateAsync(string orgId, string row, DateTimeOffset now, CancellationToken ct)
     {
         for (int attempt = 0; attempt < 10; attempt++)
         {
             var stored = await tables.GetAsync(tables.Deployments, orgId, row, ct: ct);
-            if (stored is null) return null;
+            if (stored is null) return (null, null);
             var deployment = Read(stored);
             var state = FleetIndexStore.ReadState(stored);
             var live = ReportingState.Of(deployment.Activity.LastReportAt, now);
             var moved = live == ReportingState.Never ? state : state.MoveTo(live);
             if (moved == state)
             {
-                if (!state.Pending) return null;
+                if (!state.Pending) return (null, deployment.Activity.LastReportAt);
                 await ApplyAsync(orgId, row, deployment.Key.LicenseId, state, ct);
-                return state.State;
+                return (state.State, deployment.Activity.LastReportAt);
             }
             var e = new TableEntity(orgId, row);
             FleetIndexStore.WriteState(e, "", moved);
             if (await tables.Deployments.TryUpdateAsync(e, stored.ETag, TableUpdateMode.Merge, ct) is null) continue;
             await ApplyAsync(orgId, row, deployment.Key.LicenseId, moved, ct);
-            return moved.State;
+            return (moved.State, deployment.Activity.LastReportAt);
         }
         throw new Account.StorageContentionException("A deployment's record kept changing while the sweep read it.");
     }

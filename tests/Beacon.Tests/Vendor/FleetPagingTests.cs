@@ -40,7 +40,7 @@ public sealed class FleetPagingTests(BeaconFixture f)
         // 681 s later every deployment is silent (the sweep moves them within 20 s of 660 s); then two of A's report again.
         using var later = f.Clock.ShiftFor(TimeSpan.FromSeconds(681));
         foreach (var k in model.Keys) model[k] = ReportingState.Silent;
-        var allSilent = await Operators.EventuallyAsync(() => Page($"/api/v1/operator/deployments?org_id={org.OrgId}&state=silent"), p => Items(p, "deployments").Count == 12);
+        var allSilent = await Operators.EventuallyAsync(() => Page($"/api/v1/operator/deployments?org_id={org.OrgId}&state=silent"), p => Items(p, "deployments").Count == 12, seconds: 120);
         Assert.Equal(12, Items(allSilent, "deployments").Count);
         t = f.Clock.GetUtcNow().AddMinutes(-5);
         for (int i = 0; i < 2; i++)
@@ -50,9 +50,9 @@ public sealed class FleetPagingTests(BeaconFixture f)
         }
         // (The counters follow the index entries by a moment, and the licenses follow their deployments.)
         await Operators.EventuallyAsync(() => Page($"/api/v1/operator/deployments?org_id={org.OrgId}&state=reporting"),
-            p => Items(p, "deployments").Count == 2 && p.GetProperty("counts").GetProperty("reporting").GetInt64() == 2 && p.GetProperty("counts").GetProperty("silent").GetInt64() == 10);
+            p => Items(p, "deployments").Count == 2 && p.GetProperty("counts").GetProperty("reporting").GetInt64() == 2 && p.GetProperty("counts").GetProperty("silent").GetInt64() == 10, seconds: 120);
         await Operators.EventuallyAsync(() => Page($"/api/v1/operator/licenses?org_id={org.OrgId}"),
-            p => p.GetProperty("counts").GetProperty("reporting").GetInt64() == 1 && p.GetProperty("counts").GetProperty("silent").GetInt64() == 1);
+            p => p.GetProperty("counts").GetProperty("reporting").GetInt64() == 1 && p.GetProperty("counts").GetProperty("silent").GetInt64() == 1, seconds: 120);
 
         // Pages of 5: every deployment once, silent ones first, the last page says so, and the counts are the model's.
         var seen = new List<JsonElement>();
