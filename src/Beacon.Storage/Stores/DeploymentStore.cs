@@ -21,7 +21,7 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
     private const int MaxNotesPerRead = 1_000;
 
     /// <summary>How many deployments the sweep checks at once (the fleet-wide counter is the one point they contend on).</summary>
-    private const int SweepParallelism = 4;
+    private const int SweepParallelism = 8;
 
     public async Task MergeAsync(string orgId, DeploymentKey key, DeploymentActivity observed, DateTimeOffset now, CancellationToken ct = default)
     {

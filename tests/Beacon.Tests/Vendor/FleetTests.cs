@@ -82,7 +82,7 @@ public sealed class FleetTests(BeaconFixture f)
         var silentPage = await Operators.EventuallyAsync(() => Operators.GetJsonAsync(f.Http, $"/api/v1/operator/deployments?org_id={org.OrgId}&state=silent", key),
             p => p.GetProperty("deployments").GetArrayLength() == 2 && p.GetProperty("counts").GetProperty("silent").GetInt64() == 2
                 && p.GetProperty("counts").GetProperty("reporting").GetInt64() == 0, // the counters follow the entries by a moment
-            seconds: 120); // the sweep may first have every earlier test's deployments to move: they all went silent with this shift
+            seconds: 300); // the sweep may first have every earlier test's deployments to move (thousands): they all went silent with this shift
         Assert.Equal((0, 2), (silentPage.GetProperty("counts").GetProperty("reporting").GetInt64(), silentPage.GetProperty("counts").GetProperty("silent").GetInt64()));
         var licensePage = await Operators.EventuallyAsync(() => Operators.GetJsonAsync(f.Http, $"/api/v1/operator/licenses?org_id={org.OrgId}&state=silent", key),
             p => p.GetProperty("counts").GetProperty("silent").GetInt64() == 1, seconds: 120);
