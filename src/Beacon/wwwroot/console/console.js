@@ -88,11 +88,7 @@ const deploymentHead = (withOrg = true, withUsage = false) =>
     withUsage ? 'Standby min (month)' : null].filter((h) => h);
 
 async function showFleet() {
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if ($('org-filter').value.trim()) query.set('org_id', $('org-filter').value.trim());
-  if ($('state-filter').value) query.set('state', $('state-filter').value);
-  const cursor = state.pages.cursors[state.pages.at];
-  if (cursor) query.set('cursor', cursor);
+  const query = pageQuery(true);
   const { deployments, counts, next_cursor: next } = await api(`/api/v1/operator/deployments?${query}`);
   rememberOrgs(deployments);
   $('summary').replaceChildren(
@@ -102,6 +98,16 @@ async function showFleet() {
   table(deploymentHead(), deployments.map((d) => deploymentRow(d)));
   pager(deployments.length, next);
   setStatus(deployments.length === 0 ? 'No deployment has reported yet.' : counts.silent > 0 ? `${num(counts.silent)} silent deployment(s), listed first.` : 'Every deployment is reporting.', 'ready');
+}
+
+// The query of the current page: its size, its cursor, and (Fleet, Licenses) the org and state filters.
+function pageQuery(filtered) {
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (filtered && $('org-filter').value.trim()) query.set('org_id', $('org-filter').value.trim());
+  if (filtered && $('state-filter').value) query.set('state', $('state-filter').value);
+  const cursor = state.pages.cursors[state.pages.at];
+  if (cursor) query.set('cursor', cursor);
+  return query;
 }
 
 // The pager under the table: where this page sits, and buttons to the first, previous and next pages.
@@ -146,11 +152,7 @@ function card(title, value, meter) {
 // ---- Licenses -------------------------------------------------------------------------------------
 
 async function showLicenses() {
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if ($('org-filter').value.trim()) query.set('org_id', $('org-filter').value.trim());
-  if ($('state-filter').value) query.set('state', $('state-filter').value);
-  const cursor = state.pages.cursors[state.pages.at];
-  if (cursor) query.set('cursor', cursor);
+  const query = pageQuery(true);
   const { licenses, counts, next_cursor: next } = await api(`/api/v1/operator/licenses?${query}`);
   rememberOrgs(licenses);
   $('summary').replaceChildren(
@@ -357,9 +359,7 @@ async function closeStatement() {
 // ---- Audit ----------------------------------------------------------------------------------------
 
 async function showAudit() {
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  const cursor = state.pages.cursors[state.pages.at];
-  if (cursor) query.set('cursor', cursor);
+  const query = pageQuery(false);
   const { records, next_cursor: next } = await api(`/api/v1/operator/audit?${query}`);
   $('summary').replaceChildren();
   $('extra').replaceChildren();
