@@ -24,6 +24,9 @@ internal static class Counter
     /// </param>
     public static async Task UpdateAsync(Tables tables, TableClient table, string partitionKey, string rowKey, string writer, Func<TableEntity?, TableEntity> next, CancellationToken ct)
     {
+        // Derived tokens name a change by its entry and sequence number, which can be hundreds of characters;
+        // the counter keeps 64 of them and is read on every change, so it keeps a fixed-size digest instead.
+        if (writer.Length > 32) writer = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(writer)), 0, 16).TrimEnd('=');
         for (int attempt = 0; attempt < 30; attempt++)
         {
             var stored = await tables.GetAsync(table, partitionKey, rowKey, ct: ct);

@@ -87,9 +87,12 @@ public sealed class FleetIndexStore(Tables tables)
         await tables.FleetIndex.UpsertEntityAsync(new TableEntity(Section(kind, scope, state.State), key) { ["org_id"] = orgId, ["row"] = row }, TableUpdateMode.Replace, ct);
         if (state.From.Length > 0 && state.From != state.State)
             await tables.FleetIndex.TryDeleteAsync(Section(kind, scope, state.From), key, ETag.All, ct);
-        await Counter.UpdateAsync(tables, tables.FleetIndex, CountsPartition, kind + "|" + scope, writer, stored =>
+        // A license's counter decides its state, so it is one entity; the fleet's and an org's are spread over
+        // shards by entry, so that a mass silence's changes do not queue on one entity's ETag.
+        var counter = scope.StartsWith("l:", StringComparison.Ordinal) ? kind + "|" + scope : $"{kind}|{scope}#{Shard(key)}";
+        await Counter.UpdateAsync(tables, tables.FleetIndex, CountsPartition, counter, writer, stored =>
         {
-            var e = Copy(stored, CountsPartition, kind + "|" + scope);
+            var e = Copy(stored, CountsPartition, counter);
             if (state.From.Length > 0 && state.From != state.State) e[state.From] = Math.Max(0, (stored?.GetInt64(state.From) ?? 0) - 1);
             e[state.State] = (stored?.GetInt64(state.State) ?? 0) + 1;
             alsoOnCounter?.Invoke(e);
@@ -97,11 +100,32 @@ public sealed class FleetIndexStore(Tables tables)
         }, ct);
     }
 
-    /// <summary>How many deployments or licenses of a scope are in each state (three point reads' worth: one).</summary>
+    /// <summary>How many counter shards the fleet's and each org's counts are spread over (a count reads them all in one range read).</summary>
+    public const int CounterShards = 8;
+
+    /// <summary>An entry's counter shard: stable for the entry, so its moves between states always meet the same counts.</summary>
+    public static int Shard(string key)
+    {
+        // FNV-1a over the UTF-16 code units: stable across processes and versions, unlike string.GetHashCode.
+        uint h = 2166136261;
+        foreach (var c in key) h = (h ^ c) * 16777619;
+        return (int)(h % CounterShards);
+    }
+
+    /// <summary>How many deployments or licenses of a scope are in each state: one point read for a license, one range read of the shards otherwise.</summary>
     public async Task<FleetCounts> CountsAsync(string kind, string scope, CancellationToken ct)
     {
-        var e = await tables.GetAsync(tables.FleetIndex, CountsPartition, kind + "|" + scope, ct: ct);
-        return new FleetCounts(e?.GetInt64(ReportingState.Reporting) ?? 0, e?.GetInt64(ReportingState.Silent) ?? 0, e?.GetInt64(ReportingState.Never) ?? 0);
+        if (scope.StartsWith("l:", StringComparison.Ordinal))
+        {
+            var e = await tables.GetAsync(tables.FleetIndex, CountsPartition, kind + "|" + scope, ct: ct);
+            return new FleetCounts(e?.GetInt64(ReportingState.Reporting) ?? 0, e?.GetInt64(ReportingState.Silent) ?? 0, e?.GetInt64(ReportingState.Never) ?? 0);
+        }
+        // '$' follows '#': the range holds exactly this scope's shards.
+        var shards = await tables.TakeAsync(tables.FleetIndex,
+            TableClient.CreateQueryFilter($"PartitionKey eq {CountsPartition} and RowKey gt {kind + "|" + scope + "#"} and RowKey lt {kind + "|" + scope + "$"}"),
+            CounterShards, [.. ReportingState.InOrder], ct);
+        return new FleetCounts(
+            shards.Sum(e => e.GetInt64(ReportingState.Reporting) ?? 0), shards.Sum(e => e.GetInt64(ReportingState.Silent) ?? 0), shards.Sum(e => e.GetInt64(ReportingState.Never) ?? 0));
     }
 
     /// <summary>

@@ -141,7 +141,8 @@ public sealed class AbuseTests(BeaconFixture f)
     public async Task Failed_authentications_are_limited_per_client_address_before_any_lookup()
     {
         var org = await f.NewOrgAsync();
-        var (_, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:FailedAuthBurst"] = "5", ["Beacon:FailedAuthPerMinute"] = "1" });
+        var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:FailedAuthBurst"] = "5", ["Beacon:FailedAuthPerMinute"] = "1" });
+        await using var stopped = app; // its background loops stop with the test
         async Task<HttpResponseMessage> Verify(string key, string address)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/beacon/verify") { Content = JsonContent.Create(new { license = key }) };

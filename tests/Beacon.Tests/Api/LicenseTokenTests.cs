@@ -14,7 +14,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Beacon.Tests.Api;
 
 /// <summary>The verify → JWKS flow, checked with the standard JWT library a deployment would use.</summary>
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class LicenseTokenTests(BeaconFixture f)
 {
     private async Task<string> VerifyAsync(string licenseKey, string field = "license")

@@ -10,7 +10,8 @@ public sealed class RateLimitTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         var other = await f.NewOrgAsync();
-        var (_, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:RateLimitBurst"] = "3", ["Beacon:RateLimitPerSecond"] = "1" });
+        var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:RateLimitBurst"] = "3", ["Beacon:RateLimitPerSecond"] = "1" });
+        await using var stopped = app; // its background loops stop with the test
         var nine = new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
         async Task<HttpResponseMessage> Submit(TestOrg o, int i) =>
@@ -37,7 +38,8 @@ public sealed class RateLimitTests(BeaconFixture f)
     public async Task An_otlp_exporter_over_its_licenses_bucket_gets_429_with_retry_after()
     {
         var org = await f.NewOrgAsync();
-        var (_, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:RateLimitBurst"] = "2", ["Beacon:RateLimitPerSecond"] = "1" });
+        var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:RateLimitBurst"] = "2", ["Beacon:RateLimitPerSecond"] = "1" });
+        await using var stopped = app; // its background loops stop with the test
         var statuses = new List<HttpResponseMessage>();
         for (int i = 0; i < 4; i++)
         {

@@ -63,7 +63,8 @@ public sealed class StorageRefusalTests(BeaconFixture f)
     public async Task Storage_calls_slower_than_the_request_deadline_end_in_503()
     {
         var org = await f.NewOrgAsync();
-        var (_, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:StorageDeadline"] = "00:00:01" });
+        var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:StorageDeadline"] = "00:00:01" });
+        await using var stopped = app; // its background loops stop with the test
         var started = DateTimeOffset.UtcNow;
         var response = await WithFaultsAsync(_ => FaultInjectingTransport.Fault.Slow,
             () => http.PostAsync("/v1/metadata/submit", new StringContent(Payloads.Window(org.LicenseKey, null, Nine, Nine.AddMinutes(5), 1, 1, org.WorkspaceA))));
@@ -105,7 +106,8 @@ public sealed class StorageRefusalTests(BeaconFixture f)
             .Concat(Enumerable.Range(0, 20).Select(i => (At: new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: "busy")));
         await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (w, _) =>
             Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, w.At, w.At.AddSeconds(1), 1, 1, org.WorkspaceA, w.Project))).StatusCode));
-        var (_, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:StorageDeadline"] = "00:00:01" });
+        var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:StorageDeadline"] = "00:00:01" });
+        await using var stopped = app; // its background loops stop with the test
         var export = "/api/v1/orgs/current/billing/granular-usage/export?" + UsageClient.QueryString("langsmith_deployments", "project", null, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", [org.WorkspaceA]);
 
         var response = await WithFaultsAsync(

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.Api;
 
 /// <summary>Every verification is counted per license and UTC day, accepted and refused apart (SPEC §4.1).</summary>
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class VerificationCountTests(BeaconFixture f) : IDisposable
 {
     private VerificationStore Store => f.Services.GetRequiredService<VerificationStore>();

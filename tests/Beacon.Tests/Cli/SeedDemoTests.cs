@@ -6,7 +6,7 @@ using Beacon.Tests.Usage;
 
 namespace Beacon.Tests.Cli;
 
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class SeedDemoTests(BeaconFixture f)
 {
     [Fact]

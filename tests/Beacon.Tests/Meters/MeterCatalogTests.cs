@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.Meters;
 
 /// <summary>The meter catalog is the one list everything reads (SPEC §14): served as data, and a new entry shows everywhere.</summary>
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class MeterCatalogTests(BeaconFixture f)
 {
     [Fact]

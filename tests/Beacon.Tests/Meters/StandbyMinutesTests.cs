@@ -17,7 +17,7 @@ namespace Beacon.Tests.Meters;
 /// the real client's timestamps, groupings that split a deployment, the sticky license, a changed default
 /// workspace, and data stored before the meter existed.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class StandbyMinutesTests(BeaconFixture f)
 {
     private static DateTimeOffset Start(Month m, int day) => new(m.FirstDay.AddDays(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -13,7 +13,7 @@ namespace Beacon.Tests.Meters;
 /// after a close becoming <c>standby_minutes</c> adjustments. BEACON_STANDBY_DATASETS sets how many datasets
 /// (at most 4: each closes a month of its own, and the months before 2020 cannot hold usage).
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class StandbyPropertyTests(BeaconFixture f)
 {
     private static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_STANDBY_DATASETS"), out var n) ? Math.Min(n, 4) : 3;

@@ -10,7 +10,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Beacon.Tests.Statements;
 
 /// <summary>License quotas (SPEC §13): watched in the listing and the verify token, never enforced on reporting.</summary>
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class QuotaTests(BeaconFixture f)
 {
     private Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args) => StatementDataset.CliAsync(f, args);

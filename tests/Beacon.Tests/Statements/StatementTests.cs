@@ -160,7 +160,8 @@ public sealed class StatementTests(BeaconFixture f)
     public async Task A_manual_adjustment_needs_a_reason_lands_on_the_first_open_month_and_is_audited()
     {
         var key = await Operators.NewKeyAsync(f, "ops-adjuster");
-        var org = await f.NewOrgAsync();
+        var orgName = "Credited Co " + Guid.NewGuid().ToString("N")[..6];
+        var org = await f.NewOrgAsync(orgName);
         var closed = Back(53);
         Assert.Equal(HttpStatusCode.OK, (await Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/statements/{closed}/close", key)).StatusCode);
         var before = (await StatementAsync(key, closed.Next)).GetProperty("adjustments").GetArrayLength();
@@ -186,6 +187,7 @@ public sealed class StatementTests(BeaconFixture f)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var adjustment = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(closed.Next.ToString(), adjustment.GetProperty("recorded_in_month").GetString());
+        Assert.Equal(orgName, adjustment.GetProperty("org_name").GetString());
 
         var listed = (await StatementAsync(key, closed.Next)).GetProperty("adjustments").EnumerateArray()
             .Single(a => a.GetProperty("id").GetString() == adjustment.GetProperty("id").GetString());
@@ -193,6 +195,8 @@ public sealed class StatementTests(BeaconFixture f)
         Assert.Equal(closed.ToString(), listed.GetProperty("for_month").GetString());
         Assert.Equal("Credit for the outage of the 3rd", listed.GetProperty("reason").GetString());
         Assert.Equal("ops-adjuster", listed.GetProperty("actor").GetString());
+        // The org has no usage, so no line that month: its name still comes with the adjustment (the console shows it).
+        Assert.Equal(orgName, listed.GetProperty("org_name").GetString());
 
         var audit = (await Operators.GetJsonAsync(f.Http, "/api/v1/operator/audit?limit=50", key)).GetProperty("records").EnumerateArray()
             .Single(a => a.GetProperty("action").GetString() == "adjustment.create" && a.GetProperty("target").GetString() == "adjustment:" + adjustment.GetProperty("id").GetString());

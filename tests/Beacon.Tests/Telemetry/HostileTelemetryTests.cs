@@ -21,7 +21,7 @@ namespace Beacon.Tests.Telemetry;
 /// 500, stored part of an export, or hid what it dropped. Now every export is bounded, answered 200 with
 /// what was dropped named in <c>partial_success</c>, or refused whole; the operator view keeps working.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class HostileTelemetryTests(BeaconFixture f) : IDisposable
 {
     private TelemetryStore Store => f.Services.GetRequiredService<TelemetryStore>();

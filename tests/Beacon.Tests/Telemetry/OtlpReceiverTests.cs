@@ -21,7 +21,7 @@ namespace Beacon.Tests.Telemetry;
 /// The OTLP/HTTP receivers (SPEC §4.7) fed by the real OpenTelemetry .NET SDK and its OTLP exporter, as a
 /// self-hosted install sends its operational telemetry; and the limits a hostile body meets.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(CalendarCollection.Name)]
 public sealed class OtlpReceiverTests(BeaconFixture f)
 {
     private TelemetryStore Store => f.Services.GetRequiredService<TelemetryStore>();

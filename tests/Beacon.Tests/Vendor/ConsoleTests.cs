@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 namespace Beacon.Tests.Vendor;
 
 /// <summary>The vendor console in headless Chromium (SPEC §12): sign in, the fleet, a license's detail, an action.</summary>
-[Collection(BeaconCollection.Name)]
+[Collection(FleetCollection.Name)]
 public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private Task<IBrowserContext> NewContextAsync(int width, int height) => browser.Browser.NewContextAsync(new BrowserNewContextOptions

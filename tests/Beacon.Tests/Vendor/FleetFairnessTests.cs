@@ -7,7 +7,7 @@ namespace Beacon.Tests.Vendor;
 /// The fleet recorder's bounds are per org and fair (SPEC §15): one org flooding new deployments fills
 /// only its own share, and another org's new deployment still reaches the fleet view within 60 s.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(FleetCollection.Name)]
 public sealed class FleetFairnessTests(BeaconFixture f)
 {
     [Fact]

@@ -11,7 +11,7 @@ namespace Beacon.Tests.Vendor;
 /// deployment and license exactly once across pages, counts per state from the index, bad paging input
 /// refused, and a page's storage reads bounded by its size rather than the fleet's.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(FleetCollection.Name)]
 public sealed class FleetPagingTests(BeaconFixture f)
 {
     [Fact]

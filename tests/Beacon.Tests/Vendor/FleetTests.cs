@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.Vendor;
 
 /// <summary>The fleet view (SPEC §12): deployments and licenses built from real submissions, off the request path.</summary>
-[Collection(BeaconCollection.Name)]
+[Collection(FleetCollection.Name)]
 public sealed class FleetTests(BeaconFixture f)
 {
     private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);

@@ -16,7 +16,7 @@ namespace Beacon.Api.Operator;
 /// </summary>
 internal static class StatementCsv
 {
-    public static string Write(StatementView s, IReadOnlyDictionary<string, string> orgNames, MeterCatalog catalog)
+    public static string Write(StatementView s, MeterCatalog catalog)
     {
         string[] header = ["kind", "month", "org_id", "org_name", "license_id", "plan", .. catalog.Meters.Select(m => m.Name), "for_month", "reason", "recorded_at"];
         using var text = new StringWriter(CultureInfo.InvariantCulture);
@@ -32,7 +32,7 @@ internal static class StatementCsv
             foreach (var a in s.Adjustments)
             {
                 var values = catalog.Meters.Select(m => m.Name == a.Metric ? a.Delta : (Int128?)null).ToArray();
-                Row(csv, "adjustment", s.Month, a.OrgId, orgNames.GetValueOrDefault(a.OrgId, ""), a.LicenseId, null, values, a.ForMonth, a.Reason,
+                Row(csv, "adjustment", s.Month, a.OrgId, a.OrgName, a.LicenseId, null, values, a.ForMonth, a.Reason,
                     a.RecordedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture));
             }
         }

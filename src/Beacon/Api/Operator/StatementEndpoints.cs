@@ -41,14 +41,14 @@ internal static class StatementEndpoints
         if (!Month.TryParse(month, out var m)) return Invalid("month", "is required, as YYYY-MM (from 2020-01).");
         if (m > Month.Of(time.GetUtcNow())) return Invalid("month", $"{m} has not started yet.");
         if (format is not (null or "json" or "csv")) return Invalid("format", "must be json or csv.");
-        var view = StatementViews.Of(await ledger.GetAsync(m, ct), catalog);
+        var statement = await ledger.GetAsync(m, ct);
+        var view = StatementViews.Of(statement, catalog, await StatementViews.OrgNamesAsync(statement, directory, ct));
         if (format != "csv") return TypedResults.Ok(view);
-        var names = (await directory.ListOrgsAsync(ct).ToListAsync(ct)).ToDictionary(o => o.OrgId, o => o.Name);
-        return TypedResults.File(StatementCsv.Bytes(StatementCsv.Write(view, names, catalog)), "text/csv; charset=utf-8", $"beacon_statement_{m}.csv");
+        return TypedResults.File(StatementCsv.Bytes(StatementCsv.Write(view, catalog)), "text/csv; charset=utf-8", $"beacon_statement_{m}.csv");
     }
 
     private static async Task<Results<Ok<StatementView>, ProblemHttpResult>> CloseAsync(
-        string month, OperatorCaller caller, StatementLedger ledger, AuditLog audit, MeterCatalog catalog, CancellationToken ct)
+        string month, OperatorCaller caller, StatementLedger ledger, DirectoryStore directory, AuditLog audit, MeterCatalog catalog, CancellationToken ct)
     {
         if (!Month.TryParse(month, out var m)) return Invalid("month", "must be YYYY-MM (from 2020-01).");
         var (outcome, reason) = await ledger.CloseAsync(m, caller.Actor, ct);
@@ -57,7 +57,7 @@ internal static class StatementEndpoints
         var statement = await ledger.GetAsync(m, ct);
         await audit.AppendAsync(caller.Actor, "statement.close", "statement:" + m,
             new Dictionary<string, string?> { ["lines"] = statement.Lines.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct);
-        return TypedResults.Ok(StatementViews.Of(statement, catalog));
+        return TypedResults.Ok(StatementViews.Of(statement, catalog, await StatementViews.OrgNamesAsync(statement, directory, ct)));
     }
 
     private static async Task<Results<Created<AdjustmentView>, ProblemHttpResult>> AdjustAsync(
@@ -95,7 +95,7 @@ internal static class StatementEndpoints
         if (errors.Count > 0) return Problems.Validation(errors);
 
         // Names that do not exist are the request's fault too: nothing is recorded.
-        if (await directory.GetOrgAsync(orgId!, ct) is null) return Invalid("org_id", $"No organization {orgId}.");
+        if (await directory.GetOrgAsync(orgId!, ct) is not { } org) return Invalid("org_id", $"No organization {orgId}.");
         if (licenseId is not null && (await credentials.GetLicenseAsync(licenseId, ct))?.OrgId != orgId)
             return Invalid("license_id", $"No license {licenseId} in organization {orgId}.");
 
@@ -106,7 +106,7 @@ internal static class StatementEndpoints
             ["delta"] = delta.ToString(System.Globalization.CultureInfo.InvariantCulture), ["for_month"] = forMonth.ToString(),
             ["recorded_in_month"] = adjustment.RecordedInMonth.ToString(), ["reason"] = adjustment.Reason,
         }, ct);
-        return TypedResults.Created($"/api/v1/operator/statements?month={adjustment.RecordedInMonth}", StatementViews.Of(adjustment));
+        return TypedResults.Created($"/api/v1/operator/statements?month={adjustment.RecordedInMonth}", StatementViews.Of(adjustment, org.Name));
     }
 
     private static ProblemHttpResult Invalid(string field, string message) => Problems.Validation([new FieldError(field, message)]);

@@ -317,7 +317,7 @@ async function showStatements() {
     s.adjustments.length
       ? newTable(['Recorded', 'Organization', 'License', 'For month', 'Metric', 'Change', 'Reason', 'By'], s.adjustments.map((a) => el('tr', { class: 'adjustment', 'data-org': a.org_id },
         el('td', {}, utc(a.recorded_at)),
-        el('td', {}, s.lines.find((l) => l.org_id === a.org_id)?.org_name ?? state.orgs.get(a.org_id) ?? short(a.org_id)),
+        el('td', {}, a.org_name || short(a.org_id)),
         el('td', {}, a.license_id ? short(a.license_id) : 'API keys'),
         el('td', {}, a.for_month),
         el('td', {}, a.metric),
