@@ -89,7 +89,7 @@ public sealed class FleetIndexStore(Tables tables)
             await tables.FleetIndex.TryDeleteAsync(Section(kind, scope, state.From), key, ETag.All, ct);
         // A license's counter decides its state, so it is one entity; the fleet's and an org's are spread over
         // shards by entry, so that a mass silence's changes do not queue on one entity's ETag.
-        var counter = scope.StartsWith("l:", StringComparison.Ordinal) ? kind + "|" + scope : $"{kind}|{scope}#{Shard(key)}";
+        var counter = scope.StartsWith("l:", StringComparison.Ordinal) ? kind + "|" + scope : $"{kind}|{scope}~{Shard(key)}";
         await Counter.UpdateAsync(tables, tables.FleetIndex, CountsPartition, counter, writer, stored =>
         {
             var e = Copy(stored, CountsPartition, counter);
@@ -120,9 +120,9 @@ public sealed class FleetIndexStore(Tables tables)
             var e = await tables.GetAsync(tables.FleetIndex, CountsPartition, kind + "|" + scope, ct: ct);
             return new FleetCounts(e?.GetInt64(ReportingState.Reporting) ?? 0, e?.GetInt64(ReportingState.Silent) ?? 0, e?.GetInt64(ReportingState.Never) ?? 0);
         }
-        // '$' follows '#': the range holds exactly this scope's shards.
+        // Shard keys are "kind|scope~digit": the range holds exactly this scope's shards.
         var shards = await tables.TakeAsync(tables.FleetIndex,
-            TableClient.CreateQueryFilter($"PartitionKey eq {CountsPartition} and RowKey gt {kind + "|" + scope + "#"} and RowKey lt {kind + "|" + scope + "$"}"),
+            TableClient.CreateQueryFilter($"PartitionKey eq {CountsPartition} and RowKey gt {kind + "|" + scope + "~"} and RowKey lt {kind + "|" + scope + "~~"}"),
             CounterShards, [.. ReportingState.InOrder], ct);
         return new FleetCounts(
             shards.Sum(e => e.GetInt64(ReportingState.Reporting) ?? 0), shards.Sum(e => e.GetInt64(ReportingState.Silent) ?? 0), shards.Sum(e => e.GetInt64(ReportingState.Never) ?? 0));
