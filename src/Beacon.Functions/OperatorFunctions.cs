@@ -24,6 +24,9 @@ public sealed class OperatorFunctions(EndpointPipeline pipeline)
     [Function("OperatorLicenseExtend")]
     public Task<IResult> Extend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/operator/licenses/{id}/extend")] HttpRequest req) => pipeline.RunAsync(req);
 
+    [Function("OperatorLicenseOfflineKey")]
+    public Task<IResult> OfflineKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/operator/licenses/{id}/offline-key")] HttpRequest req) => pipeline.RunAsync(req);
+
     [Function("OperatorLicenseUsage")]
     public Task<IResult> LicenseUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/licenses/{id}/usage")] HttpRequest req) => pipeline.RunAsync(req);
 

@@ -147,7 +147,10 @@ public sealed class FleetIndexStore(Tables tables)
             foreach (var e in await tables.TakeAsync(tables.FleetIndex, filter, limit + 1 - items.Count, ct: ct)) items.Add((sections[i], e));
         }
         var next = items.Count > limit ? new PageCursor(items[limit - 1].Section, items[limit - 1].Entity.RowKey) : null;
-        return new FleetPage([.. items.Take(limit).Select(x => new FleetEntry(x.Entity.GetString("org_id") ?? "", x.Entity.GetString("row") ?? "", x.Section))], next);
+        // An entry moving between states is in both sections for a moment (the new one is written before the
+        // old one is deleted): a page lists it once, under the section read first.
+        return new FleetPage([.. items.Take(limit).DistinctBy(x => x.Entity.RowKey, StringComparer.Ordinal)
+            .Select(x => new FleetEntry(x.Entity.GetString("org_id") ?? "", x.Entity.GetString("row") ?? "", x.Section))], next);
     }
 
     /// <summary>Keeps a license's latest report (the listing shows it without reading every deployment).</summary>

@@ -39,6 +39,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
             ("license", "activate") => await SetLicenseStatusAsync(args, LicenseStatus.Active, ct),
             ("license", "extend") => await ExtendLicenseAsync(args, ct),
             ("license", "list") => await ListLicensesAsync(args, ct),
+            ("license", "offline-key") => await OfflineKeyAsync(args, ct),
             ("operator", "create") => await CreateOperatorAsync(args, ct),
             ("operator", "revoke") => await RevokeOperatorAsync(args, ct),
             ("operator", "list") => await ListOperatorsAsync(ct),
@@ -217,6 +218,22 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         if (!await Credentials.SetLicenseExpiryAsync(orgId, id, expires, ct)) return output.Fail($"No license {id} in organization {orgId}.");
         await AuditAsync("license.extend", "license:" + id, ct, ("org_id", orgId), ("expires_at", expires.ToString("O")));
         output.Result(new { license_id = id, expires_at = expires }, $"License {id} now expires at {expires:O}.");
+        return 0;
+    }
+
+    private async Task<int> OfflineKeyAsync(CliArgs a, CancellationToken ct)
+    {
+        var orgId = await RequireOrgAsync(a, ct);
+        var id = Uuid(a.Required("id"), "id");
+        if (!Timestamps.TryParseQueryTime(a.Required("expires"), out var micros))
+            throw new CliUsageException("--expires must be an ISO 8601 date-time with an offset, or a date.");
+        var outcome = await services.GetRequiredService<OfflineKeyIssuer>().IssueAsync(id, orgId, Timestamps.ToDateTimeOffset(micros), AuditLog.CliActor, ct);
+        if (outcome.NotFound) return output.Fail($"No license {id} in organization {orgId}.");
+        if (outcome.Refused == OfflineKeyTerms.Refusal.BadExpiry) throw new CliUsageException("--expires " + outcome.Reason);
+        if (outcome.Refused is not null) return output.Fail(outcome.Reason!);
+        var key = outcome.Key!;
+        output.Result(new { license_key = key.LicenseKey, license_id = key.LicenseId, kid = key.Kid, expires_at = key.ExpiresAt },
+            $"Offline key for license {key.LicenseId}, valid until {key.ExpiresAt:O} (signed by {key.Kid}). Shown once, store it now:\n{key.LicenseKey}");
         return 0;
     }
 

@@ -23,6 +23,7 @@ public static class CliApp
                 (quota metrics per UTC month: QUOTA_METRICS)
           admin license suspend|revoke|activate --org ORG --id ID | admin license list --org ORG
           admin license extend --org ORG --id ID --expires ISO8601
+          admin license offline-key --org ORG --id ID --expires ISO8601
           admin operator create --name N | admin operator revoke --id ID | admin operator list
           admin project name --org ORG --id ID --name N
           admin signing-key rotate

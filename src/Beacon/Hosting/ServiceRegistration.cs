@@ -65,6 +65,7 @@ public static class ServiceRegistration
         services.AddSingleton<MaintenanceRun>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<LicenseTokenIssuer>();
+        services.AddSingleton<OfflineKeyIssuer>();
         return services;
     }
 

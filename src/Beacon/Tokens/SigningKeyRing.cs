@@ -11,6 +11,8 @@ namespace Beacon.Tokens;
 /// <see cref="PublishLead"/> — longer than an instance takes to re-read the keys plus the time a
 /// verifier may cache the JWKS — so no token is ever signed by a key a verifier cannot find yet. The
 /// two keys before it stay published, so tokens signed before a rotation verify until they expire.
+/// A key that signed an offline license key stays published until that key expires (SPEC §17), without
+/// its private part once it leaves the three.
 /// </summary>
 public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILogger<SigningKeyRing> logger) : IDisposable
 {
@@ -92,13 +94,54 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
                 return key.Kid;
             }
             var keys = new List<SigningKeyMaterial> { key };
-            if (loaded is { } existing) keys.AddRange(existing.Keys.Take(KeysKept - 1));
+            if (loaded is { } existing) keys.AddRange(Kept(existing.Keys));
             if (await store.TrySaveAsync(keys, loaded?.ETag, ct))
             {
                 _state = Build(keys);
                 logger.LogInformation("Rotated the token signing key: {Kid} signs from {ActivatesAt:O}", key.Kid, key.ActivatesAt);
                 return key.Kid;
             }
+        }
+    }
+
+    /// <summary>
+    /// The keys a rotation keeps besides the new one: the two newest, and any older one still needed to verify
+    /// an unexpired offline key (published only: its private part is dropped).
+    /// </summary>
+    private IEnumerable<SigningKeyMaterial> Kept(IReadOnlyList<SigningKeyMaterial> existing)
+    {
+        var now = time.GetUtcNow();
+        return existing.Take(KeysKept - 1)
+            .Concat(existing.Skip(KeysKept - 1).Where(k => k.KeepUntil > now).Select(k => k with { D = "" }));
+    }
+
+    /// <summary>
+    /// Signs an offline license key with the key that signs now, after recording in the key set that this key
+    /// must stay published until <paramref name="expiresAt"/> (so a verifier holding only the JWKS can check
+    /// it for its whole life). The record is saved before the signature exists: a crash in between leaves a key
+    /// published longer than needed, never an offline key nobody can verify.
+    /// </summary>
+    public async Task<(string Token, string Kid)> SignOfflineAsync(Func<ECDsaSecurityKey, string> sign, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (await store.LoadAsync(ct) is not { Keys.Count: > 0 } l)
+            {
+                await LoadOrCreateAsync(ct); // no key yet: the first one is created as for online tokens
+                continue;
+            }
+            var keys = l.Keys.ToList();
+            var now = time.GetUtcNow();
+            var signer = keys.Where(k => k.CanSign).OrderByDescending(k => k.SignsFrom).FirstOrDefault(k => k.SignsFrom <= now)
+                ?? keys.Where(k => k.CanSign).OrderBy(k => k.SignsFrom).First();
+            if (!(signer.KeepUntil >= expiresAt))
+            {
+                keys[keys.IndexOf(signer)] = signer with { KeepUntil = expiresAt };
+                if (!await store.TrySaveAsync(keys, l.ETag, ct)) continue; // changed meanwhile (a rotation): decide again
+            }
+            var state = _state = Build(keys);
+            var key = state.Signers.First(s => s.Key.KeyId == signer.Kid).Key;
+            return (sign(key), signer.Kid);
         }
     }
 
@@ -118,7 +161,7 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
 
     private State Build(IReadOnlyList<SigningKeyMaterial> keys)
     {
-        var signers = keys.OrderByDescending(k => k.SignsFrom).Select(k => (k.SignsFrom, new ECDsaSecurityKey(ECDsa.Create(new ECParameters
+        var signers = keys.Where(k => k.CanSign).OrderByDescending(k => k.SignsFrom).Select(k => (k.SignsFrom, new ECDsaSecurityKey(ECDsa.Create(new ECParameters
         {
             Curve = ECCurve.NamedCurves.nistP256,
             D = Base64UrlEncoder.DecodeBytes(k.D),

@@ -130,6 +130,7 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
             ("OperatorLicenseSuspend", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/suspend", "{}", ("X-Operator-Key", key)),
             ("OperatorLicenseActivate", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/activate", "{}", ("X-Operator-Key", key)),
             ("OperatorLicenseExtend", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/extend", """{"expires_at":"2031-01-01T00:00:00Z"}""", ("X-Operator-Key", key)),
+            ("OperatorLicenseOfflineKey", HttpMethod.Post, $"/api/v1/operator/licenses/{org.LicenseId}/offline-key", """{"expires_at":"2030-01-01T00:00:00Z"}""", ("X-Operator-Key", key)),
             ("OperatorLicenseRevoke", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/revoke", "{}", ("X-Operator-Key", key)),
             ("OperatorLicenseUsage", HttpMethod.Get, $"/api/v1/operator/licenses/{org.LicenseId}/usage?month={Domain.Statements.Month.Of(nine)}", null, ("X-Operator-Key", key)),
             ("OperatorDeployments", HttpMethod.Get, $"/api/v1/operator/deployments?org_id={quiet.OrgId}", null, ("X-Operator-Key", key)),

@@ -36,6 +36,9 @@ internal static class OperatorEndpoints
         }
         group.MapPost("/licenses/{id}/extend", ExtendAsync).WithName("OperatorLicenseExtend")
             .WithSummary("Set a license's expiry to a later time (effective within 60 s; audited).").ProducesProblem(400).ProducesProblem(404);
+        group.MapPost("/licenses/{id}/offline-key", OfflineKeyAsync).WithName("OperatorLicenseOfflineKey")
+            .WithSummary("Issue an offline license key: a JWS an air-gapped install verifies with the JWKS alone, valid until expires_at or the license's expiry (shown once; audited).")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/licenses/{id}/usage", LicenseUsageAsync).WithName("OperatorLicenseUsage")
             .WithSummary("A license's usage in a UTC month (default: this month) by meter, in total and per deployment.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/deployments", DeploymentsAsync).WithName("OperatorDeployments")
@@ -94,6 +97,23 @@ internal static class OperatorEndpoints
             ["org_id"] = license.OrgId, ["expires_at_before"] = license.ExpiresAt?.ToString("O"), ["expires_at"] = expiresAt.ToString("O"),
         }, ct);
         return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, license.Status.ToString().ToLowerInvariant(), expiresAt));
+    }
+
+    private static async Task<Results<Created<Tokens.OfflineLicenseKey>, ProblemHttpResult>> OfflineKeyAsync(
+        string id, HttpRequest request, OperatorCaller caller, Tokens.OfflineKeyIssuer issuer, CancellationToken ct)
+    {
+        if (!Ids.TryNormalizeUuid(id, out var licenseId)) return Invalid("id", "must be a license id (UUID).");
+        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        using var doc = body!;
+        if (doc.RootElement.ValueKind != JsonValueKind.Object) return Problems.Validation([new FieldError("$", "The body must be a JSON object.")]);
+        if (!Timestamps.TryParseMicros(JsonBody.String(doc.RootElement, "expires_at"), out var micros))
+            return Invalid("expires_at", "is required, as an ISO 8601 date-time with an offset, e.g. 2027-12-31T23:59:59Z.");
+        var outcome = await issuer.IssueAsync(licenseId, null, Timestamps.ToDateTimeOffset(micros), caller.Actor, ct);
+        if (outcome.NotFound) return Problems.NotFound($"No license {licenseId}.");
+        if (outcome.Refused == OfflineKeyTerms.Refusal.BadExpiry) return Invalid("expires_at", outcome.Reason!);
+        if (outcome.Refused == OfflineKeyTerms.Refusal.NotUsable) return Problems.Conflict(outcome.Reason!);
+        return TypedResults.Created((string?)null, outcome.Key!);
     }
 
     private static async Task<Results<Ok<LicenseUsageView>, ProblemHttpResult>> LicenseUsageAsync(
