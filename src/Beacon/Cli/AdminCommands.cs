@@ -4,6 +4,7 @@ using Beacon.Domain;
 using Beacon.Domain.Time;
 using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
+using Beacon.Operations;
 using Beacon.Tokens;
 
 namespace Beacon.Cli;
@@ -16,6 +17,8 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
 {
     private DirectoryStore Directory => services.GetRequiredService<DirectoryStore>();
     private CredentialStore Credentials => services.GetRequiredService<CredentialStore>();
+
+    private LicenseActions Actions => services.GetRequiredService<LicenseActions>();
 
     private Task AuditAsync(string action, string target, CancellationToken ct, params (string Key, string? Value)[] detail) =>
         services.GetRequiredService<AuditLog>().AppendAsync(AuditLog.CliActor, action, target, detail.ToDictionary(d => d.Key, d => d.Value), ct);
@@ -198,10 +201,9 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     private async Task<int> SetLicenseStatusAsync(CliArgs a, LicenseStatus status, CancellationToken ct)
     {
         var orgId = await RequireOrgAsync(a, ct);
-        var id = a.Required("id");
-        if (!await Credentials.SetLicenseStatusAsync(orgId, id, status, ct)) return output.Fail($"No license {id} in organization {orgId}.");
-        var name = status.ToString().ToLowerInvariant();
-        await AuditAsync("license." + a.Words[2], "license:" + id, ct, ("org_id", orgId), ("status", name));
+        var id = Uuid(a.Required("id"), "id");
+        if (await Actions.SetStatusAsync(id, orgId, status, AuditLog.CliActor, ct) is null) return output.Fail($"No license {id} in organization {orgId}.");
+        var name = LicenseActions.Name(status);
         output.Result(new { license_id = id, status = name }, $"License {id} is now {name}.");
         return 0;
     }
@@ -209,14 +211,12 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     private async Task<int> ExtendLicenseAsync(CliArgs a, CancellationToken ct)
     {
         var orgId = await RequireOrgAsync(a, ct);
-        var id = a.Required("id");
+        var id = Uuid(a.Required("id"), "id");
         if (!Timestamps.TryParseQueryTime(a.Required("expires"), out var micros))
             throw new CliUsageException("--expires must be an ISO 8601 date-time with an offset, or a date.");
         var expires = Timestamps.ToDateTimeOffset(micros);
-        if (expires <= services.GetRequiredService<TimeProvider>().GetUtcNow())
-            throw new CliUsageException("--expires must be in the future; to stop a license, suspend or revoke it.");
-        if (!await Credentials.SetLicenseExpiryAsync(orgId, id, expires, ct)) return output.Fail($"No license {id} in organization {orgId}.");
-        await AuditAsync("license.extend", "license:" + id, ct, ("org_id", orgId), ("expires_at", expires.ToString("O")));
+        if (Actions.ExpiryProblem(expires) is { } why) throw new CliUsageException("--expires " + why);
+        if (await Actions.ExtendAsync(id, orgId, expires, AuditLog.CliActor, ct) is null) return output.Fail($"No license {id} in organization {orgId}.");
         output.Result(new { license_id = id, expires_at = expires }, $"License {id} now expires at {expires:O}.");
         return 0;
     }

@@ -15,13 +15,9 @@ internal sealed class StatementCommands(IServiceProvider services, CliOutput out
         var text = args.Required("month");
         if (!Month.TryParse(text, out var month)) throw new CliUsageException($"--month must be YYYY-MM (from 2020-01), got '{text}'.");
 
-        var ledger = services.GetRequiredService<StatementLedger>();
-        var (outcome, reason) = await ledger.CloseAsync(month, AuditLog.CliActor, ct);
+        var (outcome, reason, statement) = await services.GetRequiredService<Operations.StatementClosing>().CloseAsync(month, AuditLog.CliActor, ct);
         if (outcome != CloseOutcome.Closed) return output.Fail(reason!);
-        var statement = await ledger.GetAsync(month, ct);
-        var lines = statement.Lines.Count.ToString(CultureInfo.InvariantCulture);
-        await services.GetRequiredService<AuditLog>().AppendAsync(AuditLog.CliActor, "statement.close", "statement:" + month,
-            new Dictionary<string, string?> { ["lines"] = lines }, ct);
+        var lines = statement!.Lines.Count.ToString(CultureInfo.InvariantCulture);
         output.Result(new { month = month.ToString(), state = "closed", closed_at = statement.ClosedAt, lines = statement.Lines.Count },
             $"Closed {month}: {lines} lines frozen. Usage that arrives for it from now on is recorded as adjustments on the first open month.");
         return 0;

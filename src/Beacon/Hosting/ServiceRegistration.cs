@@ -66,6 +66,8 @@ public static class ServiceRegistration
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<LicenseTokenIssuer>();
         services.AddSingleton<OfflineKeyIssuer>();
+        services.AddSingleton<Operations.LicenseActions>();
+        services.AddSingleton<Operations.StatementClosing>();
         return services;
     }
 

@@ -129,6 +129,47 @@ public sealed class AdminCliTests(BeaconFixture f)
     }
 
     [Fact]
+    public async Task The_cli_and_the_operator_api_change_a_license_and_record_it_the_same_way()
+    {
+        var key = await Vendor.Operators.NewKeyAsync(f, "ops-same-way");
+        var viaCli = await f.NewOrgAsync();
+        var viaApi = await f.NewOrgAsync();
+        var expires = f.Clock.GetUtcNow().AddDays(90);
+        Assert.Equal(0, (await RunAsync("admin", "license", "suspend", "--org", viaCli.OrgId, "--id", viaCli.LicenseId)).Code);
+        Assert.Equal(0, (await RunAsync("admin", "license", "extend", "--org", viaCli.OrgId, "--id", viaCli.LicenseId, "--expires", expires.ToString("O"))).Code);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Vendor.Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/licenses/{viaApi.LicenseId}/suspend", key, new { })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Vendor.Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/licenses/{viaApi.LicenseId}/extend", key, new { expires_at = expires.ToString("O") })).StatusCode);
+
+        var records = (await Vendor.Operators.GetJsonAsync(f.Http, "/api/v1/operator/audit?limit=200", key)).GetProperty("records").EnumerateArray().ToList();
+        JsonElement Record(TestOrg o, string action) => records.Single(r => r.GetProperty("action").GetString() == action && r.GetProperty("target").GetString() == "license:" + o.LicenseId);
+        foreach (var action in new[] { "license.suspend", "license.extend" })
+        {
+            var (cli, api) = (Record(viaCli, action), Record(viaApi, action));
+            Assert.Equal(("cli", "ops-same-way"), (cli.GetProperty("actor").GetString(), api.GetProperty("actor").GetString()));
+            // The same details, with each license's own values.
+            Assert.Equal(api.GetProperty("detail").EnumerateObject().Select(p => p.Name).Order(), cli.GetProperty("detail").EnumerateObject().Select(p => p.Name).Order());
+            Assert.Equal(viaCli.OrgId, cli.GetProperty("detail").GetProperty("org_id").GetString());
+        }
+        Assert.Equal(("active", "suspended"), (Record(viaCli, "license.suspend").GetProperty("detail").GetProperty("status_before").GetString(),
+            Record(viaCli, "license.suspend").GetProperty("detail").GetProperty("status").GetString()));
+        Assert.Equal(Record(viaApi, "license.extend").GetProperty("detail").GetProperty("expires_at").GetString(),
+            Record(viaCli, "license.extend").GetProperty("detail").GetProperty("expires_at").GetString());
+
+        // An offline key from the CLI: shown once, not an online key, audited as the CLI's.
+        var active = await f.NewOrgAsync();
+        var offline = await RunAsync("admin", "license", "offline-key", "--org", active.OrgId, "--id", active.LicenseId, "--expires", expires.ToString("O"));
+        Assert.Equal(0, offline.Code);
+        Assert.Equal(["expires_at", "kid", "license_id", "license_key"], Names(offline.Json));
+        Assert.Equal(3, offline.Json.GetProperty("license_key").GetString()!.Split('.').Length);
+        var refused = await RunAsync("admin", "license", "offline-key", "--org", viaCli.OrgId, "--id", viaCli.LicenseId, "--expires", expires.ToString("O"));
+        Assert.Equal(1, refused.Code); // suspended: no offline key
+        Assert.Contains("suspended", refused.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var issued = (await Vendor.Operators.GetJsonAsync(f.Http, "/api/v1/operator/audit?limit=50", key)).GetProperty("records").EnumerateArray()
+            .Single(r => r.GetProperty("action").GetString() == "license.offline_key" && r.GetProperty("target").GetString() == "license:" + active.LicenseId);
+        Assert.Equal("cli", issued.GetProperty("actor").GetString());
+    }
+
+    [Fact]
     public async Task Mistakes_fail_clearly_with_a_json_error_and_a_nonzero_exit()
     {
         var org = await f.NewOrgAsync();

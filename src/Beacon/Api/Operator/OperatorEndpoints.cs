@@ -7,6 +7,7 @@ using Beacon.Domain.Meters;
 using Beacon.Domain.Statements;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
+using Beacon.Operations;
 using Beacon.Storage.Statements;
 using Beacon.Storage.Stores;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,8 +30,8 @@ internal static class OperatorEndpoints
             .WithSummary("One license with its verification counts, quotas and reporting state.").ProducesProblem(400).ProducesProblem(404);
         foreach (var (action, status) in new[] { ("suspend", LicenseStatus.Suspended), ("revoke", LicenseStatus.Revoked), ("activate", LicenseStatus.Active) })
         {
-            group.MapPost($"/licenses/{{id}}/{action}", (string id, OperatorCaller caller, CredentialStore credentials, AuditLog audit, CancellationToken ct) =>
-                    SetStatusAsync(id, action, status, caller, credentials, audit, ct))
+            group.MapPost($"/licenses/{{id}}/{action}", (string id, OperatorCaller caller, LicenseActions actions, CancellationToken ct) =>
+                    SetStatusAsync(id, status, caller, actions, ct))
                 .WithName("OperatorLicense" + char.ToUpperInvariant(action[0]) + action[1..])
                 .WithSummary($"{char.ToUpperInvariant(action[0]) + action[1..]} a license (effective within 60 s; audited).").ProducesProblem(404);
         }
@@ -70,18 +71,14 @@ internal static class OperatorEndpoints
     }
 
     private static async Task<Results<Ok<LicenseChange>, ProblemHttpResult>> SetStatusAsync(
-        string id, string action, LicenseStatus status, OperatorCaller caller, CredentialStore credentials, AuditLog audit, CancellationToken ct)
+        string id, LicenseStatus status, OperatorCaller caller, LicenseActions actions, CancellationToken ct)
     {
-        if (await credentials.GetLicenseAsync(id, ct) is not { } license) return Problems.NotFound($"No license {id}.");
-        var name = status.ToString().ToLowerInvariant();
-        await credentials.SetLicenseStatusAsync(license.OrgId, license.LicenseId, status, ct);
-        await audit.AppendAsync(caller.Actor, "license." + action, "license:" + license.LicenseId,
-            new Dictionary<string, string?> { ["org_id"] = license.OrgId, ["status_before"] = license.Status.ToString().ToLowerInvariant(), ["status"] = name }, ct);
-        return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, name, license.ExpiresAt));
+        if (await actions.SetStatusAsync(id, null, status, caller.Actor, ct) is not { } license) return Problems.NotFound($"No license {id}.");
+        return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, LicenseActions.Name(status), license.ExpiresAt));
     }
 
     private static async Task<Results<Ok<LicenseChange>, ProblemHttpResult>> ExtendAsync(
-        string id, HttpRequest request, OperatorCaller caller, CredentialStore credentials, AuditLog audit, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, OperatorCaller caller, LicenseActions actions, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
         if (problem is not null) return problem;
@@ -89,14 +86,9 @@ internal static class OperatorEndpoints
         var text = JsonBody.String(doc.RootElement, "expires_at");
         if (!Timestamps.TryParseMicros(text, out var micros)) return Invalid("expires_at", "must be an ISO 8601 date-time with an offset, e.g. 2027-12-31T23:59:59Z.");
         var expiresAt = Timestamps.ToDateTimeOffset(micros);
-        if (expiresAt <= time.GetUtcNow()) return Invalid("expires_at", "must be in the future; to stop a license, suspend or revoke it.");
-        if (await credentials.GetLicenseAsync(id, ct) is not { } license) return Problems.NotFound($"No license {id}.");
-        await credentials.SetLicenseExpiryAsync(license.OrgId, license.LicenseId, expiresAt, ct);
-        await audit.AppendAsync(caller.Actor, "license.extend", "license:" + license.LicenseId, new Dictionary<string, string?>
-        {
-            ["org_id"] = license.OrgId, ["expires_at_before"] = license.ExpiresAt?.ToString("O"), ["expires_at"] = expiresAt.ToString("O"),
-        }, ct);
-        return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, license.Status.ToString().ToLowerInvariant(), expiresAt));
+        if (actions.ExpiryProblem(expiresAt) is { } why) return Invalid("expires_at", why);
+        if (await actions.ExtendAsync(id, null, expiresAt, caller.Actor, ct) is not { } license) return Problems.NotFound($"No license {id}.");
+        return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, LicenseActions.Name(license.Status), expiresAt));
     }
 
     private static async Task<Results<Created<Tokens.OfflineLicenseKey>, ProblemHttpResult>> OfflineKeyAsync(

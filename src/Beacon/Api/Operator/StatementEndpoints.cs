@@ -48,16 +48,13 @@ internal static class StatementEndpoints
     }
 
     private static async Task<Results<Ok<StatementView>, ProblemHttpResult>> CloseAsync(
-        string month, OperatorCaller caller, StatementLedger ledger, DirectoryStore directory, AuditLog audit, MeterCatalog catalog, CancellationToken ct)
+        string month, OperatorCaller caller, Operations.StatementClosing closing, DirectoryStore directory, MeterCatalog catalog, CancellationToken ct)
     {
         if (!Month.TryParse(month, out var m)) return Invalid("month", "must be YYYY-MM (from 2020-01).");
-        var (outcome, reason) = await ledger.CloseAsync(m, caller.Actor, ct);
+        var (outcome, reason, statement) = await closing.CloseAsync(m, caller.Actor, ct);
         if (outcome == CloseOutcome.NotEnded) return Invalid("month", reason!);
         if (outcome == CloseOutcome.AlreadyClosed) return Problems.Conflict(reason!);
-        var statement = await ledger.GetAsync(m, ct);
-        await audit.AppendAsync(caller.Actor, "statement.close", "statement:" + m,
-            new Dictionary<string, string?> { ["lines"] = statement.Lines.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct);
-        return TypedResults.Ok(StatementViews.Of(statement, catalog, await StatementViews.OrgNamesAsync(statement, directory, ct)));
+        return TypedResults.Ok(StatementViews.Of(statement!, catalog, await StatementViews.OrgNamesAsync(statement!, directory, ct)));
     }
 
     private static async Task<Results<Created<AdjustmentView>, ProblemHttpResult>> AdjustAsync(
