@@ -135,7 +135,7 @@ internal static class DevCommand
           Operator key: {demo.OperatorKey}
 
         Try:  curl -s -H "X-Api-Key: {demo.ApiKey}" "{demo.DashboardUrl.Replace("/dashboard/", "", StringComparison.Ordinal)}/api/v1/orgs/current/workspaces"
-        Admin commands against this Azurite: export AzureWebJobsStorage=UseDevelopmentStorage=true, then
-          dotnet run --project src/Beacon -- admin org create --name Acme --json
+        Admin commands against this Azurite (the Release build npm start made; no second build):
+          AzureWebJobsStorage=UseDevelopmentStorage=true npm run -s beacon -- admin org create --name Acme --json
         """;
 }

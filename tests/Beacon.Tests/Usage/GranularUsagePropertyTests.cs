@@ -6,7 +6,7 @@ namespace Beacon.Tests.Usage;
 /// For hundreds of random datasets and random queries, the API's answer equals the brute-force model's.
 /// Set BEACON_PROPERTY_DATASETS to run more (or fewer) datasets.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(PropertyCollection.Name)]
 public sealed class GranularUsagePropertyTests(BeaconFixture f)
 {
     public static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_PROPERTY_DATASETS"), out var n) ? n : 200;

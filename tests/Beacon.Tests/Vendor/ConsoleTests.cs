@@ -156,4 +156,45 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         Assert.True(await small.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"));
         await small.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "console-fleet-phone.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task An_impossible_expiry_day_is_refused_without_a_request_and_an_offline_key_is_shown_once()
+    {
+        var key = await Operators.NewKeyAsync(f, "console-offline");
+        var org = await f.NewOrgAsync();
+        await using var context = await NewContextAsync(1280, 900);
+        var page = await SignInAsync(context, key);
+        await page.ClickAsync("#tab-licenses");
+        await page.WaitForSelectorAsync("#status.ready");
+        await SelectOrgAsync(page, org.OrgId);
+        await page.Locator("#table tbody tr", new() { HasText = org.LicenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
+        await page.WaitForSelectorAsync("#detail[data-ready]", new() { Timeout = 30_000 });
+        var posts = new List<string>();
+        page.Request += (_, r) => { if (r.Method == "POST") posts.Add(r.Url); };
+
+        // Days are typed as the API writes them; one that is not on the calendar never leaves the page.
+        foreach (var bad in new[] { "2027-02-30", "12/31/2027", "2027-13-01" })
+        {
+            await page.FillAsync("#extend-until", bad);
+            await page.ClickAsync("#detail-actions [data-action=extend]");
+            var error = page.Locator("#detail-actions .error");
+            await error.WaitForAsync();
+            Assert.Equal(1, await error.CountAsync()); // the previous message is replaced, not stacked
+            Assert.Contains("YYYY-MM-DD", await error.TextContentAsync() ?? "", StringComparison.Ordinal);
+        }
+        Assert.Empty(posts);
+
+        var day = f.Clock.GetUtcNow().AddDays(200).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await page.FillAsync("#extend-until", day);
+        await page.ClickAsync("#detail-actions [data-action=offline-key]");
+        await page.WaitForSelectorAsync("#detail-actions .offline-key textarea", new() { Timeout = 30_000 });
+        var offlineKey = await page.InputValueAsync("#detail-actions .offline-key textarea");
+        Assert.Equal(3, offlineKey.Split('.').Length);
+        Assert.Contains($"valid until {day}T23:59:59", await page.TextContentAsync("#detail-actions .offline-key") ?? "", StringComparison.Ordinal);
+        Assert.Single(posts, u => u.EndsWith($"/api/v1/operator/licenses/{org.LicenseId}/offline-key", StringComparison.Ordinal));
+        var audit = (await Operators.GetJsonAsync(f.Http, "/api/v1/operator/audit?limit=50", key)).GetProperty("records").EnumerateArray()
+            .Single(r => r.GetProperty("action").GetString() == "license.offline_key" && r.GetProperty("target").GetString() == "license:" + org.LicenseId);
+        Assert.Equal("console-offline", audit.GetProperty("actor").GetString());
+        Assert.DoesNotContain(offlineKey.Split('.')[2], audit.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -235,6 +235,7 @@ function renderActions(license) {
     type: 'button', class: cls, 'data-action': action,
     onclick: async (event) => {
       if (action !== 'activate' && action !== 'extend' && !confirm(`${label} license ${short(license.license_id)} of ${license.org_name}? Deployments are refused within a minute.`)) return;
+      $('detail-actions').querySelectorAll('.error').forEach((n) => n.remove());
       event.target.disabled = true;
       try {
         await api(`/api/v1/operator/licenses/${license.license_id}/${action}`, { method: 'POST', body: body ? JSON.stringify(body()) : '{}' });
@@ -247,12 +248,48 @@ function renderActions(license) {
       }
     },
   }, label);
-  const until = el('input', { type: 'date', id: 'extend-until', required: true });
+  // A text field in the API's own format (a date picker shows the browser's locale order, mm/dd/yyyy for many).
+  const until = el('input', { type: 'text', id: 'extend-until', required: true, inputmode: 'numeric', placeholder: 'YYYY-MM-DD', pattern: '\\d{4}-\\d{2}-\\d{2}', autocomplete: 'off' });
+  const day = () => {
+    const problem = dayProblem(until.value.trim());
+    if (problem) throw new Error(problem);
+    return `${until.value.trim()}T23:59:59Z`;
+  };
   $('detail-actions').replaceChildren(
     license.status === 'active' ? act('suspend', 'Suspend', 'secondary') : act('activate', 'Activate', ''),
     license.status !== 'revoked' ? act('revoke', 'Revoke', 'danger') : '',
-    el('label', {}, 'New expiry (UTC)', until),
-    act('extend', 'Extend', 'secondary', () => ({ expires_at: `${until.value}T23:59:59Z` })));
+    el('label', {}, 'Until (UTC day, end of day)', until),
+    act('extend', 'Extend', 'secondary', () => ({ expires_at: day() })),
+    license.status === 'active' ? offlineKeyButton(license, day) : '');
+}
+
+/** Why a typed day is not one (YYYY-MM-DD, a real calendar day), or null. */
+function dayProblem(value) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'Write the day as YYYY-MM-DD, like 2027-12-31.';
+  const at = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== value) return `${value} is not a day of the calendar (YYYY-MM-DD).`;
+  return null;
+}
+
+// Issues an offline license key for an air-gapped install and shows it once (it is not stored anywhere).
+function offlineKeyButton(license, day) {
+  return el('button', {
+    type: 'button', class: 'secondary', 'data-action': 'offline-key',
+    onclick: async (event) => {
+      $('detail-actions').querySelectorAll('.error, .offline-key').forEach((n) => n.remove());
+      event.target.disabled = true;
+      try {
+        const key = await api(`/api/v1/operator/licenses/${license.license_id}/offline-key`, { method: 'POST', body: JSON.stringify({ expires_at: day() }) });
+        $('detail-actions').append(el('div', { class: 'offline-key', role: 'status' },
+          el('p', {}, `Offline key, valid until ${key.expires_at} (signed by ${key.kid}). Shown once: copy it now.`),
+          el('textarea', { readonly: true, rows: 4, 'aria-label': 'Offline license key' }, key.license_key)));
+      } catch (e) {
+        if (e.message !== 'signed out') $('detail-actions').append(el('p', { class: 'error', role: 'alert' }, e.message));
+      } finally {
+        event.target.disabled = false;
+      }
+    },
+  }, 'Offline key');
 }
 
 const QUOTA_RANK = { ok: 0, warning: 1, exceeded: 2 };
