@@ -1,8 +1,9 @@
 namespace Beacon.Tests;
 
 /// <summary>
-/// The two longest property tests (hundreds of random datasets against the brute-force model): in their own
-/// Azurite and app, so they run beside the other collections instead of after them.
+/// The granular usage property test (hundreds of random datasets against the brute-force model): in its own
+/// Azurite and app, so it runs beside the other collections instead of after them, and its datasets do not
+/// slow the others' queries (Azurite's table queries scan the whole table).
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class PropertyCollection : ICollectionFixture<BeaconFixture>

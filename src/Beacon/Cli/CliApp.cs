@@ -11,7 +11,7 @@ public static class CliApp
         beacon — metering and licensing for self-hosted deployments
 
           serve [--urls URL]                       run the API, the dashboard and console, and the rollup scheduler
-          dev [--urls URL]                         local run: Azurite + demo data + API + dashboard
+          dev [--urls URL] [--demo-interval T]     local run: Azurite + demo data + API + dashboard + live replicas
           rollup [--now ISO8601] [--org ORG]       run the rollup once (exit 3: another run holds the lease)
           seed-demo [--url BASE_URL]               create a demo org with ~90 days of usage
           admin org create --name N | admin org set-default-workspace --org ORG --workspace W

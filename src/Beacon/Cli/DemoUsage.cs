@@ -17,7 +17,7 @@ internal sealed class DemoUsage(IServiceProvider services, DemoCast cast, DateTi
     private readonly Random _random = new(90);
 
     // (name, workspace, replicas, base runs per hour, reporter, hours since it last reported)
-    private IEnumerable<(string Name, string Ws, int Replicas, double RunsPerHour, Reporter Reporter, int SilentHours)> Deployments() =>
+    internal IEnumerable<(string Name, string Ws, int Replicas, double RunsPerHour, Reporter Reporter, int SilentHours)> Deployments() =>
     [
         ("Support Agent", cast.Workspaces["Production"], 3, 40, Reporter.ForLicense(cast.LicenseId), 0),
         ("Sales Copilot", cast.Workspaces["Production"], 2, 18, Reporter.ForApiKey(cast.GraceKey), 0),

@@ -41,9 +41,46 @@ internal static class DevCommand
 
         var demo = await LoadOrSeedDemoAsync(app.Services, Path.Combine(data, "demo.json"), baseUrl, output, ct);
         output.Info(Describe(demo));
+        var replicas = await LiveReplicasAsync(app.Services, demo, ct);
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        var live = new DemoReplicas(http, replicas, DemoInterval(args), TimeProvider.System, output.Info).RunAsync(app.Lifetime.ApplicationStopping);
+        output.Info($"Live demo: {replicas.Count} simulated replicas report every {DemoInterval(args).TotalMinutes:0.##} minutes while this runs "
+            + "(Data Pipeline Agent stays silent on purpose).");
         output.Info("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync(ct);
+        await live;
         return 0;
+    }
+
+    /// <summary>How often the live replicas report: the client's 5 minutes unless <c>--demo-interval</c> (a TimeSpan) says otherwise.</summary>
+    private static TimeSpan DemoInterval(CliArgs args) =>
+        args.Optional("demo-interval") is { } text
+            ? TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var t) && t >= TimeSpan.FromSeconds(1) && t <= TimeSpan.FromHours(1)
+                ? t
+                : throw new CliUsageException($"--demo-interval must be a time span from 00:00:01 to 01:00:00, got '{text}'.")
+            : DemoReplicas.ClientInterval;
+
+    /// <summary>
+    /// A simulated replica per replica of each demo deployment that is meant to be reporting. Deployments
+    /// reported with grace's or linus's API key need its secret, which demo files from before the live demo lack.
+    /// </summary>
+    internal static async Task<IReadOnlyList<DemoReplicas.Replica>> LiveReplicasAsync(IServiceProvider services, SeedDemo.Result demo, CancellationToken ct)
+    {
+        var (cast, origin) = await new SeedDemo(services, TimeProvider.System).CastAsync(demo, ct);
+        var projects = (await services.GetRequiredService<DirectoryStore>().ListProjectsAsync(cast.OrgId, ct))
+            .GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().ProjectId);
+        var replicas = new List<DemoReplicas.Replica>();
+        foreach (var d in new DemoUsage(services, cast, origin).Deployments().Where(d => d.SilentHours == 0 && projects.ContainsKey(d.Name)))
+        {
+            (string Field, string Secret)? credential = d.Reporter.CredentialKind == "license" ? ("license_key", demo.LicenseKey)
+                : d.Reporter == Reporter.ForApiKey(cast.GraceKey) && demo.ReporterKeys?.GetValueOrDefault("grace@demo.example") is { } g ? ("api_key", g)
+                : d.Reporter == Reporter.ForApiKey(cast.LinusKey) && demo.ReporterKeys?.GetValueOrDefault("linus@demo.example") is { } l ? ("api_key", l)
+                : null;
+            if (credential is not { } c) continue;
+            for (int i = 0; i < d.Replicas; i++)
+                replicas.Add(new DemoReplicas.Replica($"{d.Name} #{i + 1}", d.Ws, projects[d.Name], c.Field, c.Secret, d.RunsPerHour / d.Replicas));
+        }
+        return replicas;
     }
 
     /// <summary>

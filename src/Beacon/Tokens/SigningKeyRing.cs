@@ -111,8 +111,19 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
     private IEnumerable<SigningKeyMaterial> Kept(IReadOnlyList<SigningKeyMaterial> existing)
     {
         var now = time.GetUtcNow();
-        return existing.Take(KeysKept - 1)
-            .Concat(existing.Skip(KeysKept - 1).Where(k => k.KeepUntil > now).Select(k => k with { D = "" }));
+        // The key that signs now stays whole however many rotations come before the next one activates:
+        // without it, the ring would sign with a key published less than PublishLead ago.
+        var signer = SignerOf(existing, now)?.Kid;
+        return existing.Take(KeysKept - 1).Concat(existing.Skip(KeysKept - 1)
+            .Where(k => k.Kid == signer || k.KeepUntil > now)
+            .Select(k => k.Kid == signer ? k : k with { D = "" }));
+    }
+
+    /// <summary>The key that signs at <paramref name="now"/>: the newest active one, or the oldest that can sign if none is active yet.</summary>
+    private static SigningKeyMaterial? SignerOf(IEnumerable<SigningKeyMaterial> keys, DateTimeOffset now)
+    {
+        var able = keys.Where(k => k.CanSign).OrderByDescending(k => k.SignsFrom).ToList();
+        return able.FirstOrDefault(k => k.SignsFrom <= now) ?? able.LastOrDefault();
     }
 
     /// <summary>
@@ -132,8 +143,7 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
             }
             var keys = l.Keys.ToList();
             var now = time.GetUtcNow();
-            var signer = keys.Where(k => k.CanSign).OrderByDescending(k => k.SignsFrom).FirstOrDefault(k => k.SignsFrom <= now)
-                ?? keys.Where(k => k.CanSign).OrderBy(k => k.SignsFrom).First();
+            var signer = SignerOf(keys, now)!;
             if (!(signer.KeepUntil >= expiresAt))
             {
                 keys[keys.IndexOf(signer)] = signer with { KeepUntil = expiresAt };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Beacon.Domain.Credentials;
 using Beacon.Domain.Quotas;
@@ -17,10 +18,10 @@ namespace Beacon.Tests.Api;
 [Collection(CalendarCollection.Name)]
 public sealed class OfflineKeyTests(BeaconFixture f)
 {
-    private SigningKeyRing Ring => f.Services.GetRequiredService<SigningKeyRing>();
+    private async Task<HttpResponseMessage> IssueAsync(string key, string licenseId, object body) => await IssueAsync(f.Http, key, licenseId, body);
 
-    private async Task<HttpResponseMessage> IssueAsync(string key, string licenseId, object body) =>
-        await Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/licenses/{licenseId}/offline-key", key, body);
+    private static async Task<HttpResponseMessage> IssueAsync(HttpClient http, string key, string licenseId, object body) =>
+        await Operators.SendAsync(http, HttpMethod.Post, $"/api/v1/operator/licenses/{licenseId}/offline-key", key, body);
 
     /// <summary>Runs docs/examples/verify-offline-key.mjs on a JWKS saved to a file: the claims, or null and jose's reason.</summary>
     private async Task<(JsonElement? Claims, string Error)> VerifyOfflineAsync(string jwks, string licenseKey)
@@ -46,14 +47,21 @@ public sealed class OfflineKeyTests(BeaconFixture f)
     [Fact]
     public async Task An_offline_key_verifies_with_the_saved_jwks_alone_after_rotations_and_carries_the_license()
     {
-        var key = await Operators.NewKeyAsync(f, "ops-offline");
+        // Its own storage and app: the rotations below (with the clock moved past each publish lead and back)
+        // would otherwise leave the shared app's ring with keys dated ahead of its clock.
+        await using var own = await Azurite.Azurite.StartAsync(Testing.AzuriteFixture.RepositoryRoot);
+        var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["AzureWebJobsStorage"] = own.ConnectionString });
+        await using var stopped = app;
+        var services = app.Services;
+        await services.GetRequiredService<Beacon.Hosting.StorageReadiness>().EnsureAsync(CancellationToken.None);
+        var key = (await services.GetRequiredService<CredentialStore>().CreateOperatorKeyAsync("ops-offline")).OperatorKey;
         var orgName = "Air Gapped Co " + Guid.NewGuid().ToString("N")[..6];
-        var org = await f.NewOrgAsync(orgName);
+        var org = await f.NewOrgAsync(orgName, services);
         var now = f.Clock.GetUtcNow();
-        var (_, license) = await f.Services.GetRequiredService<CredentialStore>().CreateLicenseAsync(org.OrgId, "enterprise", now.AddDays(800),
+        var (_, license) = await services.GetRequiredService<CredentialStore>().CreateLicenseAsync(org.OrgId, "enterprise", now.AddDays(800),
             ["lgp", "traces"], [new Quota("agent_runs", 500_000), new Quota("traces", 2_000_000)]);
 
-        var response = await IssueAsync(key, license.LicenseId, new { expires_at = now.AddDays(400).ToString("O") });
+        var response = await IssueAsync(http, key, license.LicenseId, new { expires_at = now.AddDays(400).ToString("O") });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var issued = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(["expires_at", "kid", "license_id", "license_key"], issued.EnumerateObject().Select(p => p.Name).Order());
@@ -62,9 +70,28 @@ public sealed class OfflineKeyTests(BeaconFixture f)
         var expiresAt = issued.GetProperty("expires_at").GetDateTimeOffset();
         Assert.Equal(now.AddDays(400).ToUnixTimeSeconds(), expiresAt.ToUnixTimeSeconds());
 
-        // Four rotations: the signing key leaves the three the ring keeps for online tokens.
-        for (int i = 0; i < 4; i++) await Ring.RotateAsync(default);
-        var jwks = await f.Http.GetStringAsync("/.well-known/jwks.json");
+        // Four rotations, each new key signing after its publish lead: the offline key's signer leaves the three
+        // the ring keeps for online tokens.
+        var moved = TimeSpan.Zero;
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                await services.GetRequiredService<SigningKeyRing>().RotateAsync(default);
+                f.Clock.Shift(SigningKeyRing.PublishLead);
+                moved += SigningKeyRing.PublishLead;
+            }
+            await CheckAfterRotationsAsync(services, http, key, org, orgName, license, issued, offlineKey, expiresAt);
+        }
+        finally
+        {
+            f.Clock.Shift(-moved);
+        }
+    }
+
+    private async Task CheckAfterRotationsAsync(IServiceProvider services, HttpClient http, string key, TestOrg org, string orgName, LicenseRecord license, JsonElement issued, string offlineKey, DateTimeOffset expiresAt)
+    {
+        var jwks = await http.GetStringAsync("/.well-known/jwks.json");
         var (claims, error) = await VerifyOfflineAsync(jwks, offlineKey);
         Assert.True(claims is not null, error);
         var c = claims!.Value;
@@ -78,13 +105,13 @@ public sealed class OfflineKeyTests(BeaconFixture f)
         Assert.Equal([("agent_runs", 500_000L), ("traces", 2_000_000L)],
             c.GetProperty("quotas").EnumerateArray().Select(q => (q.GetProperty("metric").GetString()!, q.GetProperty("limit").GetInt64())));
         Assert.Equal(expiresAt.ToUnixTimeSeconds(), c.GetProperty("exp").GetInt64());
-        Assert.InRange(c.GetProperty("iat").GetInt64(), now.ToUnixTimeSeconds() - 1, now.ToUnixTimeSeconds() + 60);
+        Assert.InRange(c.GetProperty("iat").GetInt64(), expiresAt.AddDays(-400).ToUnixTimeSeconds() - 1, expiresAt.AddDays(-400).ToUnixTimeSeconds() + 60);
         Assert.Equal(c.GetProperty("iat").GetInt64(), c.GetProperty("nbf").GetInt64());
         Assert.True(Guid.TryParse(c.GetProperty("jti").GetString(), out _));
         Assert.Equal("beacon", c.GetProperty("iss").GetString());
 
         // The key kept for it is published only: its private part is gone from the stored key set.
-        var stored = (await f.Services.GetRequiredService<SigningKeyStore>().LoadAsync())!.Value.Keys;
+        var stored = (await services.GetRequiredService<SigningKeyStore>().LoadAsync())!.Value.Keys;
         var kept = stored.Single(k => k.Kid == issued.GetProperty("kid").GetString());
         Assert.Equal("", kept.D);
         Assert.Equal(expiresAt, kept.KeepUntil);
@@ -97,8 +124,8 @@ public sealed class OfflineKeyTests(BeaconFixture f)
         Assert.Null((await VerifyOfflineAsync(without, offlineKey)).Claims);
 
         // Issuing it changed nothing for online verification; the audit names the key's id, never the key.
-        Assert.Equal(HttpStatusCode.OK, (await f.PostAsync("/v1/beacon/verify", new { license = (await f.Services.GetRequiredService<CredentialStore>().CreateLicenseAsync(org.OrgId, "x", null, [])).LicenseKey })).StatusCode);
-        var audit = await Operators.GetJsonAsync(f.Http, "/api/v1/operator/audit?limit=100", key);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/v1/beacon/verify", new { license = (await services.GetRequiredService<CredentialStore>().CreateLicenseAsync(org.OrgId, "x", null, [])).LicenseKey })).StatusCode);
+        var audit = await Operators.GetJsonAsync(http, "/api/v1/operator/audit?limit=100", key);
         var record = audit.GetProperty("records").EnumerateArray().Single(r => r.GetProperty("action").GetString() == "license.offline_key" && r.GetProperty("target").GetString() == "license:" + license.LicenseId);
         Assert.Equal("ops-offline", record.GetProperty("actor").GetString());
         Assert.Equal(c.GetProperty("jti").GetString(), record.GetProperty("detail").GetProperty("jti").GetString());
@@ -106,8 +133,8 @@ public sealed class OfflineKeyTests(BeaconFixture f)
 
         // Once the offline key has expired, the next rotation stops publishing the key kept for it.
         using var later = f.Clock.ShiftFor(TimeSpan.FromDays(401));
-        await Ring.RotateAsync(default);
-        Assert.DoesNotContain(kept.Kid, await f.Http.GetStringAsync("/.well-known/jwks.json"));
+        await services.GetRequiredService<SigningKeyRing>().RotateAsync(default);
+        Assert.DoesNotContain(kept.Kid, await http.GetStringAsync("/.well-known/jwks.json"));
     }
 
     [Fact]

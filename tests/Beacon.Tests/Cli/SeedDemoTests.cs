@@ -91,4 +91,61 @@ public sealed class SeedDemoTests(BeaconFixture f)
         Assert.Contains($"Beacon is already running at {f.Http.BaseAddress.ToString().TrimEnd('/')}", stderr.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("EADDRINUSE", stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_live_demo_keeps_its_deployments_reporting_past_eleven_minutes_and_one_silent_by_design()
+    {
+        var demo = await new SeedDemo(f.Services, f.Clock).RunAsync(f.Http.BaseAddress!.ToString(), CancellationToken.None);
+        // The setup is in the audit log like the same steps through the CLI, with no secret in it.
+        var audit = (await Vendor.Operators.GetJsonAsync(f.Http, "/api/v1/operator/audit?limit=100", demo.OperatorKey!)).GetProperty("records").EnumerateArray()
+            .Where(r => r.GetProperty("detail").TryGetProperty("by", out var by) && by.GetString() == "seed-demo").ToList();
+        Assert.Contains(audit, r => r.GetProperty("action").GetString() == "org.create" && r.GetProperty("target").GetString() == "org:" + demo.OrgId);
+        foreach (var action in new[] { "license.create", "operator.create", "apikey.create", "workspace.create", "user.create" })
+            Assert.Contains(audit, r => r.GetProperty("action").GetString() == action && r.GetProperty("actor").GetString() == "cli");
+        var auditText = string.Join("\n", audit.Select(r => r.ToString()));
+        foreach (var secret in new[] { demo.ApiKey, demo.LicenseKey, demo.OperatorKey! }.Concat(demo.ReporterKeys!.Values))
+            Assert.DoesNotContain(secret, auditText, StringComparison.Ordinal);
+
+        var replicas = await DevCommand.LiveReplicasAsync(f.Services, demo, CancellationToken.None);
+        // Every replica of the five deployments meant to report: 3 + 2 + 1 + 2 + 1 (Data Pipeline Agent stays quiet).
+        Assert.Equal(9, replicas.Count);
+        var live = new DemoReplicas(f.Http, replicas, DemoReplicas.ClientInterval, f.Clock, _ => { });
+        var moved = TimeSpan.Zero;
+        try
+        {
+            Assert.Equal(9, await live.TickAsync(CancellationToken.None));
+            // Beacon unreachable for one interval: nothing is accepted, and the next window covers both (the client's merge).
+            using (var down = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") })
+            {
+                f.Clock.Shift(DemoReplicas.ClientInterval);
+                moved += DemoReplicas.ClientInterval;
+                var startsBefore = replicas.Select(r => r.PendingFrom).ToList();
+                Assert.Equal(0, await new DemoReplicas(down, replicas, DemoReplicas.ClientInterval, f.Clock, _ => { }).TickAsync(CancellationToken.None));
+                Assert.Equal(startsBefore, replicas.Select(r => r.PendingFrom));
+                Assert.True(replicas.Sum(r => r.PendingRuns) > 0); // the runs counted meanwhile wait for the next send
+            }
+            for (int i = 0; i < 2; i++)
+            {
+                f.Clock.Shift(DemoReplicas.ClientInterval);
+                moved += DemoReplicas.ClientInterval;
+                Assert.Equal(9, await live.TickAsync(CancellationToken.None));
+            }
+            // All sent: the next windows start now.
+            Assert.All(replicas, r => Assert.Equal(0L, r.PendingRuns));
+            Assert.All(replicas, r => Assert.InRange(r.PendingFrom, f.Clock.GetUtcNow().AddSeconds(-30), f.Clock.GetUtcNow()));
+
+            // Fifteen minutes after the seed, past the 660 s that make a deployment silent: the live ones report.
+            var list = await Vendor.Operators.EventuallyAsync(() => Vendor.Operators.DeploymentsAsync(f, demo.OperatorKey!, demo.OrgId),
+                l => l.Count(d => d.GetProperty("state").GetString() == "reporting") == 5, seconds: 120);
+            var byName = list.ToDictionary(d => d.GetProperty("project_name").GetString()!, d => d);
+            Assert.Equal("silent", byName["Data Pipeline Agent"].GetProperty("state").GetString());
+            foreach (var name in new[] { "Support Agent", "Sales Copilot", "Code Reviewer", "Research Assistant", "Batch Summarizer" })
+                Assert.Equal("reporting", byName[name].GetProperty("state").GetString());
+            Assert.Equal(3, byName["Support Agent"].GetProperty("replicas").GetInt32());
+        }
+        finally
+        {
+            f.Clock.Shift(-moved);
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace Beacon.Tests.Rollups;
 /// that crashed part-way, complete rollups, rollups made stale by late data, and after they are
 /// recomputed. Set BEACON_ROLLUP_PROPERTY_DATASETS to change the number of datasets.
 /// </summary>
-[Collection(PropertyCollection.Name)]
+[Collection(RollupPropertyCollection.Name)]
 public sealed class RollupPropertyTests(BeaconFixture f)
 {
     private static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_ROLLUP_PROPERTY_DATASETS"), out var n) ? n : 60;

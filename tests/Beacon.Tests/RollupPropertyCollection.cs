@@ -1,0 +1,8 @@
+namespace Beacon.Tests;
+
+/// <summary>The rollup property test, for the same reasons as <see cref="PropertyCollection"/>: its own Azurite and app.</summary>
+[CollectionDefinition(Name)]
+public sealed class RollupPropertyCollection : ICollectionFixture<BeaconFixture>
+{
+    public const string Name = "rollup-properties";
+}
