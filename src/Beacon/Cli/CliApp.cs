@@ -28,6 +28,7 @@ public static class CliApp
           admin project name --org ORG --id ID --name N
           admin signing-key rotate
           statement close --month YYYY-MM           freeze an ended UTC month's statement (audited)
+          backup --to DIR | restore --from DIR      copy every table and blob to a new folder; restore into empty storage
 
         Add --json to print one JSON object on stdout. Storage: AzureWebJobsStorage (connection string,
         or UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for managed identity.
@@ -72,6 +73,17 @@ public static class CliApp
                 case "admin":
                     using (var host = await StartHostAsync(settings, ct))
                         return await new AdminCommands(host.Services, output).RunAsync(parsed, ct);
+                case "backup" or "restore":
+                    using (var host = await StartHostAsync(settings, ct))
+                    {
+                        var backup = host.Services.GetRequiredService<Beacon.Storage.Maintenance.StorageBackup>();
+                        var restore = parsed.Words[0] == "restore";
+                        var folder = Path.GetFullPath(restore ? parsed.Required("from") : parsed.Required("to"));
+                        var summary = restore ? await backup.RestoreAsync(folder, ct) : await backup.BackupAsync(folder, ct);
+                        output.Result(new { folder, tables = summary.Tables, blobs = summary.Blobs },
+                            $"{(restore ? "Restored" : "Backed up")} {summary.Tables.Values.Sum():N0} entities in {summary.Tables.Count} tables and {summary.Blobs.Values.Sum():N0} blobs {(restore ? "from" : "to")} {folder}.");
+                        return 0;
+                    }
                 case "statement":
                     using (var host = await StartHostAsync(settings, ct))
                         return await new StatementCommands(host.Services, output).RunAsync(parsed, ct);

@@ -63,6 +63,7 @@ public static class ServiceRegistration
         services.AddSingleton<UsageCsvWriter>();
         services.AddSingleton<StagedExports>();
         services.AddSingleton<MaintenanceRun>();
+        services.AddSingleton<StorageBackup>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<LicenseTokenIssuer>();
         services.AddSingleton<OfflineKeyIssuer>();
