@@ -454,6 +454,18 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
                 await WaitForDataAsync(page);
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
                 Assert.True(overflow <= 0, $"{name} {tab}: the page scrolls sideways by {overflow}px");
+                // No value is cut: every cell shows its whole text, and the table needs no sideways scroll.
+                var cut = await page.EvaluateAsync<string[]>("""
+                    () => [...document.querySelectorAll('#table td, #table th')].filter(c => c.getClientRects().length > 0 && c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)
+                    """);
+                Assert.True(cut.Length == 0, $"{name} {tab}: cut cells: {string.Join(" | ", cut.Take(5))}");
+                var tableOverflow = await page.EvaluateAsync<int>("() => { const w = document.querySelector('#table').parentElement; return w.scrollWidth - w.clientWidth; }");
+                Assert.True(tableOverflow <= 1, $"{name} {tab}: the table scrolls sideways by {tableOverflow}px");
+                Assert.True(await page.Locator("#table tbody tr").CountAsync() > 0);
+                // Every chart's plot area (inside the axes) is tall enough to read, whatever its legend.
+                var plots = await page.EvaluateAsync<double[]>("() => [...document.querySelectorAll('#charts canvas')].map(c => Chart.getChart(c).chartArea.height)");
+                Assert.NotEmpty(plots);
+                Assert.All(plots, h => Assert.True(h >= 160, $"{name} {tab}: a chart's plot area is {h}px tall"));
                 var file = Path.Combine(BrowserFixture.Screenshots, $"dashboard-{tab}-{name}.png");
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
                 Assert.True(new FileInfo(file).Length > 10_000);

@@ -122,7 +122,28 @@ export function renderCharts(container, tab, usage, buckets) {
     canvas.id = `chart-${metric.field}`;
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', `${caption.textContent} per time bucket, stacked by ${series.size} series`);
-    figure.append(caption, canvas);
+    // Chart.js sizes the canvas to this box, which holds nothing else: the plot keeps its height however many
+    // series there are. On a phone the legend is a list below the box instead of a block inside the canvas,
+    // where it took all but 30–65 px of the plot.
+    const plot = document.createElement('div');
+    plot.className = 'plot';
+    plot.append(canvas);
+    figure.append(caption, plot);
+    const narrow = window.matchMedia('(max-width: 640px)').matches;
+    if (narrow && series.size > 0) {
+      const legend = document.createElement('ul');
+      legend.className = 'legend';
+      legend.setAttribute('aria-label', `${caption.textContent} series`);
+      legend.append(...[...series].map(([key, label]) => {
+        const item = document.createElement('li');
+        const swatch = document.createElement('span');
+        swatch.className = 'swatch';
+        swatch.style.background = colourFor(key);
+        item.append(swatch, document.createTextNode(label));
+        return item;
+      }));
+      figure.append(legend);
+    }
     container.append(figure);
     const datasets = [...series].map(([key, label]) => {
       const colour = colourFor(key);
@@ -147,7 +168,7 @@ export function renderCharts(container, tab, usage, buckets) {
         animation: false,
         scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => (metric.hours ? `${hours.format(v)} h` : number.format(v)) } } },
         plugins: {
-          legend: { position: 'bottom' },
+          legend: { display: !narrow, position: 'bottom' },
           tooltip: {
             callbacks: {
               label: (c) => (metric.hours
@@ -174,12 +195,18 @@ export function renderTable(table, pager, tab, group, usage, buckets, page = 0) 
     const row = document.createElement('tr');
     const day = r.time_bucket.slice(0, 10);
     if (partial.has(day)) row.className = 'partial';
-    row.append(Object.assign(document.createElement('td'), { textContent: partial.has(day) ? `${day} (partial)` : day }));
-    row.append(Object.assign(document.createElement('td'), { textContent: seriesLabel(r.dimensions) }));
-    for (const m of COLUMNS(tab)) {
+    // data-label: on a phone each row stacks its cells under their column names, so no value is cut.
+    const cell = (i, props) => {
+      const td = Object.assign(document.createElement('td'), props);
+      td.dataset.label = head[i];
+      return td;
+    };
+    row.append(cell(0, { textContent: partial.has(day) ? `${day} (partial)` : day }));
+    row.append(cell(1, { textContent: seriesLabel(r.dimensions) }));
+    COLUMNS(tab).forEach((m, i) => {
       const value = r[m.field] ?? 0;
-      row.append(Object.assign(document.createElement('td'), { textContent: display(m, value), title: exact(m, value), className: 'num' }));
-    }
+      row.append(cell(i + 2, { textContent: display(m, value), title: exact(m, value), className: 'num' }));
+    });
     return row;
   }));
   pager.hidden = usage.length <= PAGE_SIZE;
