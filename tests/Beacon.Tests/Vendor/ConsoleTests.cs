@@ -152,9 +152,26 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         var small = await SignInAsync(phone, key);
         await SelectOrgAsync(small, org.OrgId);
         Assert.Equal("silent", await small.Locator("#table tbody tr").First.GetAttributeAsync("data-state"));
-        // Readable at phone width: the page itself does not scroll sideways (the table scrolls in its box).
-        Assert.True(await small.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"));
+        // Readable at phone width: the page does not scroll sideways, and no cell of any tab's table is cut.
+        async Task AssertNothingCutAsync(string tab)
+        {
+            Assert.True(await small.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{tab}: the page scrolls sideways");
+            var cut = await small.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('#table td, #table th')].filter(c => c.getClientRects().length > 0 && c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)
+                """);
+            Assert.True(cut.Length == 0, $"{tab}: cut cells: {string.Join(" | ", cut.Take(5))}");
+            Assert.True(await small.EvaluateAsync<int>("() => { const w = document.querySelector('#table').parentElement; return w.scrollWidth - w.clientWidth; }") <= 1, $"{tab}: the table scrolls sideways");
+            Assert.True(await small.Locator("#table tbody tr").CountAsync() > 0, $"{tab}: no rows");
+        }
+        await AssertNothingCutAsync("fleet");
         await small.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "console-fleet-phone.png"), FullPage = true });
+        foreach (var tab in new[] { "licenses", "audit" })
+        {
+            await small.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+            await small.ClickAsync($"#tab-{tab}");
+            await small.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+            await AssertNothingCutAsync(tab);
+        }
     }
 
     [Fact]

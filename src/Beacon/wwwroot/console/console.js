@@ -51,6 +51,9 @@ function table(head, rows, target = $('table')) {
   const tbody = target.querySelector('tbody');
   thead.replaceChildren(el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h))));
   tbody.replaceChildren(...rows);
+  // On a phone each row stacks its cells under their column names (styles.css), so no value is cut.
+  const names = head.map((h) => (typeof h === 'string' ? h : h?.textContent ?? ''));
+  for (const row of rows) [...row.children].forEach((cell, i) => { if (names[i]) cell.dataset.label = names[i]; });
 }
 
 function newTable(head, rows, label) {
