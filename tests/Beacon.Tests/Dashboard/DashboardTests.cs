@@ -379,7 +379,11 @@ public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IC
         Assert.StartsWith("{\"month\":", statements, StringComparison.Ordinal);
         Assert.Contains("\"reason\":\"Outage credit\",\"recorded_at\"", statements, StringComparison.Ordinal);
         var csv = Assert.Single(Directory.GetFiles(workDir, "*.csv"));
-        Assert.StartsWith("Time Bucket Start,", await File.ReadAllTextAsync(csv), StringComparison.Ordinal);
+        var csvLines = (await File.ReadAllTextAsync(csv)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Time Bucket Start,", csvLines[0], StringComparison.Ordinal);
+        // The examples read a workspace with usage (Production), so the file has a month of rows with names in them.
+        Assert.True(csvLines.Length > 10, $"only {csvLines.Length - 1} rows in the README's CSV example");
+        Assert.True(JsonDocument.Parse(Output("granular-usage?kind=langsmith_deployments")).RootElement.GetProperty("usage").GetArrayLength() > 10);
 
         // The submitted window is yesterday's: the "Last 7 days" preset shows its project.
         var page = await SignInAsync(_context, _demoKey!, "/dashboard/?tab=deployments&range=7&group=project");
