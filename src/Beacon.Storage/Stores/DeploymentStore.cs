@@ -141,6 +141,16 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
     private async Task ApplyAsync(string orgId, string row, string? licenseId, IndexedState state, CancellationToken ct)
     {
         await index.ApplyDeploymentAsync(orgId, row, licenseId, state, ct);
+        // A later change (the sweep's and a merge's can meet) may have been applied while this one was: its
+        // entries may then have been overwritten by this one's. The record has the latest state; the entries
+        // are placed again until no change came in meanwhile (counts are per change and need nothing).
+        for (var (seen, round) = (state, 0); round < 20; round++)
+        {
+            var current = FleetIndexStore.ReadState(await tables.GetAsync(tables.Deployments, orgId, row, ["state", "state_from", "state_seq", "state_applied"], ct));
+            if (current.Seq == seen.Seq || current.State.Length == 0) break;
+            await index.PlaceDeploymentAsync(orgId, row, licenseId, current.State, ct);
+            seen = current;
+        }
         var applied = new TableEntity(orgId, row) { ["state_applied"] = state.Seq };
         try
         {

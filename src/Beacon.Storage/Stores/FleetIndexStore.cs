@@ -29,13 +29,20 @@ public sealed class FleetIndexStore(Tables tables)
     public async Task ApplyDeploymentAsync(string orgId, string row, string? licenseId, IndexedState state, CancellationToken ct)
     {
         var key = orgId + "|" + row;
-        var scopes = new List<string> { AllScope, OrgScope(orgId) };
-        if (licenseId is not null) scopes.Add(LicenseScope(licenseId));
-        foreach (var scope in scopes)
+        foreach (var scope in Scopes(orgId, licenseId))
             await MoveAsync(Deployments, scope, key, state, $"{key}|{state.Seq}", ct, scope == AllScope || scope.StartsWith("o:", StringComparison.Ordinal) ? null : FollowLicense);
         if (licenseId is null) return;
         var license = ReadState(await tables.GetAsync(tables.FleetIndex, CountsPartition, Deployments + "|" + LicenseScope(licenseId), ct: ct), "license_");
-        if (license.Pending) await ApplyLicenseAsync(orgId, licenseId, license, ct);
+        if (!license.Pending) return;
+        await ApplyLicenseAsync(orgId, licenseId, license, ct);
+        // As for deployments: a later change of the license applied meanwhile must not stay overwritten by this one's entries.
+        for (var (seen, round) = (license, 0); round < 20; round++)
+        {
+            var current = ReadState(await tables.GetAsync(tables.FleetIndex, CountsPartition, Deployments + "|" + LicenseScope(licenseId), ct: ct), "license_");
+            if (current.Seq == seen.Seq || current.State.Length == 0) break;
+            foreach (var scope in new[] { AllScope, OrgScope(orgId) }) await PlaceAsync(Licenses, scope, orgId + "|" + licenseId, current.State, ct);
+            seen = current;
+        }
     }
 
     /// <summary>
@@ -81,12 +88,36 @@ public sealed class FleetIndexStore(Tables tables)
         }, ct);
     }
 
-    private async Task MoveAsync(string kind, string scope, string key, IndexedState state, string writer, CancellationToken ct, Action<TableEntity>? alsoOnCounter = null)
+    /// <summary>
+    /// Lists a deployment under <paramref name="state"/> alone in each of its scopes (no counts change). The
+    /// applier of a change calls it again with the record's latest state when a later change came in while it
+    /// applied: otherwise its late writes could undo the later change's, leaving the deployment under a stale
+    /// state, or under none.
+    /// </summary>
+    public async Task PlaceDeploymentAsync(string orgId, string row, string? licenseId, string state, CancellationToken ct)
+    {
+        foreach (var scope in Scopes(orgId, licenseId)) await PlaceAsync(Deployments, scope, orgId + "|" + row, state, ct);
+    }
+
+    private static List<string> Scopes(string orgId, string? licenseId)
+    {
+        var scopes = new List<string> { AllScope, OrgScope(orgId) };
+        if (licenseId is not null) scopes.Add(LicenseScope(licenseId));
+        return scopes;
+    }
+
+    /// <summary>Writes the entry under <paramref name="state"/>, then deletes it under every other state its kind has.</summary>
+    private async Task PlaceAsync(string kind, string scope, string key, string state, CancellationToken ct)
     {
         var (orgId, row) = (key[..key.IndexOf('|', StringComparison.Ordinal)], key[(key.IndexOf('|', StringComparison.Ordinal) + 1)..]);
-        await tables.FleetIndex.UpsertEntityAsync(new TableEntity(Section(kind, scope, state.State), key) { ["org_id"] = orgId, ["row"] = row }, TableUpdateMode.Replace, ct);
-        if (state.From.Length > 0 && state.From != state.State)
-            await tables.FleetIndex.TryDeleteAsync(Section(kind, scope, state.From), key, ETag.All, ct);
+        await tables.FleetIndex.UpsertEntityAsync(new TableEntity(Section(kind, scope, state), key) { ["org_id"] = orgId, ["row"] = row }, TableUpdateMode.Replace, ct);
+        foreach (var other in (kind == Deployments ? [ReportingState.Reporting, ReportingState.Silent] : ReportingState.InOrder).Where(s => s != state))
+            await tables.FleetIndex.TryDeleteAsync(Section(kind, scope, other), key, ETag.All, ct);
+    }
+
+    private async Task MoveAsync(string kind, string scope, string key, IndexedState state, string writer, CancellationToken ct, Action<TableEntity>? alsoOnCounter = null)
+    {
+        await PlaceAsync(kind, scope, key, state.State, ct);
         // A license's counter decides its state, so it is one entity; the fleet's and an org's are spread over
         // shards by entry, so that a mass silence's changes do not queue on one entity's ETag.
         var counter = scope.StartsWith("l:", StringComparison.Ordinal) ? kind + "|" + scope : $"{kind}|{scope}~{Shard(key)}";

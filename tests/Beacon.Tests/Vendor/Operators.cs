@@ -50,8 +50,12 @@ internal static class Operators
         return listed;
     }
 
-    /// <summary>Polls until <paramref name="done"/> holds: the fleet writer runs every second, off the request path.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, int seconds = 30)
+    /// <summary>
+    /// Polls until <paramref name="done"/> holds: the fleet writer runs every second, off the request path, and
+    /// retries a write that failed a minute later (the README's "may lag a submit by up to a minute"), which a
+    /// busy machine makes happen; so the default wait is past one retry.
+    /// </summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, int seconds = 90)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
