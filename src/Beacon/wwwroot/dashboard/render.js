@@ -3,8 +3,10 @@
 // colour wherever it appears in this browser.
 const number = new Intl.NumberFormat('en-US');
 const hours = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+// Twenty colours no two of which are alike (CIE76 ΔE ≥ 20, held by PaletteTests): the second ten used to be darker
+// shades of the first, and two near-identical reds went to different projects.
 const PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#9333ea', '#0891b2', '#db2777', '#ca8a04', '#4b5563', '#dc2626', '#0d9488',
-  '#7c3aed', '#65a30d', '#c2410c', '#0369a1', '#be185d', '#a16207', '#334155', '#b91c1c', '#047857', '#6d28d9'];
+  '#fca5a5', '#c4b5fd', '#78350f', '#bef264', '#e879f9', '#fde68a', '#3f6212', '#312e81', '#d6d3d1', '#67e8f9'];
 const COLOURS = 'beacon.colours';
 const DAY = 86_400_000;
 export const PAGE_SIZE = 25;
