@@ -17,11 +17,12 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
     public async Task<Organization> CreateOrgAsync(string name, CancellationToken ct = default)
     {
         var orgId = Ids.NewId();
-        var org = new Organization(orgId, name, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), DefaultWorkspace.InitialIdFor(orgId));
+        var now = time.GetUtcNow();
+        var org = new Organization(orgId, name, DateOnly.FromDateTime(now.UtcDateTime), DefaultWorkspace.InitialIdFor(orgId)) { CreatedAt = now };
         await CreateWorkspaceAsync(orgId, org.DefaultWorkspaceId!, DefaultWorkspaceName, ct);
         await Directory.AddEntityAsync(new TableEntity(OrgsPartition, org.OrgId)
         {
-            ["name"] = name, ["created_day"] = Timestamps.DayKey(org.CreatedDay), ["default_workspace_id"] = org.DefaultWorkspaceId,
+            ["name"] = name, ["created_day"] = Timestamps.DayKey(org.CreatedDay), ["created_at"] = now, ["default_workspace_id"] = org.DefaultWorkspaceId,
         }, ct);
         return org;
     }
@@ -68,7 +69,7 @@ public sealed class DirectoryStore(Tables tables, TimeProvider time)
 
     private static Organization ToOrg(TableEntity e) =>
         new(e.RowKey, e.GetString("name") ?? "", Timestamps.ParseDayKey(e.GetString("created_day") ?? ""),
-            e.GetString("default_workspace_id") is { Length: > 0 } d ? d : null);
+            e.GetString("default_workspace_id") is { Length: > 0 } d ? d : null) { CreatedAt = e.GetDateTimeOffset("created_at") };
 
     /// <summary>
     /// Registers or renames a workspace of an org. Workspace ids are scoped by org: the platform's tenant

@@ -31,6 +31,9 @@ public sealed class LangSmithClientTests(BeaconFixture f)
         var org = await GetAsync("/api/v1/orgs/current", key);
         Assert.Equal(data.Org.OrgId, org.GetProperty("id").GetString());
         Assert.False(string.IsNullOrEmpty(org.GetProperty("display_name").GetString()));
+        // The moment the org was created, not the midnight before it.
+        var created = org.GetProperty("created_at").GetDateTimeOffset();
+        Assert.InRange(created, f.Clock.GetUtcNow().AddMinutes(-10), f.Clock.GetUtcNow());
         var workspaces = (await GetAsync("/api/v1/workspaces", key, org.GetProperty("id").GetString())).EnumerateArray().ToList();
         Assert.Equal(data.Workspaces.Order(), workspaces.Select(w => w.GetProperty("id").GetString()!).Order());
         Assert.All(workspaces, w => Assert.Equal(data.Org.OrgId, w.GetProperty("organization_id").GetString()));

@@ -30,7 +30,7 @@ internal static class LangSmithEndpoints
     {
         var org = await directory.GetOrgAsync(caller.Key.OrgId, ct) ?? throw new InvalidOperationException($"The API key's organization {caller.Key.OrgId} does not exist.");
         var defaultWorkspace = await directory.EnsureDefaultWorkspaceAsync(org, ct);
-        return TypedResults.Ok(new OrganizationInfo(org.OrgId, org.Name, false, $"{org.CreatedDay:yyyy-MM-dd}T00:00:00Z", defaultWorkspace.WorkspaceId));
+        return TypedResults.Ok(new OrganizationInfo(org.OrgId, org.Name, false, (org.CreatedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? $"{org.CreatedDay:yyyy-MM-dd}T00:00:00Z"), defaultWorkspace.WorkspaceId));
     }
 
     private static async Task<Ok<IReadOnlyList<WorkspaceInfo>>> WorkspacesAsync(CustomerCaller caller, UsageAccess access, DirectoryStore directory, CancellationToken ct)
