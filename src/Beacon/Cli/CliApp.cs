@@ -102,6 +102,11 @@ public static class CliApp
         {
             return output.Fail(e is InvalidOperationException ? e.Message : "Storage is unavailable: " + e.Message);
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is RequestFailedException or HttpRequestException))
+        {
+            // The SDK's retry policy gives up with every attempt's failure: one line says what the first was.
+            return output.Fail($"Storage is unavailable ({e.InnerExceptions.Count} attempts): {e.InnerExceptions[0].Message}");
+        }
     }
 
     private static async Task<int> RollupAsync(IServiceProvider services, CliArgs args, CliOutput output, CancellationToken ct)

@@ -170,6 +170,21 @@ public sealed class AdminCliTests(BeaconFixture f)
     }
 
     [Fact]
+    public async Task Unreachable_storage_is_one_line_that_says_so_not_a_crash()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        // A well-formed connection string to a port nothing listens on.
+        var nowhere = Azurite.Azurite.ConnectionStringFor(tablePort: 1, blobPort: 1);
+        var code = await CliApp.RunAsync(["admin", "operator", "list"], stdout, stderr, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = nowhere });
+        Assert.Equal(1, code);
+        var error = stderr.ToString().Trim();
+        Assert.StartsWith("error: Storage is unavailable", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Mistakes_fail_clearly_with_a_json_error_and_a_nonzero_exit()
     {
         var org = await f.NewOrgAsync();
