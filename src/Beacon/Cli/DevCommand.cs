@@ -29,15 +29,20 @@ internal static class DevCommand
 
         var urls = args.Optional("urls") ?? DefaultUrl;
         var baseUrl = urls.Split(';')[0].TrimEnd('/');
-        if (await WhyNotStartAsync(baseUrl, ct) is { } busy) return output.Fail(busy);
+        // --data and --azurite-ports free: a second, throwaway demo beside the usual one (the test of this command uses them).
+        var freePorts = args.Optional("azurite-ports") == "free";
+        if (await WhyNotStartAsync(baseUrl, checkAzurite: !freePorts, ct) is { } busy) return output.Fail(busy);
 
-        var data = Path.Combine(root, ".azurite");
-        output.Info("Starting Azurite (data in .azurite/)…");
-        await using var azurite = await Azurite.Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
-        Environment.SetEnvironmentVariable("AzureWebJobsStorage", "UseDevelopmentStorage=true");
+        var data = Path.GetFullPath(args.Optional("data") ?? Path.Combine(root, ".azurite"));
+        output.Info($"Starting Azurite (data in {Path.GetRelativePath(root, data)}/)…");
+        await using var azurite = freePorts
+            ? await Azurite.Azurite.StartAsync(root, data, ct: ct)
+            : await Azurite.Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
 
-        var app = BeaconApp.Build([$"--urls={urls}"]);
+        var app = BeaconApp.Build([$"--urls={urls}", $"--AzureWebJobsStorage={(freePorts ? azurite.ConnectionString : "UseDevelopmentStorage=true")}"]);
         await app.StartAsync(ct);
+        // The app creates its tables before the first request that needs them; the demo is seeded before any request.
+        await app.Services.GetRequiredService<StorageReadiness>().EnsureAsync(ct);
 
         var demo = await LoadOrSeedDemoAsync(app.Services, Path.Combine(data, "demo.json"), baseUrl, output, ct);
         output.Info(Describe(demo));
@@ -124,7 +129,7 @@ internal static class DevCommand
     /// Why this start cannot go on: Beacon already serving at <paramref name="baseUrl"/> (another
     /// <c>npm start</c>), or another program holding Azurite's or Beacon's port. Null when all is free.
     /// </summary>
-    private static async Task<string?> WhyNotStartAsync(string baseUrl, CancellationToken ct)
+    private static async Task<string?> WhyNotStartAsync(string baseUrl, bool checkAzurite, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         try
@@ -139,6 +144,7 @@ internal static class DevCommand
         var port = new Uri(baseUrl).Port;
         foreach (var (p, what) in new[] { (10000, "Azurite's Blob port"), (10002, "Azurite's Table port"), (port, "Beacon's port") })
         {
+            if (!checkAzurite && p != port) continue;
             if (!InUse(p)) continue;
             return p == port
                 ? $"Port {p} ({what}) is used by another program. Stop it, or start on another port: npm start -- --urls http://127.0.0.1:{p + 1}"

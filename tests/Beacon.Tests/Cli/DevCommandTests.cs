@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Beacon.Cli;
+using Beacon.Tests.Vendor;
+
+namespace Beacon.Tests.Cli;
+
+/// <summary>
+/// <c>beacon dev</c>, what <c>npm start</c> runs after its build, from an empty data folder: Azurite started, the
+/// demo seeded and printed, the API answering, and the live replicas reporting over HTTP. Its own Azurite
+/// (free ports) and folder, so it runs beside a developer's own <c>npm start</c>.
+/// </summary>
+public sealed class DevCommandTests
+{
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task A_first_start_seeds_the_demo_prints_its_keys_and_its_replicas_keep_reporting()
+    {
+        var data = Directory.CreateTempSubdirectory("beacon-dev-").FullName;
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var stop = new CancellationTokenSource();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var run = Task.Run(() => CliApp.RunAsync(["dev", "--urls", url, "--data", data, "--azurite-ports", "free", "--demo-interval", "00:00:02"],
+            TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), new Dictionary<string, string?>(), stop.Token));
+        try
+        {
+            var until = DateTime.UtcNow.AddMinutes(4);
+            // Progress and the keys go to stderr (stdout is kept for --json).
+            while (!stderr.ToString().Contains("Press Ctrl+C to stop.", StringComparison.Ordinal))
+            {
+                Assert.False(run.IsCompleted, $"dev ended early: {stderr}\n{stdout}");
+                Assert.True(DateTime.UtcNow < until, "dev did not get ready within 4 minutes:\n" + stderr);
+                await Task.Delay(500);
+            }
+            var printed = stderr.ToString();
+            var demo = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "demo.json"))).RootElement;
+            var (apiKey, license, operatorKey) = (demo.GetProperty("ApiKey").GetString()!, demo.GetProperty("LicenseKey").GetString()!, demo.GetProperty("OperatorKey").GetString()!);
+            foreach (var secret in new[] { apiKey, license, operatorKey }) Assert.Contains(secret, printed, StringComparison.Ordinal);
+            Assert.Contains($"{url}/dashboard/", printed, StringComparison.Ordinal);
+            Assert.Contains("Live demo: 9 simulated replicas", printed, StringComparison.Ordinal);
+
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/v1/beacon/verify", new { license })).StatusCode);
+
+            // The replicas report every 2 s here: Support Agent's last report keeps moving, over HTTP like the client's.
+            async Task<DateTimeOffset> LastReportAsync()
+            {
+                var page = await Operators.GetJsonAsync(http, $"/api/v1/operator/deployments?org_id={demo.GetProperty("OrgId").GetString()}", operatorKey);
+                return page.GetProperty("deployments").EnumerateArray().Single(d => d.GetProperty("project_name").GetString() == "Support Agent")
+                    .GetProperty("last_report_at").GetDateTimeOffset();
+            }
+            var first = await LastReportAsync();
+            var later = await Operators.EventuallyAsync(LastReportAsync, t => t > first.AddSeconds(1));
+            Assert.True(later > first.AddSeconds(1), $"Support Agent's last report stayed at {first:O}");
+        }
+        finally
+        {
+            stop.Cancel();
+            await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        Assert.True(run.IsCompleted, "dev did not stop when asked");
+    }
+}
