@@ -214,4 +214,26 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         Assert.Equal("console-offline", audit.GetProperty("actor").GetString());
         Assert.DoesNotContain(offlineKey.Split('.')[2], audit.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_tab_opens_its_table_at_the_first_column_whatever_the_previous_tab_was_scrolled_to()
+    {
+        var key = await Operators.NewKeyAsync(f, "console-scroll");
+        var org = await f.NewOrgAsync();
+        var t = f.Clock.GetUtcNow().AddMinutes(-5);
+        await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(5), 1, org.WorkspaceA, "scrolled");
+        await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId), l => l.Count == 1);
+        await using var context = await NewContextAsync(700, 900); // wider than a phone: the table keeps its columns and scrolls in its box
+        var page = await SignInAsync(context, key);
+        await SelectOrgAsync(page, org.OrgId);
+        const string Wrap = "document.querySelector('#table').parentElement";
+        Assert.True(await page.EvaluateAsync<bool>($"() => {Wrap}.scrollWidth > {Wrap}.clientWidth"), "the fleet table fits at 700 px: nothing to scroll");
+        Assert.True(await page.EvaluateAsync<int>($"() => {{ {Wrap}.scrollLeft = 400; return {Wrap}.scrollLeft; }}") > 0);
+
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        await page.ClickAsync("#tab-licenses");
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+        Assert.True(await page.EvaluateAsync<bool>($"() => {Wrap}.scrollWidth > {Wrap}.clientWidth + 400"), "the licenses table is wide enough to have kept the scroll");
+        Assert.Equal(0, await page.EvaluateAsync<int>($"() => {Wrap}.scrollLeft"));
+    }
 }

@@ -427,6 +427,10 @@ async function show(tab, { keepPage = false } = {}) {
   $('fleet-filters').hidden = state.tab !== 'fleet' && state.tab !== 'licenses';
   $('statement-filters').hidden = state.tab !== 'statements';
   if (state.tab !== 'statements') $('extra').replaceChildren();
+  // Each tab's table starts at its first column and row: the previous tab's scroll means nothing here.
+  const wrap = $('table').parentElement;
+  wrap.scrollLeft = 0;
+  wrap.scrollTop = 0;
   setStatus('Loading…', 'loading');
   try {
     if (state.tab === 'fleet') await showFleet();
