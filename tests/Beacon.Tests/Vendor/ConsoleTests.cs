@@ -181,8 +181,9 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         var org = await f.NewOrgAsync();
         await using var context = await NewContextAsync(1280, 900);
         var page = await SignInAsync(context, key);
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'"); // so the wait below is for this tab
         await page.ClickAsync("#tab-licenses");
-        await page.WaitForSelectorAsync("#status.ready");
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
         await SelectOrgAsync(page, org.OrgId);
         await page.Locator("#table tbody tr", new() { HasText = org.LicenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
         await page.WaitForSelectorAsync("#detail[data-ready]", new() { Timeout = 30_000 });
