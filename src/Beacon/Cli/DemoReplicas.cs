@@ -74,8 +74,9 @@ internal sealed class DemoReplicas(HttpClient http, IReadOnlyList<DemoReplicas.R
                 }
                 log($"Demo replica {r.Name}: the submit answered {(int)response.StatusCode}; the next window covers this one too.");
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
             {
+                // Refused connections and timeouts alike: the demo keeps going, as the client does.
                 log($"Demo replica {r.Name}: {e.Message}; the next window covers this one too.");
             }
             // Not sent: the next window starts where this one did and carries its runs (the client's merge).
