@@ -20,7 +20,7 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
     /// <summary>How many notes the sweep reads at a time.</summary>
     private const int MaxNotesPerRead = 1_000;
 
-    /// <summary>How many deployments the sweep checks at once (the fleet-wide counter is the one point they contend on).</summary>
+    /// <summary>How many deployments the sweep checks at once (the counts they change are sharded, so they rarely meet on one entity).</summary>
     private const int SweepParallelism = 8;
 
     public async Task MergeAsync(string orgId, DeploymentKey key, DeploymentActivity observed, DateTimeOffset now, CancellationToken ct = default)
