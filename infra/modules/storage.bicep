@@ -27,12 +27,15 @@ var tables = [
   'FleetIndex'
   'Audit'
   'Statements'
+  'ReportedUsage'
+  'UsageReports'
 ]
 var containers = [
   'beacon-keys'
   'beacon-locks'
   'beacon-exports'
   'beacon-diagnostics'
+  'beacon-reports'
 ]
 var deploymentContainer = 'app-package'
 

@@ -27,6 +27,12 @@ public sealed class OperatorFunctions(EndpointPipeline pipeline)
     [Function("OperatorLicenseOfflineKey")]
     public Task<IResult> OfflineKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/operator/licenses/{id}/offline-key")] HttpRequest req) => pipeline.RunAsync(req);
 
+    [Function("OperatorLicenseUsageReport")]
+    public Task<IResult> UsageReport([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/operator/licenses/{id}/usage-reports")] HttpRequest req) => pipeline.RunAsync(req);
+
+    [Function("OperatorLicenseUsageReports")]
+    public Task<IResult> UsageReports([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/licenses/{id}/usage-reports")] HttpRequest req) => pipeline.RunAsync(req);
+
     [Function("OperatorLicenseUsage")]
     public Task<IResult> LicenseUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/licenses/{id}/usage")] HttpRequest req) => pipeline.RunAsync(req);
 

@@ -34,11 +34,11 @@ public sealed class StatementArithmeticTests
             var random = new Random(seed);
             var month = new Month(2026, random.Next(1, 13));
             var cells = RandomCells(random, month);
-            var usage = MonthUsage.ByLicense(Catalog);
+            var usage = MonthUsage.ByLine(Catalog);
             foreach (var (day, cell) in cells) usage.Add(day, cell);
 
             // Brute force: every license, every meter, straight from the cells.
-            var expected = new Dictionary<string, MeterTotals>();
+            var expected = new Dictionary<LineId, MeterTotals>();
             foreach (var license in Licenses)
             {
                 var mine = cells.Where(c => c.Cell.Key.LicenseId == license).ToList();
@@ -46,7 +46,7 @@ public sealed class StatementArithmeticTests
                 long uptime = mine.GroupBy(c => c.Day).Sum(g => (long)Math.Round(g.Sum(c => (double)Cells.Get(c.Cell, "agent_uptime_seconds")) / 1e6, MidpointRounding.AwayFromZero));
                 var t = MeterTotals.Of([("agent_runs", Sum("agent_runs")), ("nodes_executed", Sum("nodes_executed")), ("agent_uptime_seconds", uptime),
                     ("standby_minutes", Sum("standby_minutes")), ("traces_longlived", Sum("traces_longlived")), ("traces_shortlived", Sum("traces_shortlived"))]);
-                if (!t.IsZero) expected[license] = t;
+                if (!t.IsZero) expected[new LineId(license)] = t;
             }
             Assert.Equal(expected.OrderBy(kv => kv.Key), usage.Totals().OrderBy(kv => kv.Key));
         }
@@ -55,12 +55,12 @@ public sealed class StatementArithmeticTests
     [Fact]
     public void Uptime_is_rounded_per_day_like_the_daily_buckets_of_the_usage_api()
     {
-        var usage = MonthUsage.ByLicense(Catalog);
+        var usage = MonthUsage.ByLine(Catalog);
         var day = new DateOnly(2026, 10, 5);
         usage.Add(day, Cells.Deployment("lic", uptimeMicros: 600_000));
         usage.Add(day.AddDays(1), Cells.Deployment("lic", uptimeMicros: 600_000));
         // 0.6 s on each of two days: each day rounds to 1 s, as the API's two daily records show.
-        Assert.Equal(2, usage.Totals()["lic"].Get("agent_uptime_seconds"));
+        Assert.Equal(2, usage.Totals()[new LineId("lic")].Get("agent_uptime_seconds"));
         Assert.Equal(1, WindowSplit.RoundToSeconds(1_200_000));
     }
 
@@ -71,14 +71,14 @@ public sealed class StatementArithmeticTests
         {
             var random = new Random(seed);
             MeterTotals Random() => MeterTotals.Of(Catalog.Meters.Select(m => (m.Name, (Int128)random.Next(random.Next(4) == 0 ? -5 : 0, 1000))));
-            var live = Licenses.Where(_ => random.Next(4) > 0).ToDictionary(l => l, _ => Random());
-            var accounted = Licenses.Where(_ => random.Next(4) > 0).ToDictionary(l => l, _ => Random());
+            var live = Licenses.Where(_ => random.Next(4) > 0).ToDictionary(l => new LineId(l), _ => Random());
+            var accounted = Licenses.Where(_ => random.Next(4) > 0).ToDictionary(l => new LineId(l), _ => Random());
             var changes = LateUsage.Reconcile(Catalog, live, accounted);
             foreach (var license in Licenses)
             {
-                var target = live.GetValueOrDefault(license) ?? MeterTotals.Zero(Catalog);
-                var change = changes.SingleOrDefault(c => c.LicenseId == license);
-                var from = accounted.GetValueOrDefault(license) ?? MeterTotals.Zero(Catalog);
+                var target = live.GetValueOrDefault(new LineId(license)) ?? MeterTotals.Zero(Catalog);
+                var change = changes.SingleOrDefault(c => c.Line.LicenseId == license);
+                var from = accounted.GetValueOrDefault(new LineId(license)) ?? MeterTotals.Zero(Catalog);
                 var after = change is null ? from : change.Deltas.Aggregate(from, (t, d) => t.Plus(d.Meter, d.Delta));
                 Assert.All(Catalog.Meters, m => Assert.Equal(target.Get(m.Name), after.Get(m.Name)));
                 if (change is null) continue;
@@ -86,7 +86,7 @@ public sealed class StatementArithmeticTests
                 Assert.All(change.Deltas, d => Assert.NotEqual(0, d.Delta));
                 Assert.Equal(change.Deltas.Select(d => d.Meter).Distinct().Count(), change.Deltas.Count);
             }
-            Assert.Equal(changes.Select(c => c.LicenseId).Order(StringComparer.Ordinal), changes.Select(c => c.LicenseId));
+            Assert.Equal(changes.Select(c => c.Line.LicenseId).Order(StringComparer.Ordinal), changes.Select(c => c.Line.LicenseId));
         }
     }
 
@@ -96,11 +96,11 @@ public sealed class StatementArithmeticTests
         // Closed before standby minutes existed: the invoice never billed them, so no adjustment appears for them.
         var frozen = MeterTotals.Of([("agent_runs", 10), ("nodes_executed", 30), ("agent_uptime_seconds", 600), ("traces_longlived", 0), ("traces_shortlived", 0)]);
         var live = MeterTotals.Of([("agent_runs", 12), ("nodes_executed", 30), ("agent_uptime_seconds", 600), ("standby_minutes", 10), ("traces_longlived", 0), ("traces_shortlived", 0)]);
-        var change = Assert.Single(LateUsage.Reconcile(Catalog, new Dictionary<string, MeterTotals> { ["lic"] = live }, new Dictionary<string, MeterTotals> { ["lic"] = frozen }));
+        var change = Assert.Single(LateUsage.Reconcile(Catalog, new Dictionary<LineId, MeterTotals> { [new LineId("lic")] = live }, new Dictionary<LineId, MeterTotals> { [new LineId("lic")] = frozen }));
         Assert.Equal([("agent_runs", (Int128)2)], change.Deltas);
         Assert.False(change.Accounted.Has("standby_minutes"));
         // A line that late usage creates has every meter, standby minutes included.
-        var created = Assert.Single(LateUsage.Reconcile(Catalog, new Dictionary<string, MeterTotals> { ["new"] = live }, new Dictionary<string, MeterTotals>()));
+        var created = Assert.Single(LateUsage.Reconcile(Catalog, new Dictionary<LineId, MeterTotals> { [new LineId("new")] = live }, new Dictionary<LineId, MeterTotals>()));
         Assert.Contains(("standby_minutes", (Int128)10), created.Deltas);
     }
 
@@ -110,7 +110,7 @@ public sealed class StatementArithmeticTests
         var accounted = MeterTotals.Zero(Catalog).Plus("standby_minutes", 1440).Plus("agent_uptime_seconds", 259_200);
         // A fourth replica up all day adds uptime but no standby minute: only uptime is adjusted.
         var live = MeterTotals.Zero(Catalog).Plus("standby_minutes", 1440).Plus("agent_uptime_seconds", 345_600);
-        var change = Assert.Single(LateUsage.Reconcile(Catalog, new Dictionary<string, MeterTotals> { ["lic"] = live }, new Dictionary<string, MeterTotals> { ["lic"] = accounted }));
+        var change = Assert.Single(LateUsage.Reconcile(Catalog, new Dictionary<LineId, MeterTotals> { [new LineId("lic")] = live }, new Dictionary<LineId, MeterTotals> { [new LineId("lic")] = accounted }));
         Assert.Equal([("agent_uptime_seconds", (Int128)86_400)], change.Deltas);
     }
 

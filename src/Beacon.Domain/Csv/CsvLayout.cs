@@ -20,7 +20,8 @@ public sealed class CsvLayout(MeterCatalog catalog)
         "User ID", "User Email", "API Key Short Key",
     ];
 
-    private IEnumerable<GranularColumn> ValueColumns(UsageKind kind) => catalog.GranularColumns(kind).Where(c => c.Field.CsvColumn is not null);
+    /// <summary>The value columns of <paramref name="kind"/>, in the order the export writes them after the dimension columns.</summary>
+    public IReadOnlyList<GranularColumn> ValueColumns(UsageKind kind) => [.. catalog.GranularColumns(kind).Where(c => c.Field.CsvColumn is not null)];
 
     /// <summary>Trace usage has one more dimension column, the tier.</summary>
     private static bool HasTierColumn(UsageKind kind) => kind switch

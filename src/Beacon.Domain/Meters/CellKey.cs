@@ -4,10 +4,13 @@ namespace Beacon.Domain.Meters;
 
 /// <summary>
 /// Every dimension of a usage cell. <see cref="LicenseId"/> is the license the usage is billed to (empty
-/// for API-key usage); <see cref="Tier"/> is null for deployment usage. Ordered field by field (ordinal),
-/// so "the first key of a group" is the same on every reader.
+/// for API-key usage); <see cref="Tier"/> is null for deployment usage; <see cref="Source"/> says whether an
+/// install reported it as it ran or a person reported it for an air-gapped install (SPEC §17), so the two
+/// never merge into one cell and a statement can bill them on separate lines. Ordered field by field
+/// (ordinal), so "the first key of a group" is the same on every reader.
 /// </summary>
-public readonly record struct CellKey(string WorkspaceId, string ProjectId, string UserId, string ApiKeyShortKey, string LicenseId, TraceTier? Tier)
+public readonly record struct CellKey(
+    string WorkspaceId, string ProjectId, string UserId, string ApiKeyShortKey, string LicenseId, TraceTier? Tier, UsageSource Source = UsageSource.Metered)
     : IComparable<CellKey>
 {
     /// <summary>The key a distinct-minute meter deduplicates within for <paramref name="scope"/>.</summary>
@@ -25,7 +28,8 @@ public readonly record struct CellKey(string WorkspaceId, string ProjectId, stri
         if (c == 0) c = string.CompareOrdinal(UserId, other.UserId);
         if (c == 0) c = string.CompareOrdinal(ApiKeyShortKey, other.ApiKeyShortKey);
         if (c == 0) c = string.CompareOrdinal(LicenseId, other.LicenseId);
-        return c != 0 ? c : Nullable.Compare(Tier, other.Tier);
+        if (c == 0) c = Nullable.Compare(Tier, other.Tier);
+        return c != 0 ? c : Source.CompareTo(other.Source);
     }
 
     public static bool operator <(CellKey a, CellKey b) => a.CompareTo(b) < 0;

@@ -11,16 +11,16 @@ namespace Beacon.Domain.Statements;
 /// </summary>
 public static class LateUsage
 {
-    /// <param name="live">The month's usage now, per license (empty id = API-key usage).</param>
-    /// <param name="accounted">The accounted totals of the lines that exist, per license.</param>
-    /// <returns>One reconciliation per line that changed, in license order.</returns>
-    public static IReadOnlyList<LineReconciliation> Reconcile(MeterCatalog catalog, IReadOnlyDictionary<string, MeterTotals> live, IReadOnlyDictionary<string, MeterTotals> accounted)
+    /// <param name="live">The month's usage now, per line (license and source; empty license = API-key usage).</param>
+    /// <param name="accounted">The accounted totals of the lines that exist.</param>
+    /// <returns>One reconciliation per line that changed, in line order.</returns>
+    public static IReadOnlyList<LineReconciliation> Reconcile(MeterCatalog catalog, IReadOnlyDictionary<LineId, MeterTotals> live, IReadOnlyDictionary<LineId, MeterTotals> accounted)
     {
         var result = new List<LineReconciliation>();
-        foreach (var license in live.Keys.Union(accounted.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var id in live.Keys.Union(accounted.Keys).Order())
         {
-            var now = live.GetValueOrDefault(license) ?? MeterTotals.Zero(catalog);
-            var line = accounted.GetValueOrDefault(license);
+            var now = live.GetValueOrDefault(id) ?? MeterTotals.Zero(catalog);
+            var line = accounted.GetValueOrDefault(id);
             var deltas = new List<(string, Int128)>();
             var next = line ?? MeterTotals.Zero(catalog);
             foreach (var meter in catalog.Meters)
@@ -31,7 +31,7 @@ public static class LateUsage
                 deltas.Add((meter.Name, delta));
                 next = next.Plus(meter.Name, delta);
             }
-            if (deltas.Count > 0) result.Add(new LineReconciliation(license, deltas, next));
+            if (deltas.Count > 0) result.Add(new LineReconciliation(id, deltas, next));
         }
         return result;
     }

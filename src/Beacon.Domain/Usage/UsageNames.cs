@@ -1,6 +1,6 @@
 namespace Beacon.Domain.Usage;
 
-/// <summary>The wire names of the two billable domains and the trace tiers (query parameters, JSON, file names, stored columns).</summary>
+/// <summary>The wire names of the two billable domains, the trace tiers and the usage sources (query parameters, JSON, file names, stored columns).</summary>
 public static class UsageNames
 {
     public static string Of(UsageKind kind) => kind switch
@@ -14,6 +14,14 @@ public static class UsageNames
         TraceTier.Longlived => "longlived",
         TraceTier.Shortlived => "shortlived",
     };
+
+    public static string Of(UsageSource source) => source switch
+    {
+        UsageSource.Metered => "metered",
+        UsageSource.SelfReported => "self_reported",
+    };
+
+    public static bool TryParseSource(string? s, out UsageSource source) => TryParse(s, Enum.GetValues<UsageSource>(), Of, out source);
 
     public static bool TryParseKind(string? s, out UsageKind kind) => TryParse(s, Enum.GetValues<UsageKind>(), Of, out kind);
 

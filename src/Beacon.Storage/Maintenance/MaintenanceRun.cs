@@ -1,4 +1,5 @@
 using Beacon.Storage.Exports;
+using Beacon.Storage.Reports;
 using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
 
@@ -7,10 +8,12 @@ namespace Beacon.Storage.Maintenance;
 /// <summary>
 /// One run of the timer (function <c>Rollup</c>): under a blob lease, so one at a time across every
 /// instance, it rolls up each org and then restages the org's preset exports when they changed, and
-/// enforces telemetry retention. It sits above rollups and exports, which know nothing of each other.
+/// enforces telemetry retention. First it applies any self-reported usage file that was accepted but not
+/// yet put in effect (a crash in between, SPEC §17). It sits above rollups, exports and reports, which
+/// know nothing of each other.
 /// Orgs are isolated: whatever fails for one is reported for that org and the run goes on to the next.
 /// </summary>
-public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, StagedExports staging, TelemetryStore telemetry, Tables tables, RollupOptions options, TimeProvider time)
+public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, ReportApplier reportsApplier, StagedExports staging, TelemetryStore telemetry, Tables tables, RollupOptions options, TimeProvider time)
 {
     public const string LeaseBlob = "rollup";
 
@@ -37,6 +40,7 @@ public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, S
         if (onlyOrgs is null) orgs.AddRange(await directory.ListOrgsAsync(work.Token).ToListAsync(work.Token));
         else foreach (var id in onlyOrgs)
             orgs.Add(await directory.GetOrgAsync(id, work.Token) ?? throw new ArgumentException($"No organization {id}.", nameof(onlyOrgs)));
+        await reportsApplier.ApplyAllPendingAsync(work.Token);
         var presetEnd = DateOnly.FromDateTime((at - options.Grace).UtcDateTime);
         var reports = new List<OrgRollupReport>();
         foreach (var org in orgs)

@@ -18,16 +18,17 @@ namespace Beacon.Storage.Rollups;
 public sealed class RollupStore(Tables tables, MeterCatalog catalog)
 {
     private const string ValuePrefix = "v_";
-    private static readonly string[] KeyColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "tier"];
+    private static readonly string[] KeyColumns = ["workspace_id", "project_id", "user_id", "api_key_short_key", "license_id", "tier", "source"];
     private readonly string[] _cellColumns = [.. KeyColumns, .. catalog.Slots.Select(s => ValuePrefix + s.Column)];
 
     /// <summary>
     /// The layout of the cells, saved with progress: a version and the catalog's fingerprint. Version 2 added
     /// the license; version 3 keeps values by meter (and resolves the default workspace before counting
-    /// distinct minutes). Progress saved with another layout covers nothing: queries read raw records and
-    /// the next run recomputes every day in this layout.
+    /// distinct minutes); version 4 adds the source (self-reported usage, SPEC §17). Progress saved with
+    /// another layout covers nothing: queries read raw records and the next run recomputes every day in
+    /// this layout.
     /// </summary>
-    public string CellsVersion => "3:" + catalog.Fingerprint;
+    public string CellsVersion => "4:" + catalog.Fingerprint;
 
     public static string PartitionOf(string orgId, UsageKind kind, BlockSize size)
     {
@@ -132,6 +133,7 @@ public sealed class RollupStore(Tables tables, MeterCatalog catalog)
             ["license_id"] = k.LicenseId,
             ["tier"] = k.Tier is { } t ? UsageNames.Of(t) : "",
         };
+        if (k.Source == UsageSource.SelfReported) e["source"] = UsageNames.Of(k.Source);
         for (int s = 0; s < catalog.Slots.Count; s++)
             if (c.Values[s] != 0) e[ValuePrefix + catalog.Slots[s].Column] = Int128Column.Write(c.Values[s]);
         return e;
@@ -141,14 +143,16 @@ public sealed class RollupStore(Tables tables, MeterCatalog catalog)
     {
         var tier = e.GetString("tier") ?? "";
         var key = new CellKey(e.GetString("workspace_id") ?? "", e.GetString("project_id") ?? "", e.GetString("user_id") ?? "",
-            e.GetString("api_key_short_key") ?? "", e.GetString("license_id") ?? "", UsageNames.TryParseTier(tier, out var t) ? t : null);
+            e.GetString("api_key_short_key") ?? "", e.GetString("license_id") ?? "", UsageNames.TryParseTier(tier, out var t) ? t : null,
+            e.GetString("source") == UsageNames.Of(UsageSource.SelfReported) ? UsageSource.SelfReported : UsageSource.Metered);
         var values = new Int128[catalog.Slots.Count];
         for (int s = 0; s < values.Length; s++) values[s] = Int128Column.Read(e, ValuePrefix + catalog.Slots[s].Column);
         return new UsageCell(key, new MeterValues(values));
     }
 
-    /// <summary>A stable key for a cell's dimensions (its row key suffix).</summary>
+    /// <summary>A stable key for a cell's dimensions (its row key suffix; metered cells keep the hash they had before sources existed).</summary>
     public static string CellHash(CellKey k) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join('\u0001', k.WorkspaceId, k.ProjectId, k.UserId, k.ApiKeyShortKey, k.LicenseId, k.Tier is { } t ? UsageNames.Of(t) : ""))))[..32];
+            string.Join('\u0001', k.WorkspaceId, k.ProjectId, k.UserId, k.ApiKeyShortKey, k.LicenseId, k.Tier is { } t ? UsageNames.Of(t) : "")
+            + (k.Source == UsageSource.SelfReported ? "\u0001" + UsageNames.Of(k.Source) : ""))))[..32];
 }

@@ -13,36 +13,36 @@ namespace Beacon.Storage.Statements;
 /// </summary>
 public sealed class MonthUsageReader(UsageCellReader reader, MeterCatalog catalog)
 {
-    /// <summary>Totals per license id (empty = reported with an API key only) for the days of <paramref name="month"/>.</summary>
-    public async Task<IReadOnlyDictionary<string, MeterTotals>> ReadAsync(Organization org, Month month, CancellationToken ct = default)
+    /// <summary>Totals per statement line (license and source; empty license = reported with an API key only) for the days of <paramref name="month"/>.</summary>
+    public async Task<IReadOnlyDictionary<LineId, MeterTotals>> ReadAsync(Organization org, Month month, CancellationToken ct = default)
     {
-        var byLicense = MonthUsage.ByLicense(catalog);
-        await ReadIntoAsync(org, month, [byLicense], ct);
-        return byLicense.Totals();
+        var byLine = MonthUsage.ByLine(catalog);
+        await ReadIntoAsync(org, month, [byLine.Add], ct);
+        return byLine.Totals();
     }
 
     /// <summary>
-    /// One license's month: its totals (its statement line) and its totals per deployment (workspace and
-    /// project, keyed by <see cref="DeploymentOf"/>), in one read.
+    /// One license's month: its totals (its statement lines of both sources together) and its totals per
+    /// deployment (workspace and project, keyed by <see cref="DeploymentOf"/>), in one read.
     /// </summary>
     public async Task<(MeterTotals License, IReadOnlyDictionary<string, MeterTotals> Deployments)> ReadLicenseAsync(
         Organization org, string licenseId, Month month, CancellationToken ct = default)
     {
-        var license = new MonthUsage(catalog, k => k.LicenseId == licenseId ? licenseId : null);
-        var deployments = new MonthUsage(catalog, k => k.LicenseId == licenseId ? DeploymentOf(k) : null);
-        await ReadIntoAsync(org, month, [license, deployments], ct);
+        var license = new MonthUsage<string>(catalog, k => k.LicenseId == licenseId, k => k.LicenseId);
+        var deployments = new MonthUsage<string>(catalog, k => k.LicenseId == licenseId, DeploymentOf);
+        await ReadIntoAsync(org, month, [license.Add, deployments.Add], ct);
         return (license.Totals().GetValueOrDefault(licenseId) ?? MeterTotals.Zero(catalog), deployments.Totals());
     }
 
     /// <summary>A deployment's key in <see cref="ReadLicenseAsync"/>: workspace and project.</summary>
     public static string DeploymentOf(CellKey key) => key.WorkspaceId + "|" + key.ProjectId;
 
-    private async Task ReadIntoAsync(Organization org, Month month, IReadOnlyList<MonthUsage> usages, CancellationToken ct)
+    private async Task ReadIntoAsync(Organization org, Month month, IReadOnlyList<Action<DateOnly, UsageCell>> usages, CancellationToken ct)
     {
         var defaultWorkspace = new DefaultWorkspace(org.DefaultWorkspaceId ?? DefaultWorkspace.Unassigned);
         var coverage = await reader.GetCoverageAsync(org.OrgId, defaultWorkspace, ct);
         foreach (var kind in Enum.GetValues<UsageKind>())
             await foreach (var (day, cell) in reader.ReadAsync(org.OrgId, kind, month.FirstDay, month.EndDay, coverage, BlockSize.Day, defaultWorkspace, null, ct))
-                foreach (var usage in usages) usage.Add(day, cell);
+                foreach (var add in usages) add(day, cell);
     }
 }

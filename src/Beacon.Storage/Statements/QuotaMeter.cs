@@ -3,6 +3,7 @@ using Beacon.Domain.Meters;
 using Beacon.Domain.Quotas;
 using Beacon.Domain.Statements;
 using Beacon.Domain.Time;
+using Beacon.Domain.Usage;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Statements;
@@ -17,14 +18,18 @@ public sealed class QuotaMeter(MonthUsageReader usage, DirectoryStore directory,
     public async Task<IReadOnlyList<QuotaStatus>> EvaluateAsync(LicenseRecord license, CancellationToken ct = default) =>
         license.Quotas.Count == 0 ? [] : Evaluate(license, await ReadOrgAsync(license.OrgId, ct));
 
-    /// <summary>The current month's totals per license of one org: read once, evaluate many licenses.</summary>
-    public async Task<IReadOnlyDictionary<string, MeterTotals>> ReadOrgAsync(string orgId, CancellationToken ct = default) =>
-        await directory.GetOrgAsync(orgId, ct) is { } org ? await usage.ReadAsync(org, Month.Of(time.GetUtcNow()), ct) : new Dictionary<string, MeterTotals>();
+    /// <summary>The current month's totals per statement line of one org: read once, evaluate many licenses.</summary>
+    public async Task<IReadOnlyDictionary<LineId, MeterTotals>> ReadOrgAsync(string orgId, CancellationToken ct = default) =>
+        await directory.GetOrgAsync(orgId, ct) is { } org ? await usage.ReadAsync(org, Month.Of(time.GetUtcNow()), ct) : new Dictionary<LineId, MeterTotals>();
 
-    public IReadOnlyList<QuotaStatus> Evaluate(LicenseRecord license, IReadOnlyDictionary<string, MeterTotals> orgTotals)
+    /// <summary>A quota counts the license's usage of every source: metered and self-reported alike (SPEC §17).</summary>
+    public IReadOnlyList<QuotaStatus> Evaluate(LicenseRecord license, IReadOnlyDictionary<LineId, MeterTotals> orgTotals)
     {
         var now = time.GetUtcNow();
-        var totals = orgTotals.GetValueOrDefault(license.LicenseId) ?? MeterTotals.Empty;
+        var totals = MeterTotals.Empty;
+        foreach (var source in Enum.GetValues<UsageSource>())
+            if (orgTotals.GetValueOrDefault(new LineId(license.LicenseId, source)) is { } t)
+                foreach (var m in t.Meters) totals = totals.Plus(m, t.Get(m));
         return [.. license.Quotas.Select(q => QuotaStatus.Evaluate(q, QuotaStatus.UsedOf(catalog, q.Metric, totals), Month.Of(now), Timestamps.FromDateTimeOffset(now)))];
     }
 }

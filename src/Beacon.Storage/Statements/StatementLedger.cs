@@ -99,17 +99,17 @@ public sealed class StatementLedger(
             var months = await store.ListMonthsAsync(ct);
             if (months.GetValueOrDefault(month) is not { Closed: true, CloseId: { } closeId }) return;
             var live = await usage.ReadAsync(org, month, ct);
-            var lines = await store.ReadLinesAsync(month, closeId, org.OrgId, ct).ToDictionaryAsync(l => l.Key.LicenseId, StringComparer.Ordinal, ct);
+            var lines = await store.ReadLinesAsync(month, closeId, org.OrgId, ct).ToDictionaryAsync(l => l.Key.Line, cancellationToken: ct);
             var recordedIn = StatementCalendar.RecordingMonth(month, ClosedSet(months));
             var at = time.GetUtcNow();
             bool conflict = false;
-            foreach (var change in LateUsage.Reconcile(catalog, live, lines.ToDictionary(kv => kv.Key, kv => kv.Value.Accounted, StringComparer.Ordinal)))
+            foreach (var change in LateUsage.Reconcile(catalog, live, lines.ToDictionary(kv => kv.Key, kv => kv.Value.Accounted)))
             {
-                var license = change.LicenseId;
+                var license = change.Line.LicenseId;
                 var adjustments = change.Deltas.Select(d => new StoredAdjustment(Guid.NewGuid().ToString("N"), org.OrgId, license.Length == 0 ? null : license,
-                    d.Meter, d.Delta, month, recordedIn, StoredAdjustment.LateUsageReason, at, StoredAdjustment.ReconciliationActor)).ToList();
+                    d.Meter, d.Delta, month, recordedIn, StoredAdjustment.LateUsageReason, at, StoredAdjustment.ReconciliationActor, change.Line.Source)).ToList();
                 var recordingRow = months.GetValueOrDefault(recordedIn);
-                var line = new LateUsageRecord(month, closeId, new LineKey(org.OrgId, license), lines.GetValueOrDefault(license), change.Accounted);
+                var line = new LateUsageRecord(month, closeId, new LineKey(org.OrgId, change.Line), lines.GetValueOrDefault(change.Line), change.Accounted);
                 if (!await store.TryRecordAsync(recordedIn, recordingRow, adjustments, line, ct))
                 {
                     conflict = true;
@@ -134,7 +134,7 @@ public sealed class StatementLedger(
             var licenses = (await credentials.ListLicensesAsync(org.OrgId, token)).ToDictionary(l => l.LicenseId, StringComparer.Ordinal);
             var orgPlan = LicenseRecord.CurrentPlan(licenses.Values, time.GetUtcNow());
             var orgLines = totals.Select(kv => new StatementLine(new LineKey(org.OrgId, kv.Key), org.Name,
-                kv.Key.Length == 0 ? orgPlan : licenses.GetValueOrDefault(kv.Key)?.Plan, kv.Value)).ToList();
+                kv.Key.LicenseId.Length == 0 ? orgPlan : licenses.GetValueOrDefault(kv.Key.LicenseId)?.Plan, kv.Value)).ToList();
             lock (lines) lines.AddRange(orgLines);
         });
         return Order(lines);
@@ -142,7 +142,7 @@ public sealed class StatementLedger(
 
     private static IReadOnlyList<StatementLine> Order(IEnumerable<StatementLine> lines) =>
         [.. lines.OrderBy(l => l.OrgName, StringComparer.Ordinal).ThenBy(l => l.Key.OrgId, StringComparer.Ordinal)
-            .ThenBy(l => l.Key.LicenseId.Length == 0).ThenBy(l => l.Key.LicenseId, StringComparer.Ordinal)];
+            .ThenBy(l => l.Key.LicenseId.Length == 0).ThenBy(l => l.Key.Line)];
 
     private static HashSet<Month> ClosedSet(IReadOnlyDictionary<Month, StoredMonth> months) => [.. months.Values.Where(m => m.Closed).Select(m => m.Month)];
 }

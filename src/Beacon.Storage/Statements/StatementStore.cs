@@ -4,13 +4,15 @@ using Azure;
 using Azure.Data.Tables;
 using Beacon.Domain.Meters;
 using Beacon.Domain.Statements;
+using Beacon.Domain.Usage;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Statements;
 
 /// <summary>
 /// The statements ledger: one partition of the Statements table holding month rows
-/// (<c>month|YYYY-MM</c>), closed months' lines (<c>line|YYYY-MM|close id|org|license</c>) and
+/// (<c>month|YYYY-MM</c>), closed months' lines (<c>line|YYYY-MM|close id|org|license</c>, and
+/// <c>|self_reported</c> for a self-reported line) and
 /// adjustments (<c>adj|recorded-in month|ticks|id</c>). One partition, because every change that must
 /// be all-or-nothing spans those rows: a late-usage adjustment updates its line's accounted totals,
 /// inserts its rows and checks that the month it is recorded in is still open, in one entity group
@@ -51,7 +53,8 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
             ct, parallelism: 1);
 
     private static string LineRow(Month month, string closeId, LineKey key) =>
-        LinePrefix(month, closeId) + key.OrgId + "|" + (key.LicenseId.Length == 0 ? NoLicense : key.LicenseId);
+        LinePrefix(month, closeId) + key.OrgId + "|" + (key.LicenseId.Length == 0 ? NoLicense : key.LicenseId)
+        + (key.Source == UsageSource.Metered ? "" : "|" + UsageNames.Of(key.Source));
 
     /// <summary>
     /// Marks the month closed by attempt <paramref name="closeId"/> if its row is still as read
@@ -142,6 +145,7 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
         var e = new TableEntity(Partition, rk)
         {
             ["org_id"] = key.OrgId, ["license_id"] = key.LicenseId, ["org_name"] = orgName, ["plan"] = plan ?? "", ["on_statement"] = onStatement,
+            ["source"] = UsageNames.Of(key.Source),
         };
         WriteTotals(e, "f_", frozen);
         WriteTotals(e, "a_", accounted);
@@ -160,7 +164,7 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
     private static StoredLine ReadLine(TableEntity e)
     {
         var plan = e.GetString("plan") ?? "";
-        return new StoredLine(new LineKey(e.GetString("org_id") ?? "", e.GetString("license_id") ?? ""), e.GetString("org_name") ?? "",
+        return new StoredLine(new LineKey(e.GetString("org_id") ?? "", e.GetString("license_id") ?? "", SourceOf(e)), e.GetString("org_name") ?? "",
             plan.Length == 0 ? null : plan, ReadTotals(e, "f_"), ReadTotals(e, "a_"), e.GetBoolean("on_statement") ?? false, e.RowKey, e.ETag);
     }
 
@@ -185,7 +189,11 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
         ["reason"] = a.Reason,
         ["recorded_at"] = a.RecordedAt,
         ["actor"] = a.Actor,
+        ["source"] = UsageNames.Of(a.Source),
     };
+
+    /// <summary>Rows written before sources existed have none: they are metered.</summary>
+    private static UsageSource SourceOf(TableEntity e) => UsageNames.TryParseSource(e.GetString("source"), out var s) ? s : UsageSource.Metered;
 
     private static StoredAdjustment ReadAdjustment(TableEntity e)
     {
@@ -195,6 +203,6 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
         var license = e.GetString("license_id") ?? "";
         return new StoredAdjustment(e.GetString("id") ?? "", e.GetString("org_id") ?? "", license.Length == 0 ? null : license, metric,
             Int128Column.Read(e, "delta"), forMonth, recordedIn, e.GetString("reason") ?? "", e.GetDateTimeOffset("recorded_at") ?? DateTimeOffset.MinValue,
-            e.GetString("actor") ?? "");
+            e.GetString("actor") ?? "", SourceOf(e));
     }
 }

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using Beacon.Domain.Meters;
 using Beacon.Domain.Query;
+using Beacon.Domain.Reports;
 using Beacon.Domain.Usage;
+using Beacon.Storage.Reports;
 
 namespace Beacon.Storage.Stores;
 
@@ -9,9 +11,10 @@ namespace Beacon.Storage.Stores;
 /// Raw records of either kind as one-day cells, with every meter of the catalog: what queries and
 /// statements read for days without usable rollups, and what the rollup reads to compute them. Usage
 /// stored without a workspace is resolved to the org's default workspace first, so a deployment's
-/// distinct minutes are counted over its windows wherever they were stored (ADR 0008, 0013).
+/// distinct minutes are counted over its windows wherever they were stored (ADR 0008, 0013). Self-reported
+/// usage in effect (SPEC §17) is raw usage too, as cells of its own source.
 /// </summary>
-public sealed class RawUsage(WindowStore windows, TraceStore traces, MeterCatalog catalog)
+public sealed class RawUsage(WindowStore windows, TraceStore traces, ReportedUsageStore reported, MeterCatalog catalog)
 {
     /// <param name="workspaceIds">Stored workspace ids to read (include the empty one to read usage stored without a workspace); null for all.</param>
     public async IAsyncEnumerable<(DateOnly Day, UsageCell Cell)> ReadDayCellsAsync(
@@ -31,6 +34,11 @@ public sealed class RawUsage(WindowStore windows, TraceStore traces, MeterCatalo
                         yield return cell;
                 foreach (var cell in days.Complete()) yield return cell;
                 break;
+        }
+        await foreach (var (day, license, row) in reported.ReadAsync(orgId, kind, from, to, workspaceIds, ct))
+        {
+            var cell = ReportedCells.Of(catalog, kind, license, row);
+            yield return (day, cell with { Key = defaultWorkspace.Resolve(cell.Key) });
         }
     }
 }

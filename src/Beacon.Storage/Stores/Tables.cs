@@ -75,16 +75,25 @@ public sealed class Tables(StorageAccount account)
     /// <summary>The statements ledger: months, closed lines and adjustments (one partition, see StatementStore).</summary>
     public TableClient Statements { get; } = account.TableService.GetTableClient("Statements");
 
+    /// <summary>Self-reported usage in effect: one entity per org, kind, UTC day and license (PK = org|kind, RK = yyyyMMdd|license).</summary>
+    public TableClient ReportedUsage { get; } = account.TableService.GetTableClient("ReportedUsage");
+
+    /// <summary>Accepted self-reported usage files and their receipts, a chain per license (PK = license id; RK <c>head</c>, or <c>r|</c> + sequence counted down).</summary>
+    public TableClient UsageReports { get; } = account.TableService.GetTableClient("UsageReports");
+
     public BlobContainerClient Keys { get; } = account.BlobService.GetBlobContainerClient("beacon-keys");
     public BlobContainerClient Locks { get; } = account.BlobService.GetBlobContainerClient("beacon-locks");
     public BlobContainerClient Exports { get; } = account.BlobService.GetBlobContainerClient("beacon-exports");
     public BlobContainerClient Diagnostics { get; } = account.BlobService.GetBlobContainerClient("beacon-diagnostics");
 
+    /// <summary>The bytes of every accepted self-reported usage file (<c>license/report id.csv</c>): the evidence a receipt signs.</summary>
+    public BlobContainerClient Reports { get; } = account.BlobService.GetBlobContainerClient("beacon-reports");
+
     public IEnumerable<TableClient> AllTables =>
         [Directory, Credentials, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups, Verifications, IgnoredReports, UsageSnapshots,
-         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, FleetIndex, Audit, Statements];
+         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, FleetIndex, Audit, Statements, ReportedUsage, UsageReports];
 
-    public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics];
+    public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics, Reports];
 
     /// <summary>Reads one entity by its keys; null when absent. <paramref name="select"/> always gets the keys added.</summary>
     public async Task<TableEntity?> GetAsync(TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken ct = default)

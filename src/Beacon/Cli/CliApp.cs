@@ -28,6 +28,8 @@ public static class CliApp
           admin project name --org ORG --id ID --name N
           admin signing-key rotate
           statement close --month YYYY-MM           freeze an ended UTC month's statement (audited)
+          usage import --license ID --file F [--reported-by NAME]
+                                                    record an air-gapped install's usage from its granular export (CSV); prints the signed receipt
           backup --to DIR | restore --from DIR      copy every table and blob to a new folder; restore into empty storage
 
         Add --json to print one JSON object on stdout. Storage: AzureWebJobsStorage (connection string,
@@ -87,6 +89,9 @@ public static class CliApp
                 case "statement":
                     using (var host = await StartHostAsync(settings, ct))
                         return await new StatementCommands(host.Services, output).RunAsync(parsed, ct);
+                case "usage":
+                    using (var host = await StartHostAsync(settings, ct))
+                        return await new UsageCommands(host.Services, output).RunAsync(parsed, ct);
                 case null or "help" or "--help":
                     await stdout.WriteLineAsync(Usage);
                     return parsed.Words.Count == 0 ? 2 : 0;

@@ -13,6 +13,7 @@ using Beacon.Storage.Exports;
 using Beacon.Storage.Maintenance;
 using Beacon.Storage.Query;
 using Beacon.Storage.Rollups;
+using Beacon.Storage.Reports;
 using Beacon.Storage.Stores;
 using Beacon.Tokens;
 
@@ -42,6 +43,9 @@ public static class ServiceRegistration
         services.AddSingleton<DirtyDayStore>();
         services.AddSingleton<WindowStore>();
         services.AddSingleton<TraceStore>();
+        services.AddSingleton<ReportedUsageStore>();
+        services.AddSingleton<UsageReportStore>();
+        services.AddSingleton<ReportApplier>();
         services.AddSingleton<RawUsage>();
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<VerificationStore>();
@@ -67,6 +71,8 @@ public static class ServiceRegistration
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<LicenseTokenIssuer>();
         services.AddSingleton<OfflineKeyIssuer>();
+        services.AddSingleton<ReceiptSigner>();
+        services.AddSingleton<Operations.UsageReportIntake>();
         services.AddSingleton<Operations.LicenseActions>();
         services.AddSingleton<Operations.StatementClosing>();
         return services;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -30,13 +29,7 @@ public sealed class OfflineKeyTests(BeaconFixture f)
         await File.WriteAllTextAsync(file, jwks);
         try
         {
-            var psi = new ProcessStartInfo("node") { WorkingDirectory = Testing.AzuriteFixture.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { "docs/examples/verify-offline-key.mjs", file, licenseKey, f.Clock.GetUtcNow().ToString("O") }) psi.ArgumentList.Add(a);
-            using var node = Process.Start(psi)!;
-            var output = node.StandardOutput.ReadToEndAsync();
-            var error = node.StandardError.ReadToEndAsync();
-            await node.WaitForExitAsync();
-            return node.ExitCode == 0 ? (JsonDocument.Parse(await output).RootElement.Clone(), "") : (null, await error);
+            return await NodeScript.RunAsync("docs/examples/verify-offline-key.mjs", file, licenseKey, f.Clock.GetUtcNow().ToString("O"));
         }
         finally
         {

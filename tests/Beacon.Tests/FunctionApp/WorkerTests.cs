@@ -132,6 +132,9 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
             ("OperatorLicenseExtend", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/extend", """{"expires_at":"2031-01-01T00:00:00Z"}""", ("X-Operator-Key", key)),
             ("OperatorLicenseOfflineKey", HttpMethod.Post, $"/api/v1/operator/licenses/{org.LicenseId}/offline-key", """{"expires_at":"2030-01-01T00:00:00Z"}""", ("X-Operator-Key", key)),
             ("OperatorLicenseRevoke", HttpMethod.Post, $"/api/v1/operator/licenses/{quiet.LicenseId}/revoke", "{}", ("X-Operator-Key", key)),
+            // A file that is not an export: the same 400 listing its bad row from both hosts (an accepted one would answer 201, then 200).
+            ("OperatorLicenseUsageReport", HttpMethod.Post, $"/api/v1/operator/licenses/{org.LicenseId}/usage-reports", "not,a,usage,export\r\n1,2,3,4\r\n", ("X-Operator-Key", key)),
+            ("OperatorLicenseUsageReports", HttpMethod.Get, $"/api/v1/operator/licenses/{org.LicenseId}/usage-reports", null, ("X-Operator-Key", key)),
             ("OperatorLicenseUsage", HttpMethod.Get, $"/api/v1/operator/licenses/{org.LicenseId}/usage?month={Domain.Statements.Month.Of(nine)}", null, ("X-Operator-Key", key)),
             ("OperatorDeployments", HttpMethod.Get, $"/api/v1/operator/deployments?org_id={quiet.OrgId}", null, ("X-Operator-Key", key)),
             ("OperatorTelemetry", HttpMethod.Get, $"/api/v1/operator/telemetry?license_id={org.LicenseId}", null, ("X-Operator-Key", key)),

@@ -219,7 +219,7 @@ public sealed class StatementTests(BeaconFixture f)
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"beacon_statement_{month}.csv", response.Content.Headers.ContentDisposition?.ToString());
         var rows = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("kind,month,org_id,org_name,license_id,plan,agent_runs,nodes_executed,agent_uptime_seconds,standby_minutes,traces_longlived,traces_shortlived,for_month,reason,recorded_at", rows[0]);
+        Assert.Equal("kind,month,org_id,org_name,license_id,plan,agent_runs,nodes_executed,agent_uptime_seconds,standby_minutes,traces_longlived,traces_shortlived,for_month,reason,recorded_at,source", rows[0]);
         Assert.Equal(json.GetProperty("lines").GetArrayLength() + json.GetProperty("adjustments").GetArrayLength(), rows.Length - 1);
 
         var mine = rows.Skip(1).Select(r => r.Split(',')).Where(c => c[2] == data.Org.OrgId).ToList();

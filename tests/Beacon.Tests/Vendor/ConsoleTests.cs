@@ -237,4 +237,63 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         Assert.True(await page.EvaluateAsync<bool>($"() => {Wrap}.scrollWidth > {Wrap}.clientWidth + 400"), "the licenses table is wide enough to have kept the scroll");
         Assert.Equal(0, await page.EvaluateAsync<int>($"() => {Wrap}.scrollLeft"));
     }
+    [Fact]
+    public async Task A_usage_file_uploaded_on_a_license_shows_its_receipt_and_a_bad_one_lists_every_bad_row()
+    {
+        var key = await Operators.NewKeyAsync(f, "console-reports");
+        var org = await f.NewOrgAsync();
+        var day = DateOnly.FromDateTime(f.Clock.GetUtcNow().UtcDateTime).AddDays(-2);
+        var good = Reports.SelfReportedBillingTests.File((day, "p-1", 30, 12, 3601), (day.AddDays(1), "p-2", 3, 2, 60));
+        var bad = Reports.SelfReportedBillingTests.File((day, "p-1", 30, 12, 3601), (day.AddDays(400), "p-2", 3, 2, 60), (day, "p-3", -1, 2, 60));
+        var folder = Directory.CreateTempSubdirectory("beacon-report-");
+        try
+        {
+            var goodFile = Path.Combine(folder.FullName, "usage.csv");
+            var badFile = Path.Combine(folder.FullName, "bad.csv");
+            await File.WriteAllBytesAsync(goodFile, good);
+            await File.WriteAllBytesAsync(badFile, bad);
+            await using var context = await NewContextAsync(1280, 900);
+            var page = await SignInAsync(context, key);
+            await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+            await page.ClickAsync("#tab-licenses");
+            await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+            await SelectOrgAsync(page, org.OrgId);
+            await page.Locator("#table tbody tr", new() { HasText = org.LicenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
+            await page.WaitForSelectorAsync("#detail[data-ready]", new() { Timeout = 30_000 });
+            Assert.Equal("No usage reported by hand.", await page.TextContentAsync("#no-reports"));
+
+            // A bad file: every bad row is listed, and nothing is recorded.
+            await page.SetInputFilesAsync("#report-file", badFile);
+            await page.ClickAsync("[data-action=upload-report]");
+            await page.WaitForSelectorAsync("#report-result .error li", new() { Timeout = 30_000 });
+            var problems = await page.Locator("#report-result .error li").AllTextContentsAsync();
+            Assert.Equal(["row 2", "row 3"], problems.Select(p => p[..5]));
+            Assert.Contains("Nothing was recorded", await page.TextContentAsync("#report-result") ?? "", StringComparison.Ordinal);
+
+            // The good file: its receipt, and the report in the list; the same file again changes nothing.
+            await page.FillAsync("#report-by", "billing@customer.example");
+            await page.SetInputFilesAsync("#report-file", goodFile);
+            await page.ClickAsync("[data-action=upload-report]");
+            await page.WaitForSelectorAsync("#report-result .receipt textarea", new() { Timeout = 30_000 });
+            var receipt = await page.InputValueAsync("#report-result .receipt textarea");
+            Assert.Equal(3, receipt.Split('.').Length);
+            Assert.Contains($"sha256 {Reports.ReportClient.Sha256(good)}", await page.TextContentAsync("#report-result") ?? "", StringComparison.Ordinal);
+            var row = page.Locator("tr[data-report]");
+            Assert.Equal(1, await row.CountAsync());
+            Assert.Contains("billing@customer.example", await row.TextContentAsync() ?? "", StringComparison.Ordinal);
+            Assert.Contains("agent runs 14", await row.TextContentAsync() ?? "", StringComparison.Ordinal);
+
+            await page.ClickAsync("[data-action=upload-report]");
+            await page.WaitForSelectorAsync("#report-result .receipt", new() { Timeout = 30_000 });
+            await page.WaitForFunctionAsync("() => document.querySelector('#report-result').textContent.includes('nothing changed')");
+            Assert.Equal(1, await row.CountAsync());
+            var (payload, error) = await Reports.ReportClient.VerifyReceiptAsync(f, receipt, good);
+            Assert.True(payload is not null, error);
+            Assert.Equal(14, payload.Value.GetProperty("totals").GetProperty("agent_runs").GetInt64());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

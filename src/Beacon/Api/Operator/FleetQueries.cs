@@ -26,7 +26,7 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
         var scope = orgId is null ? FleetIndexStore.AllScope : FleetIndexStore.OrgScope(orgId);
         var page = await index.PageAsync(FleetIndexStore.Licenses, scope, state, cursor, limit, ct);
         var orgs = await OrgsAsync(page.Entries, ct);
-        var usageByOrg = new ConcurrentDictionary<string, Lazy<Task<IReadOnlyDictionary<string, MeterTotals>>>>(StringComparer.Ordinal);
+        var usageByOrg = new ConcurrentDictionary<string, Lazy<Task<IReadOnlyDictionary<LineId, MeterTotals>>>>(StringComparer.Ordinal);
         var views = new LicenseView?[page.Entries.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, views.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
@@ -44,7 +44,7 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
     public async Task<LicenseView> LicenseAsync(LicenseRecord license, CancellationToken ct) =>
         await ViewAsync(license, (await directory.GetOrgAsync(license.OrgId, ct))?.Name ?? "", org => quotas.ReadOrgAsync(org, ct), time.GetUtcNow(), ct);
 
-    private async Task<LicenseView> ViewAsync(LicenseRecord l, string orgName, Func<string, Task<IReadOnlyDictionary<string, MeterTotals>>> orgUsage, DateTimeOffset now, CancellationToken ct)
+    private async Task<LicenseView> ViewAsync(LicenseRecord l, string orgName, Func<string, Task<IReadOnlyDictionary<LineId, MeterTotals>>> orgUsage, DateTimeOffset now, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var quotaViews = l.Quotas.Count > 0 ? quotas.Evaluate(l, await orgUsage(l.OrgId)).Select(QuotaView.Of).ToList() : [];

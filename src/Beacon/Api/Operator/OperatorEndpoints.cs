@@ -50,6 +50,7 @@ internal static class OperatorEndpoints
             .WithSummary("A page of a license's usage snapshots, newest first.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/audit", AuditAsync).WithName("OperatorAudit")
             .WithSummary("A page of the audit log of operator and CLI changes, newest first.").ProducesProblem(400);
+        group.MapUsageReportEndpoints();
         group.MapStatementEndpoints();
         return app;
     }

@@ -3,10 +3,12 @@ using System.Text.Json.Serialization;
 namespace Beacon.Api.Operator;
 
 /// <summary>
-/// One statement line: an org and license (null for usage reported with an API key only), then one field
-/// per meter of the catalog, in its order (null for a meter the line was closed without: it did not exist yet).
+/// One statement line: an org and license (null for usage reported with an API key only), the usage's
+/// source (<c>metered</c> or <c>self_reported</c>, SPEC §17; a self-reported line's standby minutes are
+/// derived from its uptime, <c>standby_derived</c>), then one field per meter of the catalog, in its order
+/// (null for a meter the line was closed without: it did not exist yet).
 /// </summary>
-internal sealed record StatementLineView(string OrgId, string OrgName, string? LicenseId, string? Plan)
+internal sealed record StatementLineView(string OrgId, string OrgName, string? LicenseId, string? Plan, string Source, bool StandbyDerived)
 {
     [JsonExtensionData]
     public Dictionary<string, object?> Meters { get; init; } = [];

@@ -1,4 +1,5 @@
 using Beacon.Domain.Meters;
+using Beacon.Domain.Usage;
 using Beacon.Storage.Statements;
 using Beacon.Storage.Stores;
 
@@ -10,7 +11,8 @@ internal static class StatementViews
     /// <param name="orgNames">The name of every org with an adjustment on the statement (see <see cref="OrgNamesAsync"/>).</param>
     public static StatementView Of(Statement s, MeterCatalog catalog, IReadOnlyDictionary<string, string> orgNames) => new(
         s.Month.ToString(), s.Closed ? "closed" : "open", s.ClosedAt,
-        [.. s.Lines.Select(l => new StatementLineView(l.Key.OrgId, l.OrgName, l.Key.LicenseId.Length == 0 ? null : l.Key.LicenseId, l.Plan)
+        [.. s.Lines.Select(l => new StatementLineView(l.Key.OrgId, l.OrgName, l.Key.LicenseId.Length == 0 ? null : l.Key.LicenseId, l.Plan,
+            UsageNames.Of(l.Key.Source), l.Key.Source == UsageSource.SelfReported)
         {
             Meters = catalog.Meters.ToDictionary(m => m.Name, m => (object?)l.Totals.Find(m.Name)),
         })],
@@ -30,5 +32,6 @@ internal static class StatementViews
     }
 
     public static AdjustmentView Of(StoredAdjustment a, string orgName) => new(
-        a.Id, a.OrgId, orgName, a.LicenseId, a.Metric, a.Delta, a.ForMonth.ToString(), a.RecordedInMonth.ToString(), a.Reason, a.RecordedAt, a.Actor);
+        a.Id, a.OrgId, orgName, a.LicenseId, a.Metric, a.Delta, a.ForMonth.ToString(), a.RecordedInMonth.ToString(), a.Reason, a.RecordedAt, a.Actor,
+        UsageNames.Of(a.Source));
 }

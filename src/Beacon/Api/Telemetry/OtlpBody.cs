@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using Beacon.Api.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Beacon.Api.Telemetry;
@@ -16,10 +15,7 @@ internal static class OtlpBody
     public const int MaxDecodedBytes = 16 * 1024 * 1024;
 
     /// <summary>Raises Kestrel's per-request limit (1 MiB for every other route) for an OTLP body, before it is read.</summary>
-    public static void AllowWireLimit(HttpContext http)
-    {
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxWireBytes + 1;
-    }
+    public static void AllowWireLimit(HttpContext http) => BoundedBody.Allow(http, MaxWireBytes);
 
     public static async Task<(OtlpPayload? Payload, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
@@ -30,7 +26,7 @@ internal static class OtlpBody
         else return (null, Problems.UnsupportedMediaType("OTLP/HTTP bodies are application/x-protobuf or application/json."));
 
         if (request.ContentLength > MaxWireBytes) return (null, Problems.PayloadTooLarge(MaxWireBytes));
-        var wire = await ReadBoundedAsync(request.Body, MaxWireBytes, ct);
+        var wire = await BoundedBody.ReadAsync(request.Body, MaxWireBytes, ct);
         if (wire is null) return (null, Problems.PayloadTooLarge(MaxWireBytes));
 
         var contentEncoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
@@ -39,7 +35,7 @@ internal static class OtlpBody
         try
         {
             await using var gzip = new GZipStream(new MemoryStream(wire), CompressionMode.Decompress);
-            var decoded = await ReadBoundedAsync(gzip, MaxDecodedBytes, ct);
+            var decoded = await BoundedBody.ReadAsync(gzip, MaxDecodedBytes, ct);
             return decoded is null
                 ? (null, Problems.PayloadTooLarge(MaxDecodedBytes, "decompressed"))
                 : (new OtlpPayload(decoded, encoding), null);
@@ -48,25 +44,5 @@ internal static class OtlpBody
         {
             return (null, Problems.InvalidBody("The gzip stream could not be decompressed."));
         }
-    }
-
-    /// <summary>All of <paramref name="source"/>, or null as soon as it exceeds <paramref name="limit"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream source, int limit, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            for (int n; (n = await source.ReadAsync(chunk, ct)) > 0;)
-            {
-                if (buffer.Length + n > limit) return null;
-                buffer.Write(chunk, 0, n);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-        return buffer.ToArray();
     }
 }

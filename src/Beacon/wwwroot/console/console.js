@@ -29,14 +29,19 @@ const short = (id) => (id ? id.slice(0, 8) : '');
 
 async function api(path, options = {}) {
   const headers = { 'X-Operator-Key': sessionStorage.getItem(KEY) ?? '' };
-  if (options.body) headers['Content-Type'] = 'application/json';
+  if (options.body) headers['Content-Type'] = options.contentType ?? 'application/json';
   const res = await fetch(path, { ...options, headers });
   const body = (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : null;
   if (res.status === 401) {
     signOut('The operator key was refused: it is unknown or has been revoked.');
     throw new Error('signed out');
   }
-  if (!res.ok) throw new Error(body?.detail ?? `The request failed (${res.status}).`);
+  if (!res.ok) {
+    // A validation problem lists every bad field (or row of an uploaded file): callers may show them one by one.
+    const error = new Error(body?.title && body?.errors ? body.title : body?.detail ?? `The request failed (${res.status}).`);
+    error.errors = body?.errors ?? [];
+    throw error;
+  }
   return body;
 }
 
@@ -186,12 +191,13 @@ async function openLicense(id) {
   $('detail-title').textContent = `License ${id}`;
   $('detail-body').replaceChildren(el('p', { class: 'status loading' }, 'Loading…'));
   try {
-    const [license, { deployments, counts, next_cursor: more }, telemetry, { snapshots }, usage] = await Promise.all([
+    const [license, { deployments, counts, next_cursor: more }, telemetry, { snapshots }, usage, { reports }] = await Promise.all([
       api(`/api/v1/operator/licenses/${encodeURIComponent(id)}`),
       api(`/api/v1/operator/deployments?license_id=${encodeURIComponent(id)}&limit=${PAGE_SIZE}`),
       api(`/api/v1/operator/telemetry?license_id=${encodeURIComponent(id)}`),
       api(`/api/v1/operator/snapshots?license_id=${encodeURIComponent(id)}&limit=10`),
       api(`/api/v1/operator/licenses/${encodeURIComponent(id)}/usage`),
+      api(`/api/v1/operator/licenses/${encodeURIComponent(id)}/usage-reports?limit=10`),
     ]);
     state.license = license;
     $('detail-title').textContent = `${license.org_name} · ${license.plan} license ${short(id)}`;
@@ -225,7 +231,8 @@ async function openLicense(id) {
         ? newTable(['From', 'To', 'Measures', 'Received'], snapshots.slice(0, 10).map((s) => el('tr', {},
           el('td', {}, utc(s.from_timestamp)), el('td', {}, utc(s.to_timestamp)),
           el('td', { class: 'wrap' }, Object.entries(s.measures).map(([k, v]) => `${k}: ${num(v)}`).join(', ')), el('td', {}, utc(s.received_at)))), 'Usage snapshots')
-        : el('p', {}, 'No snapshots received.'));
+        : el('p', {}, 'No snapshots received.'),
+      ...reportsSection(license, reports));
     detail.setAttribute('data-ready', '');
     detail.scrollIntoView({ block: 'start' });
   } catch (e) {
@@ -272,6 +279,67 @@ function dayProblem(value) {
   const at = Date.parse(`${value}T00:00:00Z`);
   if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== value) return `${value} is not a day of the calendar (YYYY-MM-DD).`;
   return null;
+}
+
+// ---- Self-reported usage (SPEC §17) --------------------------------------------------------------
+
+const totalsText = (totals) => Object.entries(totals).filter(([, v]) => v).map(([k, v]) => `${k.replaceAll('_', ' ')} ${num(v)}`).join(', ') || 'nothing';
+const daysText = (days) => (days.length === 1 ? days[0] : `${days.length} days, ${days[0]} to ${days.at(-1)}`);
+
+function reportRow(r) {
+  return el('tr', { 'data-report': r.report_id },
+    el('td', {}, utc(r.received_at)), el('td', {}, r.kind === 'traces' ? 'Traces' : 'Deployments'), el('td', {}, daysText(r.days)),
+    el('td', { class: 'wrap' }, totalsText(r.totals)), el('td', {}, r.reported_by), el('td', { class: 'mono' }, r.sha256.slice(0, 12)));
+}
+
+// An air-gapped install's usage arrives as the granular usage export's CSV, which the customer sends in:
+// upload it here, and the customer gets the signed receipt shown below it.
+function reportsSection(license, reports) {
+  const file = el('input', { type: 'file', id: 'report-file', accept: '.csv,text/csv' });
+  const by = el('input', { type: 'text', id: 'report-by', maxlength: '128', placeholder: 'e.g. their billing contact', autocomplete: 'off' });
+  const result = el('div', { id: 'report-result' });
+  const list = newTable(['Received', 'Kind', 'Days', 'Totals', 'Reported by', 'sha256'], reports.map(reportRow), 'Usage reports');
+  const upload = el('button', {
+    type: 'button', 'data-action': 'upload-report',
+    onclick: async (event) => {
+      result.replaceChildren();
+      const chosen = file.files[0];
+      if (!chosen) {
+        result.append(el('p', { class: 'error', role: 'alert' }, 'Choose the CSV file the customer exported from their Granular Usage page.'));
+        return;
+      }
+      event.target.disabled = true;
+      try {
+        const reportedBy = by.value.trim();
+        const r = await api(`/api/v1/operator/licenses/${license.license_id}/usage-reports${reportedBy ? `?reported_by=${encodeURIComponent(reportedBy)}` : ''}`,
+          { method: 'POST', body: await chosen.arrayBuffer(), contentType: 'text/csv' });
+        const known = list.querySelector(`tr[data-report="${r.report_id}"]`);
+        result.append(el('div', { class: 'receipt', role: 'status' },
+          el('p', {}, known
+            ? `Identical to the latest report (${short(r.report_id)}): nothing changed.`
+            : `Recorded report ${short(r.report_id)}: ${daysText(r.days)}; ${totalsText(r.totals)}. For each of these days it replaces what earlier reports said.`),
+          el('p', { class: 'mono' }, `sha256 ${r.sha256}`),
+          el('label', {}, 'Receipt for the customer (verifies with the JWKS)', el('textarea', { readonly: true, rows: 3 }, r.receipt))));
+        if (!known) {
+          list.querySelector('tbody').prepend(reportRow(r));
+          document.getElementById('no-reports')?.replaceWith(list);
+        }
+      } catch (e) {
+        if (e.message === 'signed out') return;
+        result.append(el('div', { class: 'error', role: 'alert' }, el('p', {}, `${e.message} Nothing was recorded.`),
+          e.errors.length ? el('ul', {}, e.errors.map((x) => el('li', {}, `${x.field}: ${x.message}`))) : ''));
+      } finally {
+        event.target.disabled = false;
+      }
+    },
+  }, 'Upload');
+  return [
+    el('h3', {}, 'Self-reported usage (air-gapped installs)'),
+    el('p', {}, 'Upload the CSV the customer exported (daily buckets, grouped by workspace or project). For each day it covers, the latest report wins.'),
+    el('div', { class: 'actions report-upload' }, el('label', {}, 'File', file), el('label', {}, 'Reported by', by), upload),
+    result,
+    reports.length ? list : el('p', { id: 'no-reports' }, 'No usage reported by hand.'),
+  ];
 }
 
 // Issues an offline license key for an air-gapped install and shows it once (it is not stored anywhere).
@@ -348,7 +416,7 @@ async function showStatements() {
   const empty = el('tr', {}, el('td', { colspan: String(3 + state.meters.length) }, 'No usage was reported for this month.'));
   table(['Organization', 'License', 'Plan', ...state.meters.map((m) => `${m.title} (${m.unit})`)], s.lines.length === 0 ? [empty] : s.lines.map((l) => el('tr', { 'data-org': l.org_id },
     el('td', {}, l.org_name),
-    el('td', {}, l.license_id ? short(l.license_id) : 'API keys'),
+    el('td', { 'data-source': l.source }, (l.license_id ? short(l.license_id) : 'API keys') + (l.source === 'self_reported' ? ' · self-reported' : '')),
     el('td', {}, l.plan ?? '—'),
     // null: the month was closed before this meter existed, so it was not billed.
     state.meters.map((m) => el('td', { class: 'num', 'data-meter': m.name }, num(l[m.name]))))));
@@ -358,7 +426,7 @@ async function showStatements() {
       ? newTable(['Recorded', 'Organization', 'License', 'For month', 'Metric', 'Change', 'Reason', 'By'], s.adjustments.map((a) => el('tr', { class: 'adjustment', 'data-org': a.org_id },
         el('td', {}, utc(a.recorded_at)),
         el('td', {}, a.org_name || short(a.org_id)),
-        el('td', {}, a.license_id ? short(a.license_id) : 'API keys'),
+        el('td', {}, (a.license_id ? short(a.license_id) : 'API keys') + (a.source === 'self_reported' ? ' · self-reported' : '')),
         el('td', {}, a.for_month),
         el('td', {}, a.metric),
         el('td', { class: 'num' }, (a.delta > 0 ? '+' : '') + num(a.delta)),
