@@ -15,7 +15,8 @@ public static class OfflineKeyTerms
 
     /// <summary>
     /// The expiry an offline key for <paramref name="license"/> gets when <paramref name="requested"/> is asked
-    /// at <paramref name="now"/>: the requested time, or the license's expiry if that comes first. Otherwise
+    /// at <paramref name="now"/>: the requested time, which may not be later than the license's own expiry
+    /// (SPEC §17: a 400, not a silent cut, so the operator knows what the customer holds). Otherwise
     /// why it cannot be issued: <see cref="Refusal.BadExpiry"/> is the request's fault, <see cref="Refusal.NotUsable"/>
     /// the license's state.
     /// </summary>
@@ -24,9 +25,10 @@ public static class OfflineKeyTerms
         if (license.RefusalReason(now) is { } why) return (default, Refusal.NotUsable, why + " An offline key is issued only for a usable license.");
         if (requested <= now) return (default, Refusal.BadExpiry, "must be in the future.");
         if (requested > now + MaxLifetime) return (default, Refusal.BadExpiry, $"must be within {MaxLifetime.TotalDays / 366:0} years; issue a new key before then.");
-        var expires = license.ExpiresAt is { } e && e < requested ? e : requested;
+        if (license.ExpiresAt is { } e && requested > e)
+            return (default, Refusal.BadExpiry, $"must not be later than the license's own expiry ({e.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}); extend the license first.");
         // Whole seconds: the JWT's exp is in seconds, and the answer must say exactly what the key says.
-        return (DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()), null, null);
+        return (DateTimeOffset.FromUnixTimeSeconds(requested.ToUnixTimeSeconds()), null, null);
     }
 
     public enum Refusal

@@ -140,7 +140,11 @@ public sealed class OfflineKeyTests(BeaconFixture f)
         var licenseEnds = now.AddDays(30);
         var (_, shortLicense) = await credentials.CreateLicenseAsync(org.OrgId, "starter", licenseEnds, []);
 
-        var response = await IssueAsync(key, shortLicense.LicenseId, new { expires_at = now.AddDays(365).ToString("O") });
+        // Past the license's own expiry: refused (SPEC §17), saying until when it may run.
+        var tooLong = await IssueAsync(key, shortLicense.LicenseId, new { expires_at = now.AddDays(365).ToString("O") });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("license's own expiry", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var response = await IssueAsync(key, shortLicense.LicenseId, new { expires_at = licenseEnds.ToString("O") });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var issued = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(licenseEnds.ToUnixTimeSeconds(), issued.GetProperty("expires_at").GetDateTimeOffset().ToUnixTimeSeconds());

@@ -38,7 +38,7 @@ internal static class OperatorEndpoints
         group.MapPost("/licenses/{id}/extend", ExtendAsync).WithName("OperatorLicenseExtend")
             .WithSummary("Set a license's expiry to a later time (effective within 60 s; audited).").ProducesProblem(400).ProducesProblem(404);
         group.MapPost("/licenses/{id}/offline-key", OfflineKeyAsync).WithName("OperatorLicenseOfflineKey")
-            .WithSummary("Issue an offline license key: a JWS an air-gapped install verifies with the JWKS alone, valid until expires_at or the license's expiry (shown once; audited).")
+            .WithSummary("Issue an offline license key: a JWS an air-gapped install verifies with the JWKS alone, valid until expires_at, which may not be later than the license's expiry (shown once; audited).")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/licenses/{id}/usage", LicenseUsageAsync).WithName("OperatorLicenseUsage")
             .WithSummary("A license's usage in a UTC month (default: this month) by meter, in total and per deployment.").ProducesProblem(400).ProducesProblem(404);
