@@ -109,6 +109,8 @@ module app 'modules/functionapp.bicep' = {
       Beacon__FleetMaxDeployments: string(fleetMaxDeployments)
       Beacon__FleetMaxDeploymentsPerOrg: string(fleetMaxDeploymentsPerOrg)
       Beacon__FleetSharePerOrg: string(fleetSharePerOrg)
+      // Webhooks go to https only, never to private or loopback addresses (SPEC §18); true is for development.
+      Beacon__AllowInsecureWebhooks: 'false'
     }
   }
 }

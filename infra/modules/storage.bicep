@@ -29,6 +29,7 @@ var tables = [
   'Statements'
   'ReportedUsage'
   'UsageReports'
+  'Webhooks'
 ]
 var containers = [
   'beacon-keys'

@@ -33,6 +33,24 @@ public sealed class OperatorFunctions(EndpointPipeline pipeline)
     [Function("OperatorLicenseUsageReports")]
     public Task<IResult> UsageReports([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/licenses/{id}/usage-reports")] HttpRequest req) => pipeline.RunAsync(req);
 
+    [Function("OperatorWebhookCreate")]
+    public Task<IResult> WebhookCreate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/operator/webhooks")] HttpRequest req) => pipeline.RunAsync(req);
+
+    [Function("OperatorWebhooks")]
+    public Task<IResult> Webhooks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/webhooks")] HttpRequest req) => pipeline.RunAsync(req);
+
+    [Function("OperatorWebhookDelete")]
+    public Task<IResult> WebhookDelete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/operator/webhooks/{id}")] HttpRequest req) => pipeline.RunAsync(req);
+
+    [Function("OperatorWebhookTest")]
+    public Task<IResult> WebhookTest([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/operator/webhooks/{id}/test")] HttpRequest req) => pipeline.RunAsync(req);
+
+    [Function("OperatorWebhookDeliveries")]
+    public Task<IResult> WebhookDeliveries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/webhooks/{id}/deliveries")] HttpRequest req) => pipeline.RunAsync(req);
+
+    [Function("OperatorWebhookRedeliver")]
+    public Task<IResult> WebhookRedeliver([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/operator/webhooks/deliveries/{delivery_id}/redeliver")] HttpRequest req) => pipeline.RunAsync(req);
+
     [Function("OperatorLicenseUsage")]
     public Task<IResult> LicenseUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/operator/licenses/{id}/usage")] HttpRequest req) => pipeline.RunAsync(req);
 

@@ -67,6 +67,7 @@ public sealed class BeaconFixture : AzuriteFixture
             ["Beacon:RateLimitBurst"] = "100000",
             ["Beacon:RateLimitPerSecond"] = "100000",
             ["Beacon:FailedAuthBurst"] = "100000",
+            ["Beacon:AllowInsecureWebhooks"] = "true", // receivers listen on loopback http
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string>()) settings[k] = v;
         return settings;

@@ -13,6 +13,9 @@ namespace Beacon.Storage.Stores;
 public sealed class AuditLog(Tables tables, TimeProvider time)
 {
     public const string CliActor = "cli";
+
+    /// <summary>Changes Beacon makes by itself (a webhook endpoint disabled after five days of failures).</summary>
+    public const string SystemActor = "beacon";
     private const string Partition = "audit";
 
     /// <summary>The one section of the audit listing's cursors.</summary>

@@ -81,6 +81,9 @@ public sealed class Tables(StorageAccount account)
     /// <summary>Accepted self-reported usage files and their receipts, a chain per license (PK = license id; RK <c>head</c>, or <c>r|</c> + sequence counted down).</summary>
     public TableClient UsageReports { get; } = account.TableService.GetTableClient("UsageReports");
 
+    /// <summary>Webhook endpoints, events, deliveries and what is due (partitions by kind; see WebhookStore).</summary>
+    public TableClient Webhooks { get; } = account.TableService.GetTableClient("Webhooks");
+
     public BlobContainerClient Keys { get; } = account.BlobService.GetBlobContainerClient("beacon-keys");
     public BlobContainerClient Locks { get; } = account.BlobService.GetBlobContainerClient("beacon-locks");
     public BlobContainerClient Exports { get; } = account.BlobService.GetBlobContainerClient("beacon-exports");
@@ -91,7 +94,7 @@ public sealed class Tables(StorageAccount account)
 
     public IEnumerable<TableClient> AllTables =>
         [Directory, Credentials, UsageWindows, WindowSpans, TraceIds, TraceTransactions, DirtyDays, Rollups, Verifications, IgnoredReports, UsageSnapshots,
-         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, FleetIndex, Audit, Statements, ReportedUsage, UsageReports];
+         TelemetryLatest, TelemetrySeries, TelemetryRecords, TelemetryCounts, Deployments, FleetIndex, Audit, Statements, ReportedUsage, UsageReports, Webhooks];
 
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics, Reports];
 

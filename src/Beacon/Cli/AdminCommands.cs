@@ -48,6 +48,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
             ("operator", "list") => await ListOperatorsAsync(ct),
             ("project", "name") => await NameProjectAsync(args, ct),
             ("signing-key", "rotate") => await RotateSigningKeyAsync(ct),
+            ("webhook", var what) => await new WebhookCommands(services, output).RunAsync(args, what, ct),
             _ => throw new CliUsageException($"Unknown admin command '{What(1)} {What(2)}'. See `beacon help`."),
         };
     }

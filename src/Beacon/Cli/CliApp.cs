@@ -27,6 +27,7 @@ public static class CliApp
           admin operator create --name N | admin operator revoke --id ID | admin operator list
           admin project name --org ORG --id ID --name N
           admin signing-key rotate
+          admin webhook create --url URL [--event TYPE]... [--description D] | admin webhook list | admin webhook delete --id ID
           statement close --month YYYY-MM           freeze an ended UTC month's statement (audited)
           usage import --license ID --file F [--reported-by NAME]
                                                     record an air-gapped install's usage from its granular export (CSV); prints the signed receipt

@@ -39,7 +39,8 @@ internal static class DevCommand
             ? await Azurite.Azurite.StartAsync(root, data, ct: ct)
             : await Azurite.Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
 
-        var app = BeaconApp.Build([$"--urls={urls}", $"--AzureWebJobsStorage={(freePorts ? azurite.ConnectionString : "UseDevelopmentStorage=true")}"]);
+        // Development: webhooks may go to a receiver on this machine over http (SPEC §18; never in a deployment).
+        var app = BeaconApp.Build([$"--urls={urls}", $"--AzureWebJobsStorage={(freePorts ? azurite.ConnectionString : "UseDevelopmentStorage=true")}", "--Beacon:AllowInsecureWebhooks=true"]);
         await app.StartAsync(ct);
         // The app creates its tables before the first request that needs them; the demo is seeded before any request.
         await app.Services.GetRequiredService<StorageReadiness>().EnsureAsync(ct);

@@ -72,4 +72,10 @@ public sealed class BeaconOptions
 
     /// <summary>Run the in-process rollup scheduler in standalone mode (off in the isolated worker: the host's timer owns it).</summary>
     public bool RunScheduler { get; set; } = true;
+
+    /// <summary>
+    /// Allow webhooks to loopback addresses, over http too (SPEC §18): for development and tests only. Off, a
+    /// webhook must be https and may not reach a private, loopback, link-local or metadata address.
+    /// </summary>
+    public bool AllowInsecureWebhooks { get; set; }
 }

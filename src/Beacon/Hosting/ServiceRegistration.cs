@@ -13,6 +13,7 @@ using Beacon.Storage.Exports;
 using Beacon.Storage.Maintenance;
 using Beacon.Storage.Query;
 using Beacon.Storage.Rollups;
+using Beacon.Storage.Alerts;
 using Beacon.Storage.Reports;
 using Beacon.Storage.Stores;
 using Beacon.Tokens;
@@ -73,6 +74,13 @@ public static class ServiceRegistration
         services.AddSingleton<OfflineKeyIssuer>();
         services.AddSingleton<ReceiptSigner>();
         services.AddSingleton<Operations.UsageReportIntake>();
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<AlertOutbox>();
+        services.AddSingleton<Alerts.WebhookNetwork>();
+        services.AddSingleton<Alerts.WebhookSender>();
+        services.AddSingleton<Alerts.AlertConditions>();
+        services.AddSingleton<Alerts.AlertsRun>();
+        services.AddSingleton<Operations.WebhookAdmin>();
         services.AddSingleton<Operations.LicenseActions>();
         services.AddSingleton<Operations.StatementClosing>();
         return services;
@@ -108,6 +116,7 @@ public static class ServiceRegistration
         services.AddSingleton<StorageReadiness>();
         services.AddHostedService<StorageWarmup>();
         services.AddHostedService<RollupScheduler>();
+        services.AddHostedService<AlertsScheduler>();
         services.AddHostedService<OrgUpgrade>();
         return services;
     }

@@ -42,8 +42,9 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
             .Select(m => (m.Name, m.Trigger.GetProperty("route").GetString()!, string.Join(',', m.Trigger.GetProperty("methods").EnumerateArray().Select(x => x.GetString()!).Order())))
             .Order().ToList());
         Assert.All(metadata.Where(m => m.Trigger.GetProperty("type").GetString() == "httpTrigger"), m => Assert.Equal("Anonymous", m.Trigger.GetProperty("authLevel").GetString()));
-        var timer = Assert.Single(metadata, m => m.Trigger.GetProperty("type").GetString() == "timerTrigger");
-        Assert.Equal(("Rollup", "%Beacon:RollupSchedule%"), (timer.Name, timer.Trigger.GetProperty("schedule").GetString()));
+        // Two timers: the rollup on its setting's schedule, and the alerts run every minute (SPEC §18).
+        Assert.Equal([("Alerts", "0 * * * * *"), ("Rollup", "%Beacon:RollupSchedule%")], metadata.Where(m => m.Trigger.GetProperty("type").GetString() == "timerTrigger")
+            .Select(m => (m.Name, m.Trigger.GetProperty("schedule").GetString()!)).Order());
 
         // What the worker told the host, and the OpenAPI document: the same operations.
         Assert.Equal(metadata.Select(m => m.Name).Order(), _host.Functions.Select(fn => fn.Name).Order());
@@ -135,6 +136,13 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
             // A file that is not an export: the same 400 listing its bad row from both hosts (an accepted one would answer 201, then 200).
             ("OperatorLicenseUsageReport", HttpMethod.Post, $"/api/v1/operator/licenses/{org.LicenseId}/usage-reports", "not,a,usage,export\r\n1,2,3,4\r\n", ("X-Operator-Key", key)),
             ("OperatorLicenseUsageReports", HttpMethod.Get, $"/api/v1/operator/licenses/{org.LicenseId}/usage-reports", null, ("X-Operator-Key", key)),
+            // Webhooks: answers that do not depend on which host made them (a created endpoint has a new id and secret each time).
+            ("OperatorWebhookCreate", HttpMethod.Post, "/api/v1/operator/webhooks", """{"url":"ftp://example.com/x","events":["nope"]}""", ("X-Operator-Key", key)),
+            ("OperatorWebhooks", HttpMethod.Get, "/api/v1/operator/webhooks", null, ("X-Operator-Key", key)),
+            ("OperatorWebhookDelete", HttpMethod.Delete, "/api/v1/operator/webhooks/wh_none", null, ("X-Operator-Key", key)),
+            ("OperatorWebhookTest", HttpMethod.Post, "/api/v1/operator/webhooks/wh_none/test", "{}", ("X-Operator-Key", key)),
+            ("OperatorWebhookDeliveries", HttpMethod.Get, "/api/v1/operator/webhooks/wh_none/deliveries", null, ("X-Operator-Key", key)),
+            ("OperatorWebhookRedeliver", HttpMethod.Post, "/api/v1/operator/webhooks/deliveries/wh_none.0/redeliver", "{}", ("X-Operator-Key", key)),
             ("OperatorLicenseUsage", HttpMethod.Get, $"/api/v1/operator/licenses/{org.LicenseId}/usage?month={Domain.Statements.Month.Of(nine)}", null, ("X-Operator-Key", key)),
             ("OperatorDeployments", HttpMethod.Get, $"/api/v1/operator/deployments?org_id={quiet.OrgId}", null, ("X-Operator-Key", key)),
             ("OperatorTelemetry", HttpMethod.Get, $"/api/v1/operator/telemetry?license_id={org.LicenseId}", null, ("X-Operator-Key", key)),
@@ -227,6 +235,14 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
         {
             await app.StopAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_alerts_timer_runs_through_the_worker()
+    {
+        var invocation = await _host.InvokeTimerAsync("Alerts");
+        Assert.True(invocation.Result.Status == StatusResult.Types.Status.Success, invocation.Result.Exception?.Message);
+        Assert.Contains(_host.Logs, l => l.Message.Contains("Alerts run:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class OperatorAuthTests(BeaconFixture f)
     {
         var org = await f.NewOrgAsync();
         var routes = FunctionApp.RouteTable.Routes(f.Services).Where(r => r.Route.StartsWith("api/v1/operator/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(17, routes.Count); // licenses (list, one, 4 actions, offline key, usage, usage reports in and out), deployments, telemetry, snapshots, audit, statement, close, adjustments
+        Assert.Equal(23, routes.Count); // licenses (list, one, 4 actions, offline key, usage, usage reports in and out), webhooks (6), deployments, telemetry, snapshots, audit, statement, close, adjustments
         var credentials = new Dictionary<string, Action<HttpRequestMessage>>
         {
             ["nothing"] = _ => { },

@@ -51,6 +51,7 @@ internal static class OperatorEndpoints
         group.MapGet("/audit", AuditAsync).WithName("OperatorAudit")
             .WithSummary("A page of the audit log of operator and CLI changes, newest first.").ProducesProblem(400);
         group.MapUsageReportEndpoints();
+        group.MapWebhookEndpoints();
         group.MapStatementEndpoints();
         return app;
     }
