@@ -4,21 +4,21 @@ namespace Beacon.Storage.Tests;
 
 /// <summary>
 /// The rules a newcomer can rely on when reading the code, checked on the sources: storage is reached
-/// only through the SDKs; inside Beacon.Storage dependencies point one way (Account ← Stores ← Rollups
-/// ← Query ← Exports ← Maintenance); the domain knows nothing of storage or HTTP; one top-level type
-/// per file.
+/// only through the SDKs; inside Beacon.Storage dependencies point one way (Account ← Stores ← Alerts ←
+/// Rollups ← Query ← Statements ← Exports ← Reports ← Maintenance); the domain knows nothing of storage or
+/// HTTP; one top-level type per file.
 /// </summary>
 public sealed partial class ArchitectureTests
 {
     private static readonly string Src = Path.Combine(AzuriteFixture.RepositoryRoot, "src");
 
-    private static readonly string[] Layers = ["Account", "Stores", "Rollups", "Query", "Exports", "Maintenance"];
+    private static readonly string[] Layers = ["Account", "Stores", "Alerts", "Rollups", "Query", "Statements", "Exports", "Reports", "Maintenance"];
 
     private static IEnumerable<string> Sources(string folder) =>
         Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                                                                              && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 
-    [GeneratedRegex(@"Beacon\.Storage\.(Account|Stores|Rollups|Query|Exports|Maintenance)\b")]
+    [GeneratedRegex(@"Beacon\.Storage\.(Account|Stores|Alerts|Rollups|Query|Statements|Exports|Reports|Maintenance)\b")]
     private static partial Regex StorageNamespace();
 
     [GeneratedRegex(@"^(?:public |internal |file )?(?:(?:sealed|static|abstract|partial|readonly) )*(?:class|record|struct|enum|interface) ", RegexOptions.Multiline)]

@@ -3,6 +3,7 @@ using Beacon.Domain.Meters;
 using Beacon.Domain.Rollups;
 using Beacon.Domain.Statements;
 using Beacon.Storage.Account;
+using Beacon.Storage.Alerts;
 using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
 
@@ -20,7 +21,7 @@ namespace Beacon.Storage.Statements;
 /// </summary>
 public sealed class StatementLedger(
     StatementStore store, MonthUsageReader usage, DirectoryStore directory, CredentialStore credentials, DirtyDayStore dirty,
-    MeterCatalog catalog, RollupOptions options, TimeProvider time) : ILateUsageReconciler
+    MeterCatalog catalog, RollupOptions options, AlertOutbox alerts, TimeProvider time) : ILateUsageReconciler
 {
     private const int MaxAttempts = 20;
     private const int Parallelism = 4;
@@ -67,8 +68,12 @@ public sealed class StatementLedger(
             var months = await store.ListMonthsAsync(ct);
             var recordedIn = StatementCalendar.RecordingMonth(forMonth, ClosedSet(months));
             var adjustment = new StoredAdjustment(id, orgId, licenseId, metric, delta, forMonth, recordedIn, reason, at, actor);
-            if (await store.TryRecordAsync(recordedIn, months.GetValueOrDefault(recordedIn), [adjustment], null, ct)) return adjustment;
-            if (await store.AdjustmentExistsAsync(adjustment, ct)) return adjustment; // committed, answer lost
+            if (await store.TryRecordAsync(recordedIn, months.GetValueOrDefault(recordedIn), [adjustment], null, ct)
+                || await store.AdjustmentExistsAsync(adjustment, ct)) // committed, answer lost
+            {
+                await EmitAsync([adjustment], (await directory.GetOrgAsync(orgId, ct))?.Name ?? "", ct);
+                return adjustment;
+            }
         }
         throw new StorageContentionException("The statements ledger kept changing while the adjustment was being recorded.");
     }
@@ -115,6 +120,7 @@ public sealed class StatementLedger(
                     conflict = true;
                     break;
                 }
+                await EmitAsync(adjustments, org.Name, ct);
                 // The recording month's row changed (or now exists): read it again before the next line.
                 months = await store.ListMonthsAsync(ct);
             }
@@ -138,6 +144,18 @@ public sealed class StatementLedger(
             lock (lines) lines.AddRange(orgLines);
         });
         return Order(lines);
+    }
+
+    /// <summary><c>adjustment.recorded</c> for each adjustment just committed (SPEC §18), with the fields a statement shows.</summary>
+    private async Task EmitAsync(IEnumerable<StoredAdjustment> adjustments, string orgName, CancellationToken ct)
+    {
+        foreach (var a in adjustments)
+            await alerts.EmitAsync(AlertEvents.Adjustment(a.Id, a.RecordedAt, new Dictionary<string, object?>
+            {
+                ["id"] = a.Id, ["org_id"] = a.OrgId, ["org_name"] = orgName, ["license_id"] = a.LicenseId, ["metric"] = a.Metric, ["delta"] = (long)a.Delta,
+                ["for_month"] = a.ForMonth.ToString(), ["recorded_in_month"] = a.RecordedInMonth.ToString(), ["reason"] = a.Reason,
+                ["recorded_at"] = a.RecordedAt, ["actor"] = a.Actor, ["source"] = Domain.Usage.UsageNames.Of(a.Source),
+            }), ct: ct);
     }
 
     private static IReadOnlyList<StatementLine> Order(IEnumerable<StatementLine> lines) =>

@@ -15,7 +15,7 @@ namespace Beacon.Storage.Stores;
 /// that brings a deployment (back) to reporting, and the sweep that finds it silent, change that state in
 /// the record's own conditional write and then apply it to the index (docs/decisions/0015-fleet-paging.md).
 /// </summary>
-public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimeProvider time)
+public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimeProvider time, IDeploymentStateChanges? changes = null)
 {
     /// <summary>How many notes the sweep reads at a time.</summary>
     private const int MaxNotesPerRead = 1_000;
@@ -151,6 +151,8 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
             await index.PlaceDeploymentAsync(orgId, row, licenseId, current.State, ct);
             seen = current;
         }
+        // Told before the change is marked applied: a crash in between tells it again (listeners are idempotent by Seq).
+        if (changes is not null) await changes.ChangedAsync(orgId, row, state, ct);
         var applied = new TableEntity(orgId, row) { ["state_applied"] = state.Seq };
         try
         {

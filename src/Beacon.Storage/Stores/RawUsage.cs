@@ -3,7 +3,6 @@ using Beacon.Domain.Meters;
 using Beacon.Domain.Query;
 using Beacon.Domain.Reports;
 using Beacon.Domain.Usage;
-using Beacon.Storage.Reports;
 
 namespace Beacon.Storage.Stores;
 

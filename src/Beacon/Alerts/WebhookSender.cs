@@ -12,7 +12,7 @@ namespace Beacon.Alerts;
 /// <summary>
 /// Sends what is due (SPEC §18): each delivery claimed by one instance at a time, signed by the Standard
 /// Webhooks library (headers <c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c>), sent
-/// with a 10 s timeout, no redirects followed and every resolved address checked. A 2xx is delivered;
+/// with a 10 s timeout, no redirects followed and every resolved address checked, each endpoint's in the order they fell due. A 2xx is delivered;
 /// anything else is retried on <see cref="RetrySchedule"/> for three days; an endpoint failing for five days
 /// is disabled and audited. At least once: a crash after sending and before saving sends again.
 /// </summary>
@@ -57,9 +57,12 @@ public sealed class WebhookSender(WebhookStore store, WebhookNetwork network, Au
             var due = await store.DueAsync(time.GetUtcNow(), BatchSize, ct);
             if (due.Count == 0) break;
             int made = 0;
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (p, token) =>
+            // Endpoints in parallel; each endpoint's deliveries one after another, in the order they fell due
+            // (so a receiver gets quota.warning before quota.exceeded when both were emitted in that order).
+            await Parallel.ForEachAsync(due.GroupBy(p => p.EndpointId), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (endpoint, token) =>
             {
-                if (await TrySendAsync(p.EndpointId, p.Row, p.At, p.PointerRow, token)) Interlocked.Increment(ref made);
+                foreach (var p in endpoint)
+                    if (await TrySendAsync(p.EndpointId, p.Row, p.At, p.PointerRow, token)) Interlocked.Increment(ref made);
             });
             attempts += made;
             if (due.Count < BatchSize) break;

@@ -76,6 +76,7 @@ public static class ServiceRegistration
         services.AddSingleton<Operations.UsageReportIntake>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<AlertOutbox>();
+        services.AddSingleton<IDeploymentStateChanges, DeploymentAlerts>();
         services.AddSingleton<Alerts.WebhookNetwork>();
         services.AddSingleton<Alerts.WebhookSender>();
         services.AddSingleton<Alerts.AlertConditions>();

@@ -7,7 +7,7 @@ namespace Beacon.Operations;
 /// Suspending, revoking, activating and extending a license (SPEC §12), with their audit records: one
 /// implementation for the operator API and the CLI, so both doors change and record the same things.
 /// </summary>
-public sealed class LicenseActions(CredentialStore credentials, AuditLog audit, TimeProvider time)
+public sealed class LicenseActions(CredentialStore credentials, AuditLog audit, Storage.Alerts.AlertOutbox alerts, TimeProvider time)
 {
     /// <summary>The license as it was before the change (null when there is no such license).</summary>
     /// <param name="orgId">When given, the license must belong to it (the CLI names both).</param>
@@ -19,6 +19,13 @@ public sealed class LicenseActions(CredentialStore credentials, AuditLog audit, 
         var action = status switch { LicenseStatus.Suspended => "suspend", LicenseStatus.Revoked => "revoke", _ => "activate" };
         await audit.AppendAsync(actor, "license." + action, "license:" + license.LicenseId,
             new Dictionary<string, string?> { ["org_id"] = license.OrgId, ["status_before"] = Name(license.Status), ["status"] = name }, ct);
+        // An event only for a change (suspending a suspended license changes nothing), once the change has committed (SPEC §18).
+        if (license.Status != status)
+        {
+            var type = status switch { LicenseStatus.Suspended => Domain.Alerts.EventTypes.LicenseSuspended, LicenseStatus.Revoked => Domain.Alerts.EventTypes.LicenseRevoked, _ => Domain.Alerts.EventTypes.LicenseActivated };
+            var at = time.GetUtcNow();
+            await alerts.EmitAsync(Storage.Alerts.AlertEvents.License("evt_" + Guid.NewGuid().ToString("N"), type, at, license.LicenseId, license.OrgId, name, license.ExpiresAt), ct: ct);
+        }
         return license;
     }
 

@@ -7,9 +7,9 @@ namespace Beacon.Operations;
 
 /// <summary>
 /// Closing a month's statement (SPEC §13) and its audit record: one implementation for the operator API
-/// and the CLI.
+/// and the CLI. The <c>statement.closed</c> event is emitted when the close has committed (SPEC §18).
 /// </summary>
-public sealed class StatementClosing(StatementLedger ledger, AuditLog audit)
+public sealed class StatementClosing(StatementLedger ledger, AuditLog audit, Storage.Alerts.AlertOutbox alerts)
 {
     /// <summary>The outcome, why it was refused, and the frozen statement when it closed.</summary>
     public async Task<(CloseOutcome Outcome, string? Reason, Statement? Statement)> CloseAsync(Month month, string actor, CancellationToken ct)
@@ -19,6 +19,7 @@ public sealed class StatementClosing(StatementLedger ledger, AuditLog audit)
         var statement = await ledger.GetAsync(month, ct);
         await audit.AppendAsync(actor, "statement.close", "statement:" + month,
             new Dictionary<string, string?> { ["lines"] = statement.Lines.Count.ToString(CultureInfo.InvariantCulture) }, ct);
+        await alerts.EmitAsync(Storage.Alerts.AlertEvents.StatementClosed(month.ToString(), statement.ClosedAt ?? DateTimeOffset.MinValue, statement.Lines.Count), ct: ct);
         return (outcome, null, statement);
     }
 }

@@ -19,7 +19,8 @@ namespace Beacon.Operations;
 /// report answer that report again and change nothing.
 /// </summary>
 public sealed class UsageReportIntake(
-    CredentialStore credentials, UsageReportStore reports, ReportApplier applier, ReceiptSigner signer, AuditLog audit, MeterCatalog catalog, TimeProvider time)
+    CredentialStore credentials, UsageReportStore reports, ReportApplier applier, ReceiptSigner signer, AuditLog audit, Storage.Alerts.AlertOutbox alerts,
+    MeterCatalog catalog, TimeProvider time)
 {
     private const int MaxAttempts = 10;
     public const int MaxReportedByLength = 128;
@@ -61,6 +62,7 @@ public sealed class UsageReportIntake(
                 ["reported_by"] = report.ReportedBy,
             }, ct);
             await applier.ApplyAsync(report, usage, ct);
+            await alerts.EmitAsync(Storage.Alerts.AlertEvents.UsageReport(report.ReportId, report.ReceivedAt, report.LicenseId, report.Days, report.Totals, report.Sha256, report.PreviousSha256), ct: ct);
             return new Outcome(report, true, false, null);
         }
         throw new StorageContentionException($"Reports for license {license.LicenseId} kept arriving while this one was being accepted.");

@@ -5,9 +5,8 @@ using Beacon.Domain.Reports;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
 using Beacon.Storage.Account;
-using Beacon.Storage.Stores;
 
-namespace Beacon.Storage.Reports;
+namespace Beacon.Storage.Stores;
 
 /// <summary>
 /// Self-reported usage in effect (table ReportedUsage): per org and kind a partition, one entity per UTC
