@@ -296,4 +296,57 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_webhook_added_in_the_console_receives_a_suspension_made_in_the_console_and_its_deliveries_are_listed()
+    {
+        var key = await Operators.NewKeyAsync(f, "console-webhooks");
+        var org = await f.NewOrgAsync();
+        await using var receiver = await Alerts.WebhookReceiver.StartAsync();
+        await receiver.ClockAsync(f.Clock.GetUtcNow());
+        await using var context = await NewContextAsync(1280, 900);
+        var page = await SignInAsync(context, key);
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        await page.ClickAsync("#tab-webhooks");
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+        await page.FillAsync("#webhook-url", receiver.Url("console"));
+        await page.FillAsync("#webhook-description", "Pager");
+        await page.CheckAsync("fieldset.events input[value='license.suspended']");
+        await page.ClickAsync("#extra button:text('Add')");
+        await page.WaitForSelectorAsync("#webhook-secret textarea", new() { Timeout = 30_000 });
+        var secret = await page.InputValueAsync("#webhook-secret textarea");
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        await receiver.SecretAsync("console", secret);
+        var row = page.Locator("#table tr[data-webhook]", new() { HasText = "Pager" });
+        Assert.Contains("license.suspended", await row.TextContentAsync() ?? "", StringComparison.Ordinal);
+        var webhookId = await row.GetAttributeAsync("data-webhook");
+
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        await page.ClickAsync("#tab-licenses");
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+        await SelectOrgAsync(page, org.OrgId);
+        await page.Locator("#table tbody tr", new() { HasText = org.LicenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
+        await page.WaitForSelectorAsync("#detail[data-ready]", new() { Timeout = 30_000 });
+        await page.ClickAsync("#detail-actions [data-action=suspend]");
+        await page.WaitForSelectorAsync("#detail-actions [data-action=activate]", new() { Timeout = 30_000 });
+
+        await f.Services.GetRequiredService<Beacon.Alerts.AlertsRun>().RunAsync();
+        var request = Assert.Single(receiver.Requests("/hook/console"));
+        Assert.True(request.GetProperty("verified").GetBoolean(), request.ToString());
+        Assert.Equal("license.suspended", request.GetProperty("event").GetProperty("type").GetString());
+        Assert.Equal(org.LicenseId, request.GetProperty("event").GetProperty("data").GetProperty("license_id").GetString());
+
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        await page.ClickAsync("#tab-webhooks");
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+        await page.Locator($"#table tr[data-webhook='{webhookId}'] button", new() { HasText = "Deliveries" }).ClickAsync();
+        await page.WaitForSelectorAsync("#deliveries tr[data-delivery]", new() { Timeout = 30_000 });
+        var delivery = await page.TextContentAsync("#deliveries tr[data-delivery]") ?? "";
+        Assert.Contains("license.suspended", delivery, StringComparison.Ordinal);
+        Assert.Contains("200", delivery, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal); // gone once the tab is shown again
+        await Operators.SendAsync(f.Http, HttpMethod.Delete, $"/api/v1/operator/webhooks/{webhookId}", key);
+    }
 }

@@ -1,7 +1,7 @@
 // The vendor console (SPEC §12). Talks only to /api/v1/operator/ with the operator key kept in this
 // tab's session storage. Everything from the API is inserted as text, never as markup.
 const KEY = 'beacon.operatorKey';
-const TABS = ['fleet', 'licenses', 'statements', 'audit'];
+const TABS = ['fleet', 'licenses', 'statements', 'webhooks', 'audit'];
 const $ = (id) => document.getElementById(id);
 
 // meters: the catalog (/api/v1/meters), read at sign-in; every meter column and name comes from it.
@@ -464,6 +464,73 @@ async function closeStatement() {
   }
 }
 
+// ---- Webhooks (SPEC §18) --------------------------------------------------------------------------
+
+const EVENT_TYPES = ['license.expiring', 'license.expired', 'license.suspended', 'license.revoked', 'license.activated', 'deployment.silent',
+  'deployment.resumed', 'quota.warning', 'quota.exceeded', 'statement.closed', 'adjustment.recorded', 'usage_report.accepted'];
+
+function webhookState(w) {
+  if (w.disabled_at) return el('span', { class: 'badge revoked' }, `disabled ${utc(w.disabled_at).slice(0, 10)}`);
+  if (w.failing_since) return el('span', { class: 'badge warning' }, `failing since ${utc(w.failing_since)}`);
+  return badge('active');
+}
+
+async function showWebhooks() {
+  const { webhooks } = await api('/api/v1/operator/webhooks');
+  $('summary').replaceChildren();
+  const act = (label, cls, run) => el('button', { type: 'button', class: cls, onclick: async (event) => {
+    event.target.disabled = true;
+    try { await run(); } catch (e) { if (e.message !== 'signed out') setStatus(e.message, 'error'); } finally { event.target.disabled = false; }
+  } }, label);
+  table(['State', 'URL', 'Events', 'Description', 'Created', ''], webhooks.length === 0
+    ? [el('tr', {}, el('td', { colspan: '6' }, 'No webhook endpoints yet: add one below.'))]
+    : webhooks.map((w) => el('tr', { 'data-webhook': w.id },
+      el('td', {}, webhookState(w)), el('td', { class: 'mono' }, w.url), el('td', { class: 'wrap' }, w.events.length ? w.events.join(', ') : 'every event'),
+      el('td', { class: 'wrap' }, w.description), el('td', {}, utc(w.created_at)),
+      el('td', {},
+        act('Deliveries', 'secondary', () => showDeliveries(w)),
+        act('Send test', 'secondary', async () => { await api(`/api/v1/operator/webhooks/${w.id}/test`, { method: 'POST', body: '{}' }); setStatus('A webhook.test event is queued: the next alerts run (within a minute) sends it.', 'ready'); }),
+        act('Delete', 'danger', async () => { if (confirm(`Delete the webhook to ${w.url}?`)) { await api(`/api/v1/operator/webhooks/${w.id}`, { method: 'DELETE' }); await show('webhooks'); } })))));
+  const url = el('input', { type: 'url', id: 'webhook-url', required: true, placeholder: 'https://alerts.example.com/beacon', autocomplete: 'off' });
+  const description = el('input', { type: 'text', id: 'webhook-description', maxlength: '500', autocomplete: 'off' });
+  const boxes = EVENT_TYPES.map((t) => el('label', { class: 'check' }, el('input', { type: 'checkbox', value: t }), t));
+  const result = el('div', { id: 'webhook-result' });
+  $('extra').replaceChildren(
+    el('h3', {}, 'Add a webhook endpoint'),
+    el('div', { class: 'actions' }, el('label', {}, 'URL (https)', url), el('label', {}, 'Description', description),
+      act('Add', '', async () => {
+        result.replaceChildren();
+        const events = boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
+        try {
+          const created = await api('/api/v1/operator/webhooks', { method: 'POST', body: JSON.stringify({ url: url.value.trim(), events, description: description.value.trim() }) });
+          await showWebhooks();
+          $('extra').append(el('div', { class: 'receipt', id: 'webhook-secret', role: 'status' },
+            el('p', {}, `Webhook ${created.id} added. Its signing secret is shown once: give it to the receiver now.`),
+            el('textarea', { readonly: true, rows: 2, 'aria-label': 'Signing secret' }, created.secret)));
+        } catch (e) {
+          if (e.message === 'signed out') return;
+          result.append(el('div', { class: 'error', role: 'alert' }, el('p', {}, e.message), e.errors?.length ? el('ul', {}, e.errors.map((x) => el('li', {}, `${x.field}: ${x.message}`))) : ''));
+        }
+      })),
+    el('fieldset', { class: 'events' }, el('legend', {}, 'Events (none checked: every event)'), boxes),
+    result,
+    el('div', { id: 'deliveries' }));
+  setStatus(webhooks.length === 0 ? 'No webhook endpoints.' : `${num(webhooks.length)} webhook endpoint(s).`, 'ready');
+}
+
+async function showDeliveries(w) {
+  const { deliveries } = await api(`/api/v1/operator/webhooks/${w.id}/deliveries?limit=50`);
+  $('deliveries').replaceChildren(
+    el('h3', {}, `Deliveries to ${w.url} (newest first)`),
+    deliveries.length ? newTable(['Event', 'Type', 'Status', 'Attempts', 'Last status', 'Last error', 'Next attempt', ''], deliveries.map((d) => el('tr', { 'data-delivery': d.delivery_id },
+      el('td', { class: 'mono' }, d.event_id), el('td', {}, d.type), el('td', {}, badge(d.status === 'delivered' ? 'ok' : d.status === 'failed' ? 'exceeded' : 'warning')),
+      el('td', { class: 'num' }, num(d.attempts)), el('td', {}, d.last_status_code ?? '—'), el('td', { class: 'wrap log' }, d.last_error ?? ''), el('td', {}, utc(d.next_attempt_at)),
+      el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: async () => {
+        await api(`/api/v1/operator/webhooks/deliveries/${encodeURIComponent(d.delivery_id)}/redeliver`, { method: 'POST', body: '{}' });
+        await showDeliveries(w);
+      } }, 'Redeliver')))), 'Deliveries') : el('p', {}, 'Nothing sent yet.'));
+}
+
 // ---- Audit ----------------------------------------------------------------------------------------
 
 async function showAudit() {
@@ -494,7 +561,7 @@ async function show(tab, { keepPage = false } = {}) {
   }
   $('fleet-filters').hidden = state.tab !== 'fleet' && state.tab !== 'licenses';
   $('statement-filters').hidden = state.tab !== 'statements';
-  if (state.tab !== 'statements') $('extra').replaceChildren();
+  if (state.tab !== 'statements' && state.tab !== 'webhooks') $('extra').replaceChildren();
   // Each tab's table starts at its first column and row: the previous tab's scroll means nothing here.
   const wrap = $('table').parentElement;
   wrap.scrollLeft = 0;
@@ -504,6 +571,7 @@ async function show(tab, { keepPage = false } = {}) {
     if (state.tab === 'fleet') await showFleet();
     else if (state.tab === 'licenses') await showLicenses();
     else if (state.tab === 'statements') await showStatements();
+    else if (state.tab === 'webhooks') await showWebhooks();
     else await showAudit();
   } catch (e) {
     if (e.message !== 'signed out') setStatus(e.message, 'error');
