@@ -165,4 +165,36 @@ public sealed class WebhookDeliveryTests(BeaconFixture f)
         Assert.Equal("beacon", audit.GetProperty("actor").GetString());
         await Operators.SendAsync(f.Http, HttpMethod.Delete, $"/api/v1/operator/webhooks/{id}", key);
     }
+
+    [Fact]
+    public async Task The_cli_creates_lists_and_deletes_endpoints_printing_the_secret_once_and_auditing_as_the_cli()
+    {
+        async Task<(int Code, JsonElement Json, string Err)> CliAsync(params string[] args)
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var code = await Beacon.Cli.CliApp.RunAsync([.. args, "--json"], stdout, stderr, new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = f.ConnectionString, ["Beacon:AllowInsecureWebhooks"] = "true",
+            });
+            var text = stdout.ToString();
+            return (code, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default, stderr.ToString());
+        }
+        var created = await CliAsync("admin", "webhook", "create", "--url", "http://127.0.0.1:9/cli", "--event", "quota.warning", "--event", "quota.exceeded");
+        Assert.True(created.Code == 0, created.Err);
+        Assert.Equal(["events", "id", "secret", "url"], created.Json.EnumerateObject().Select(p => p.Name).Order());
+        var (id, secret) = (created.Json.GetProperty("id").GetString()!, created.Json.GetProperty("secret").GetString()!);
+        var listed = await CliAsync("admin", "webhook", "list");
+        var mine = listed.Json.GetProperty("webhooks").EnumerateArray().Single(w => w.GetProperty("id").GetString() == id);
+        Assert.Equal(["quota.warning", "quota.exceeded"], mine.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain(secret, listed.Json.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, (await CliAsync("admin", "webhook", "create", "--url", "http://127.0.0.1:9/x", "--event", "quota.melted")).Code); // an unknown type
+        Assert.Equal(0, (await CliAsync("admin", "webhook", "delete", "--id", id)).Code);
+        Assert.Equal(1, (await CliAsync("admin", "webhook", "delete", "--id", id)).Code);
+
+        var key = await Operators.NewKeyAsync(f, "ops-cli-audit");
+        var audit = (await Operators.GetJsonAsync(f.Http, "/api/v1/operator/audit?limit=100", key)).GetProperty("records").EnumerateArray()
+            .Where(r => r.GetProperty("target").GetString() == "webhook:" + id).Select(r => (r.GetProperty("action").GetString(), r.GetProperty("actor").GetString())).ToList();
+        Assert.Equal([("webhook.delete", "cli"), ("webhook.create", "cli")], audit);
+    }
 }

@@ -12,7 +12,7 @@ namespace Beacon.Tests.Cli;
 /// <c>beacon backup</c> and <c>beacon restore</c> (docs/operations.md): a demo account copied to a folder and
 /// restored into an empty Azurite answers every API the same, and its tokens verify with the old JWKS.
 /// </summary>
-[Collection(CalendarCollection.Name)]
+[Collection(DemoCollection.Name)]
 public sealed class BackupTests(BeaconFixture f)
 {
     private static async Task<(int Code, JsonElement Json, string Stderr)> CliAsync(string storage, params string[] args)

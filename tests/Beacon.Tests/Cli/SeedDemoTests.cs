@@ -6,7 +6,7 @@ using Beacon.Tests.Usage;
 
 namespace Beacon.Tests.Cli;
 
-[Collection(CalendarCollection.Name)]
+[Collection(DemoCollection.Name)]
 public sealed class SeedDemoTests(BeaconFixture f)
 {
     [Fact]

@@ -12,7 +12,7 @@ namespace Beacon.Tests.Dashboard;
 /// The Granular Usage page in a real browser, against the real app on Azurite with the demo org
 /// seeded: what a customer sees must be what the API says.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(DashboardCollection.Name)]
 public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private static readonly SemaphoreSlim SeedLock = new(1, 1);

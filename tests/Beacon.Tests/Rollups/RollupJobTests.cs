@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Beacon.Tests.Rollups;
 
-[Collection(BeaconCollection.Name)]
+[Collection(LedgerCollection.Name)]
 public sealed class RollupJobTests(BeaconFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);

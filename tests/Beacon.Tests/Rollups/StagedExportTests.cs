@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Beacon.Tests.Rollups;
 
-[Collection(BeaconCollection.Name)]
+[Collection(LedgerCollection.Name)]
 public sealed class StagedExportTests(BeaconFixture f)
 {
     private Storage.Maintenance.MaintenanceRun Job() => f.Run(new RollupOptions { Grace = TimeSpan.Zero });

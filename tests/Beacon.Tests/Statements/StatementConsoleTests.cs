@@ -10,7 +10,7 @@ using Microsoft.Playwright;
 namespace Beacon.Tests.Statements;
 
 /// <summary>The console's Statements tab and quota bars in headless Chromium (SPEC §13).</summary>
-[Collection(BeaconCollection.Name)]
+[Collection(LedgerCollection.Name)]
 public sealed class StatementConsoleTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private Month Back(int months) => StatementDataset.MonthsBack(f, months);

@@ -6,7 +6,7 @@ using static Beacon.Testing.FaultInjectingTransport;
 namespace Beacon.Tests.Statements;
 
 /// <summary>The ledger's transactions when storage commits a write but its answer is lost (the SDK then retries).</summary>
-[Collection(BeaconCollection.Name)]
+[Collection(LedgerCollection.Name)]
 public sealed class StatementFaultTests(BeaconFixture f) : IDisposable
 {
     public void Dispose() => f.Faults.Set(null);

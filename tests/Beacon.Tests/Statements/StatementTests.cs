@@ -12,7 +12,7 @@ namespace Beacon.Tests.Statements;
 /// by every org of the fixture, so each test works in months of its own (counted back from the clock's
 /// month) and reads only its org's lines.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(LedgerCollection.Name)]
 public sealed class StatementTests(BeaconFixture f)
 {
     private Month Back(int months) => StatementDataset.MonthsBack(f, months);
