@@ -16,7 +16,7 @@ namespace Beacon.Storage.Alerts;
 /// endpoint whoever writes it); <c>due</c> (RK = next attempt time|endpoint|delivery row: what the sender
 /// reads, oldest first; a hint checked against the delivery itself).
 /// </summary>
-public sealed class WebhookStore(Tables tables)
+public sealed partial class WebhookStore(Tables tables)
 {
     public const string DeliverySection = "deliveries";
     private const string Endpoints = "endpoint";
@@ -25,6 +25,17 @@ public sealed class WebhookStore(Tables tables)
     private const string Due = "due";
 
     private TableClient Table => tables.Webhooks;
+
+    /// <summary>Ids as Beacon makes them (checked before a key reaches storage: a stray character there is the service's 400, not the caller's 404).</summary>
+    public static bool IsEndpointId(string id) => EndpointId().IsMatch(id);
+
+    public static bool IsDeliveryRow(string row) => DeliveryRowKey().IsMatch(row);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^wh_[0-9a-f]{32}$")]
+    private static partial System.Text.RegularExpressions.Regex EndpointId();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9]{19}-evt_[0-9a-f]{32}$")]
+    private static partial System.Text.RegularExpressions.Regex DeliveryRowKey();
 
     private static string DeliveryPartition(string endpointId) => "delivery|" + endpointId;
 

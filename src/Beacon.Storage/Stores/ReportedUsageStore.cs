@@ -14,11 +14,14 @@ namespace Beacon.Storage.Stores;
 /// effect replaces each of its days whole, in one write per day, and only with a later report than the
 /// one in effect (<c>seq</c>), so applying twice, or applying an older report after a newer one, changes
 /// nothing: the last report wins per day. Rows are JSON in binary columns of up to 60,000 bytes (a day
-/// holds at most <see cref="ReportLimits.MaxGroupsPerDay"/> rows, well inside an entity's 1 MiB).
+/// holds at most <see cref="Domain.Reports.ReportLimits.MaxGroupsPerDay"/> rows, well inside an entity's 1 MiB).
 /// </summary>
 public sealed class ReportedUsageStore(Tables tables)
 {
     private const int ChunkBytes = 60_000;
+
+    // Text as UTF-8, not \u escapes (six bytes a character): the rows of a day must fit one entity whatever the ids' script.
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private const int MaxAttempts = 20;
 
     /// <summary>One stored row: workspace id ("" for the org's default), project id and the counts in the export's column order.</summary>
@@ -32,7 +35,7 @@ public sealed class ReportedUsageStore(Tables tables)
         var pk = PartitionOf(orgId, kind);
         var rk = Timestamps.DayKey(day) + "|" + licenseId;
         var entity = new TableEntity(pk, rk) { ["seq"] = seq, ["report_id"] = reportId, ["license_id"] = licenseId };
-        var json = JsonSerializer.SerializeToUtf8Bytes(rows.Select(r => new Row(r.WorkspaceId, r.ProjectId, [.. r.Values])));
+        var json = JsonSerializer.SerializeToUtf8Bytes(rows.Select(r => new Row(r.WorkspaceId, r.ProjectId, [.. r.Values])), Compact);
         for (int i = 0; i * ChunkBytes < json.Length; i++)
             entity["rows" + i] = json.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, json.Length - i * ChunkBytes)).ToArray();
         for (int attempt = 0; attempt < MaxAttempts; attempt++)

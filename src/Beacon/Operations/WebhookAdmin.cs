@@ -45,7 +45,7 @@ public sealed class WebhookAdmin(WebhookStore store, AlertOutbox outbox, AuditLo
 
     public async Task<bool> DeleteAsync(string id, string actor, CancellationToken ct)
     {
-        if (await store.GetEndpointAsync(id, ct) is not { } endpoint || !await store.DeleteEndpointAsync(id, ct)) return false;
+        if (!WebhookStore.IsEndpointId(id) || await store.GetEndpointAsync(id, ct) is not { } endpoint || !await store.DeleteEndpointAsync(id, ct)) return false;
         await audit.AppendAsync(actor, "webhook.delete", "webhook:" + id, new Dictionary<string, string?> { ["url"] = endpoint.Url }, ct);
         return true;
     }
@@ -53,7 +53,7 @@ public sealed class WebhookAdmin(WebhookStore store, AlertOutbox outbox, AuditLo
     /// <summary>A <c>webhook.test</c> event for one endpoint (sent by the next alerts run, or at once by the caller).</summary>
     public async Task<WebhookEvent?> TestAsync(string id, CancellationToken ct)
     {
-        if (await store.GetEndpointAsync(id, ct) is not { } endpoint) return null;
+        if (!WebhookStore.IsEndpointId(id) || await store.GetEndpointAsync(id, ct) is not { } endpoint) return null;
         var now = time.GetUtcNow();
         var data = JsonSerializer.Serialize(new Dictionary<string, string> { ["webhook_id"] = endpoint.Id, ["sent_at"] = now.ToString("O") });
         return await outbox.EmitAsync(new WebhookEvent("evt_" + Guid.NewGuid().ToString("N"), EventTypes.WebhookTest, now, data), endpoint.Id, ct);
@@ -63,7 +63,8 @@ public sealed class WebhookAdmin(WebhookStore store, AlertOutbox outbox, AuditLo
     public async Task<WebhookDelivery?> RedeliverAsync(string deliveryId, string actor, CancellationToken ct)
     {
         var dot = deliveryId.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || await store.GetDeliveryAsync(deliveryId[..dot], deliveryId[(dot + 1)..], ct) is not { } d) return null;
+        if (dot <= 0 || !WebhookStore.IsEndpointId(deliveryId[..dot]) || !WebhookStore.IsDeliveryRow(deliveryId[(dot + 1)..])
+            || await store.GetDeliveryAsync(deliveryId[..dot], deliveryId[(dot + 1)..], ct) is not { } d) return null;
         var now = time.GetUtcNow();
         var next = d with { Status = WebhookDelivery.Pending, FirstAttemptAt = now, NextAttemptAt = now };
         await store.SaveAttemptAsync(d, next, null, ct);

@@ -240,6 +240,27 @@ public sealed class SelfReportedUsageTests(BeaconFixture f)
         }
     }
 
+    [Fact]
+    public async Task A_day_of_500_rows_with_the_longest_non_ascii_project_ids_is_stored_and_a_501st_row_is_refused()
+    {
+        var key = await Operators.NewKeyAsync(f, "ops-big-day");
+        var org = await f.NewOrgAsync();
+        var day = Today.AddDays(-4);
+        // 256 characters of a three-byte script each, as many rows as a day may hold: the day still fits one storage entity.
+        string Id(int i) => i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + new string('語', 253);
+        var rows = Enumerable.Range(0, 500).Select(i => (day, Id(i), 1L, 1L, 60L)).ToArray();
+        var stored = await ReportClient.AcceptedAsync(await ReportClient.UploadAsync(f.Http, key, org.LicenseId, SelfReportedBillingTests.File(rows)));
+        Assert.Equal(500, stored.GetProperty("totals").GetProperty("agent_runs").GetInt64());
+        var orgKey = await ReportClient.OrgKeyAsync(f, org.OrgId);
+        var (_, byProject) = await UsageClient.QueryAsync(f.Http, orgKey,
+            UsageClient.QueryString("langsmith_deployments", "project", null, ReportClient.Iso(day), ReportClient.Iso(day.AddDays(1)), [org.DefaultWorkspace]), "project");
+        Assert.Equal(500, byProject.Count);
+
+        var tooMany = await ReportClient.UploadAsync(f.Http, key, org.LicenseId, SelfReportedBillingTests.File([.. rows, (day, "one-more", 1L, 1L, 60L)]));
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Contains("at most 500 rows", await tooMany.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static long ColumnSum(string csv, string column)
     {
         var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToList();

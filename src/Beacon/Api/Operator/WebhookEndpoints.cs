@@ -62,7 +62,7 @@ internal static class WebhookEndpoints
     private static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> DeliveriesAsync(string id, string? cursor, string? limit, WebhookStore store, CancellationToken ct)
     {
         if (!Paging.TryRead(limit, cursor, [WebhookStore.DeliverySection], out var n, out var after, out var problem)) return problem!;
-        if (await store.GetEndpointAsync(id, ct) is null) return Problems.NotFound($"No webhook endpoint {id}.");
+        if (!WebhookStore.IsEndpointId(id) || await store.GetEndpointAsync(id, ct) is null) return Problems.NotFound($"No webhook endpoint {id}.");
         var (page, next) = await store.PageDeliveriesAsync(id, after, n, ct);
         return TypedResults.Ok(new DeliveryList([.. page.Select(DeliveryView.Of)], next?.Encode()));
     }
