@@ -77,7 +77,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookNetwork network, Au
         if (d is null || d.Status != WebhookDelivery.Pending || d.NextAttemptAt is not { } nextAt || nextAt > pointerAt + TimeSpan.FromSeconds(1))
         {
             // Delivered, failed, gone, or moved to a later attempt (with its own pointer): this pointer is spent.
-            if (d is null || d.Status != WebhookDelivery.Pending || d.NextAttemptAt > pointerAt + TimeSpan.FromSeconds(1)) await store.DropPointerAsync(pointerRow, ct);
+            await store.DropPointerAsync(pointerRow, ct);
             return false;
         }
         if (nextAt > now || d.ClaimedUntil > now) return false; // not yet, or another instance is sending it
