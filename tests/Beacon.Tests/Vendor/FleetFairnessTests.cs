@@ -42,7 +42,9 @@ public sealed class FleetFairnessTests(BeaconFixture f)
             var flooded = await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, flooder.OrgId), l => l.Count == 20, seconds: 60);
             Assert.Equal(20, flooded.Count); // its cap: the other 40 were refused by the recorder (billing is untouched)
             Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(60));
-            Assert.Contains(f.Logs.Lines, m => m.Contains("at its share of the fleet recorder", StringComparison.Ordinal) && m.Contains(flooder.OrgId, StringComparison.Ordinal));
+            // The recorder logs its refusals after the round that made them: wait for that round's log line.
+            bool Logged() => f.Logs.Lines.Any(m => m.Contains("at its share of the fleet recorder", StringComparison.Ordinal) && m.Contains(flooder.OrgId, StringComparison.Ordinal));
+            Assert.True(await Operators.EventuallyAsync(() => Task.FromResult(Logged()), logged => logged, seconds: 60), "no log line names the flooding org");
         }
         finally
         {
