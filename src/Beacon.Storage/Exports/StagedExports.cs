@@ -44,31 +44,44 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
 
     /// <summary>
     /// Restages the org's presets when the data (rollup epoch) or the presets' end day changed since they
-    /// were last staged, and records that in progress; returns how many files were written.
+    /// were last staged, and records that in progress once every preset is staged; returns how many files
+    /// were written.
     /// </summary>
-    public async Task<int> StageIfChangedAsync(string orgId, DateOnly presetEnd, CancellationToken ct)
+    public async Task<(int Written, int Waiting)> StageIfChangedAsync(string orgId, DateOnly presetEnd, CancellationToken ct)
     {
         var defaultWorkspace = await directory.GetDefaultWorkspaceAsync(orgId, ct) ?? throw new InvalidOperationException($"No organization {orgId}.");
         var coverage = await engine.GetCoverageAsync(orgId, defaultWorkspace, ct);
-        if (coverage.Progress is not { } progress || (progress.StagedEnd == presetEnd && progress.StagedEpoch == progress.Epoch)) return 0;
-        int written = await StageAsync(orgId, presetEnd, progress.Epoch, coverage, defaultWorkspace, ct);
+        if (coverage.Progress is not { } progress || (progress.StagedEnd == presetEnd && progress.StagedEpoch == progress.Epoch)) return (0, 0);
+        var (written, waiting) = await StageAsync(orgId, presetEnd, progress.Epoch, coverage, defaultWorkspace, ct);
+        if (waiting > 0) return (written, waiting); // the run that clears those days' marks stages the rest
         _ = await rollups.TrySaveProgressAsync(orgId, progress with { StagedEnd = presetEnd, StagedEpoch = progress.Epoch }, progress, ct)
             ?? throw new StorageContentionException($"Rollup progress of org {orgId} changed while its exports were staged.");
-        return written;
+        return (written, 0);
     }
 
-    /// <summary>Writes every preset for the org and removes staged files of earlier presets; returns how many were written.</summary>
-    public async Task<int> StageAsync(string orgId, DateOnly end, long epoch, RollupCoverage coverage, DefaultWorkspace defaultWorkspace, CancellationToken ct)
+    /// <summary>
+    /// Writes the org's presets and removes staged files of earlier presets. A preset whose range has a
+    /// dirty day is left for a later run: <see cref="TryOpenAsync"/> would never serve it while the day is
+    /// dirty, and computing it would read the range's raw records (on a demo's first run, 95 raw reads of
+    /// up to a year). Returns how many files were written and how many presets wait.
+    /// </summary>
+    public async Task<(int Written, int Waiting)> StageAsync(string orgId, DateOnly end, long epoch, RollupCoverage coverage, DefaultWorkspace defaultWorkspace, CancellationToken ct)
     {
         var workspaces = (await directory.ListWorkspacesAsync(orgId, ct)).Select(w => w.WorkspaceId).Order(StringComparer.Ordinal).ToList();
         var written = new HashSet<string>(StringComparer.Ordinal);
+        var waiting = new HashSet<string>(StringComparer.Ordinal);
         if (workspaces.Count > 0)
         {
             var names = new Dictionary<GroupBy, DimensionNames>();
             foreach (var query in Presets(end, workspaces))
             {
-                if (!names.TryGetValue(query.GroupBy, out var n)) names[query.GroupBy] = n = await DimensionNames.LoadAsync(directory, orgId, query.GroupBy, ct);
                 var blob = BlobName(orgId, query);
+                if (coverage.AnyDirty(query.StartDay, query.EndDay))
+                {
+                    waiting.Add(blob);
+                    continue;
+                }
+                if (!names.TryGetValue(query.GroupBy, out var n)) names[query.GroupBy] = n = await DimensionNames.LoadAsync(directory, orgId, query.GroupBy, ct);
                 await using var upload = new StagedUploadStream(tables.Exports.GetBlockBlobClient(blob), "text/csv; charset=utf-8", new Dictionary<string, string>
                 {
                     [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture), [NamesKey] = n.Fingerprint(), [DefaultKey] = defaultWorkspace.WorkspaceId,
@@ -79,8 +92,8 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
             }
         }
         await foreach (var old in tables.Exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, orgId + "/", ct))
-            if (!written.Contains(old.Name)) await tables.Exports.DeleteBlobIfExistsAsync(old.Name, cancellationToken: ct);
-        return written.Count;
+            if (!written.Contains(old.Name) && !waiting.Contains(old.Name)) await tables.Exports.DeleteBlobIfExistsAsync(old.Name, cancellationToken: ct);
+        return (written.Count, waiting.Count);
     }
 
     /// <summary>The staged file for exactly this query, if it is still exactly the live answer; otherwise null.</summary>

@@ -49,8 +49,8 @@ public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, R
             try
             {
                 (report, _) = await rollup.RollupOrgAsync(org, at, startedAt, work.Token);
-                int staged = options.StageExports && report.Error is null ? await staging.StageIfChangedAsync(org.OrgId, presetEnd, work.Token) : 0;
-                reports.Add(report with { ExportsStaged = staged });
+                var (staged, waiting) = options.StageExports && report.Error is null ? await staging.StageIfChangedAsync(org.OrgId, presetEnd, work.Token) : (0, 0);
+                reports.Add(report with { ExportsStaged = staged, ExportsWaiting = waiting });
             }
             catch (Exception e) when (!work.Token.IsCancellationRequested)
             {

@@ -17,5 +17,8 @@ public sealed record OrgRollupReport(
     long Epoch)
 {
     public int StepsDeferred { get; init; }
+
+    /// <summary>Dashboard presets not staged because their range has a dirty day: the run that clears it stages them.</summary>
+    public int ExportsWaiting { get; init; }
     public string? Error { get; init; }
 }

@@ -137,6 +137,7 @@ public static class CliApp
                 weeks_recomputed = o.WeeksRecomputed,
                 months_recomputed = o.MonthsRecomputed,
                 exports_staged = o.ExportsStaged,
+                exports_waiting = o.ExportsWaiting,
                 dirty_marks_cleared = o.MarksCleared,
                 first_day = o.FirstDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 rolled_through = o.RolledThrough.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
