@@ -70,7 +70,7 @@ public static class CliApp
                         await host.Services.GetRequiredService<AuditLog>().AppendAsync(AuditLog.CliActor, "demo.seed", "org:" + seeded.OrgId, ct: ct);
                         output.Result(
                             new { org_id = seeded.OrgId, api_key = seeded.ApiKey, license_key = seeded.LicenseKey, dashboard_url = seeded.DashboardUrl, operator_key = seeded.OperatorKey, console_url = seeded.ConsoleUrl },
-                            DevCommand.Describe(seeded));
+                            DevCommand.Describe(seeded, host.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true"));
                         return 0;
                     }
                 case "admin":

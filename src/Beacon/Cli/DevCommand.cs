@@ -40,13 +40,14 @@ internal static class DevCommand
             : await Azurite.Azurite.StartAsync(root, data, tablePort: 10002, blobPort: 10000, ct: ct);
 
         // Development: webhooks may go to a receiver on this machine over http (SPEC §18; never in a deployment).
-        var app = BeaconApp.Build([$"--urls={urls}", $"--AzureWebJobsStorage={(freePorts ? azurite.ConnectionString : "UseDevelopmentStorage=true")}", "--Beacon:AllowInsecureWebhooks=true"]);
+        var storage = freePorts ? azurite.ConnectionString : "UseDevelopmentStorage=true";
+        var app = BeaconApp.Build([$"--urls={urls}", $"--AzureWebJobsStorage={storage}", "--Beacon:AllowInsecureWebhooks=true"]);
         await app.StartAsync(ct);
         // The app creates its tables before the first request that needs them; the demo is seeded before any request.
         await app.Services.GetRequiredService<StorageReadiness>().EnsureAsync(ct);
 
         var demo = await LoadOrSeedDemoAsync(app.Services, Path.Combine(data, "demo.json"), baseUrl, output, ct);
-        output.Info(Describe(demo));
+        output.Info(Describe(demo, storage));
         var replicas = await LiveReplicasAsync(app.Services, demo, ct);
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         var live = new DemoReplicas(http, replicas, DemoInterval(args), TimeProvider.System, output.Info).RunAsync(app.Lifetime.ApplicationStopping);
@@ -169,7 +170,8 @@ internal static class DevCommand
         }
     }
 
-    public static string Describe(SeedDemo.Result demo) => $"""
+    /// <param name="storage">The AzureWebJobsStorage setting of the storage the demo is in, for the admin example.</param>
+    public static string Describe(SeedDemo.Result demo, string storage) => $"""
 
         Demo organization {demo.OrgId}
           Dashboard:    {demo.DashboardUrl}   (sign in with the API key)
@@ -180,6 +182,6 @@ internal static class DevCommand
 
         Try:  curl -s -H "X-Api-Key: {demo.ApiKey}" "{demo.DashboardUrl.Replace("/dashboard/", "", StringComparison.Ordinal)}/api/v1/orgs/current/workspaces"
         Admin commands against this Azurite (the Release build npm start made; no second build):
-          AzureWebJobsStorage=UseDevelopmentStorage=true npm run -s beacon -- admin org create --name Acme --json
+          AzureWebJobsStorage='{storage}' npm run -s beacon -- admin org create --name Acme --json
         """;
 }

@@ -48,6 +48,10 @@ public sealed class DevCommandTests
             foreach (var secret in new[] { apiKey, license, operatorKey }) Assert.Contains(secret, printed, StringComparison.Ordinal);
             Assert.Contains($"{url}/dashboard/", printed, StringComparison.Ordinal);
             Assert.Contains("Live demo: 9 simulated replicas", printed, StringComparison.Ordinal);
+            // The admin example points at this run's Azurite (free ports here), not at the usual 10000/10002.
+            var example = printed.Split('\n').Single(l => l.Contains("admin org create", StringComparison.Ordinal));
+            Assert.DoesNotContain("UseDevelopmentStorage", example, StringComparison.Ordinal);
+            Assert.Matches(@"TableEndpoint=http://127\.0\.0\.1:\d+/devstoreaccount1", example);
 
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);

@@ -354,6 +354,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
         await page.ClickAsync("#tab-webhooks");
         await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+        Assert.False(await page.IsVisibleAsync("#detail"), "the license's detail stayed open on the Webhooks tab");
         await page.Locator($"#table tr[data-webhook='{webhookId}'] button", new() { HasText = "Deliveries" }).ClickAsync();
         await page.WaitForSelectorAsync("#deliveries tr[data-delivery]", new() { Timeout = 30_000 });
         var delivery = await page.TextContentAsync("#deliveries tr[data-delivery]") ?? "";

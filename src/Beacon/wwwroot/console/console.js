@@ -548,7 +548,10 @@ async function showAudit() {
 // ---- Shell ----------------------------------------------------------------------------------------
 
 async function show(tab, { keepPage = false } = {}) {
+  const previous = state.tab;
   state.tab = TABS.includes(tab) ? tab : 'fleet';
+  // A license's detail belongs to the list it was opened from; another tab closes it.
+  if (state.tab !== previous) $('detail').hidden = true;
   if (!keepPage) state.pages = { cursors: [null], at: 0, next: null };
   $('pager').hidden = true;
   const url = new URL(location.href);
