@@ -136,10 +136,15 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         // The license's detail: its deployments, verifications, latest metrics and error logs.
         await page.ClickAsync("#tab-licenses");
         await page.WaitForSelectorAsync("#status.ready");
+        var listOverflow = await page.EvaluateAsync<int>("() => { const w = document.querySelector('#table').parentElement; return w.scrollWidth - w.clientWidth; }");
+        Assert.True(listOverflow <= 0, $"the Licenses table is {listOverflow} px wider than its box at 1,280 px");
         await OpenDetailAsync(page, org.LicenseId);
         var detail = (await page.TextContentAsync("#detail"))!;
         foreach (var expected in new[] { "Silent Agent", "Live Agent", "2 verified, 0 refused", "lg_api_workers_available", "pod-7", "postgres connection refused" })
             Assert.Contains(expected, detail, StringComparison.Ordinal);
+        // At 1,280 px every column of the detail's deployments table is in view, none scrolled out to the right.
+        var overflow = await page.EvaluateAsync<int>("() => { const w = document.querySelector('#detail .table-wrap'); return w.scrollWidth - w.clientWidth; }");
+        Assert.True(overflow <= 0, $"the detail's deployments table is {overflow} px wider than its box at 1,280 px");
         // This month's usage by meter, and standby minutes per deployment, as the operator API computes them.
         var usage = await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/licenses/{org.LicenseId}/usage", key);
         var standby = usage.GetProperty("meters").GetProperty("standby_minutes").GetInt64();

@@ -92,7 +92,7 @@ function deploymentRow(d, withOrg = true, usage = null) {
 const standbyOf = (usage, d) => usage.deployments.find((u) => u.workspace_id === d.workspace_id && u.project_id === d.project_id)?.meters.standby_minutes ?? 0;
 
 const deploymentHead = (withOrg = true, withUsage = false) =>
-  ['State', withOrg ? 'Organization' : null, 'Project', 'Workspace', 'Reported by', 'Replicas', 'API version', 'Host', 'Last report', 'Runs (24 h)', 'Nodes (24 h)',
+  ['State', withOrg ? 'Organization' : null, 'Project', 'Workspace', 'Reported by', 'Replicas', 'API version', 'Host', 'Last report', 'Runs (24\u00a0h)', 'Nodes (24\u00a0h)',
     withUsage ? 'Standby min (month)' : null].filter((h) => h);
 
 async function showFleet() {
@@ -167,7 +167,7 @@ async function showLicenses() {
     card('Licenses', num(counts.reporting + counts.silent + counts.never)),
     card('Silent', num(counts.silent)),
     card('Never reported', num(counts.never)));
-  table(['Organization', 'License', 'Plan', 'Status', 'Expires', 'Reporting', 'Quotas', 'Last report', 'Verified (30 d)', 'Refused (30 d)', ''],
+  table(['Organization', 'License', 'Plan', 'Status', 'Expires', 'Reporting', 'Quotas', 'Last report', 'Verified (30\u00a0d)', 'Refused (30\u00a0d)', ''],
     licenses.map((l) => el('tr', { class: l.reporting_state },
       el('td', {}, l.org_name),
       el('td', {}, short(l.license_id)),
