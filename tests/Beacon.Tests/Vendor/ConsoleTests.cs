@@ -360,11 +360,14 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         await page.ClickAsync("#tab-webhooks");
         await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
         Assert.False(await page.IsVisibleAsync("#detail"), "the license's detail stayed open on the Webhooks tab");
+        var webhooksOverflow = await page.EvaluateAsync<int>("() => { const w = document.querySelector('#table').parentElement; return w.scrollWidth - w.clientWidth; }");
+        Assert.True(webhooksOverflow <= 0, $"the Webhooks table is {webhooksOverflow} px wider than its box at 1,280 px");
         await page.Locator($"#table tr[data-webhook='{webhookId}'] button", new() { HasText = "Deliveries" }).ClickAsync();
         await page.WaitForSelectorAsync("#deliveries tr[data-delivery]", new() { Timeout = 30_000 });
         var delivery = await page.TextContentAsync("#deliveries tr[data-delivery]") ?? "";
         Assert.Contains("license.suspended", delivery, StringComparison.Ordinal);
         Assert.Contains("200", delivery, StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "console-webhooks-desktop.png"), FullPage = true });
         Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal); // gone once the tab is shown again
         await Operators.SendAsync(f.Http, HttpMethod.Delete, $"/api/v1/operator/webhooks/{webhookId}", key);
     }

@@ -485,9 +485,9 @@ async function showWebhooks() {
   table(['State', 'URL', 'Events', 'Description', 'Created', ''], webhooks.length === 0
     ? [el('tr', {}, el('td', { colspan: '6' }, 'No webhook endpoints yet: add one below.'))]
     : webhooks.map((w) => el('tr', { 'data-webhook': w.id },
-      el('td', {}, webhookState(w)), el('td', { class: 'mono' }, w.url), el('td', { class: 'wrap' }, w.events.length ? w.events.join(', ') : 'every event'),
+      el('td', {}, webhookState(w)), el('td', { class: 'mono wrap' }, w.url), el('td', { class: 'wrap' }, w.events.length ? w.events.join(', ') : 'every event'),
       el('td', { class: 'wrap' }, w.description), el('td', {}, utc(w.created_at)),
-      el('td', {},
+      el('td', { class: 'row-actions' },
         act('Deliveries', 'secondary', () => showDeliveries(w)),
         act('Send test', 'secondary', async () => { await api(`/api/v1/operator/webhooks/${w.id}/test`, { method: 'POST', body: '{}' }); setStatus('A webhook.test event is queued: the next alerts run (within a minute) sends it.', 'ready'); }),
         act('Delete', 'danger', async () => { if (confirm(`Delete the webhook to ${w.url}?`)) { await api(`/api/v1/operator/webhooks/${w.id}`, { method: 'DELETE' }); await show('webhooks'); } })))));
