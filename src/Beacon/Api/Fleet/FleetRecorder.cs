@@ -61,14 +61,16 @@ internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IO
 
     private void Release(string orgId) => _perOrg.AddOrUpdate(orgId, 0, (_, n) => Math.Max(0, n - 1));
 
+    /// <summary>How many deployments' merges a flush writes at once: a flush of a big fleet must finish well within a minute.</summary>
+    internal const int FlushParallelism = 8;
+
     /// <summary>Merges what is due (or, when <paramref name="all"/>, everything pending) into storage; returns how many deployments it wrote.</summary>
     public async Task<int> FlushAsync(bool all, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        int written = 0;
+        var due = new List<(string OrgId, DeploymentKey Key, Slot Slot, DeploymentActivity Pending)>();
         foreach (var ((orgId, key), slot) in _slots)
         {
-            DeploymentActivity pending;
             lock (slot)
             {
                 if (slot.Pending is null)
@@ -83,25 +85,36 @@ internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IO
                 }
                 // (A clock that went back makes the slot due rather than stuck until it catches up.)
                 if (!all && slot.LastWrite is { } last && now >= last && now - last < WriteInterval) continue;
-                pending = slot.Pending;
+                due.Add((orgId, key, slot, slot.Pending));
                 slot.Pending = null;
                 slot.LastWrite = now;
             }
+        }
+
+        // Each deployment is in the list once, so no two merges of one record race here; merges of one
+        // license's deployments meet at its counter, whose conditional writes retry.
+        int written = 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism }, async (d, _) =>
+        {
             try
             {
-                await store.MergeAsync(orgId, key, pending, now, ct);
-                written++;
+                await store.MergeAsync(d.OrgId, d.Key, d.Pending, now, ct);
+                Interlocked.Increment(ref written);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (Exception e)
             {
-                lock (slot)
+                // Kept for the next flush, also when the flush is cancelled (every merge not yet written
+                // gives its observations back, so stopping loses nothing that a later flush can write).
+                lock (d.Slot)
                 {
-                    if (slot.Pending is not null) pending.Absorb(slot.Pending);
-                    slot.Pending = pending;
+                    if (d.Slot.Pending is not null) d.Pending.Absorb(d.Slot.Pending);
+                    d.Slot.Pending = d.Pending;
                 }
-                logger.LogWarning("The fleet record of a deployment of org {OrgId} was not written ({Error}); it is retried", orgId, e.GetType().Name);
+                if (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    logger.LogWarning("The fleet record of a deployment of org {OrgId} was not written ({Error}); it is retried", d.OrgId, e.GetType().Name);
             }
-        }
+        });
+        ct.ThrowIfCancellationRequested();
         foreach (var orgId in _refused.Keys)
         {
             if (_refused.TryRemove(orgId, out var refused))
