@@ -17,11 +17,11 @@ public sealed class LongestFirstCollectionOrderer : ITestCollectionOrderer
 {
     private static readonly string[] Ranking =
     [
-        // The calendar collection is short in test time, but its worker tests first publish the function app
-        // (a Release build of five projects with ReadyToRun, about a minute and a half of CPU).
-        BeaconCollection.Name, CalendarCollection.Name, LedgerCollection.Name, DashboardCollection.Name,
-        RollupPropertyCollection.Name, PropertyCollection.Name, DemoCollection.Name, FleetCollection.Name,
-        ReportsCollection.Name, AlertsCollection.Name,
+        // The worker collection is short in test time, but it first publishes the function app (a Release
+        // build of five projects with ReadyToRun, about a minute and a half of CPU).
+        WorkerCollection.Name, LedgerCollection.Name, EdgeCollection.Name, DashboardCollection.Name,
+        RollupPropertyCollection.Name, BeaconCollection.Name, PropertyCollection.Name, DemoCollection.Name,
+        FleetCollection.Name, CalendarCollection.Name, ReportsCollection.Name, AlertsCollection.Name,
     ];
 
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>

@@ -15,7 +15,7 @@ namespace Beacon.Tests.Api;
 /// that are not ASCII, snapshots from 1900 or 8999, and valid tags too large for a fleet record. Each is
 /// now a 400/422 problem that names the field with nothing stored, or (the tags) stored within bounds.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(EdgeCollection.Name)]
 public sealed class MalformedInputTests(BeaconFixture f)
 {
     private const string ArabicNine = "2026-11-25T\u0660\u0669:00:00Z";

@@ -15,7 +15,7 @@ namespace Beacon.Tests.Api;
 /// answer is a 5xx, and a body that is malformed by construction stores nothing. The inputs are drawn
 /// from a fixed seed, so a failure names a request that can be sent again.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(EdgeCollection.Name)]
 public sealed class RouteFuzzTests(BeaconFixture f)
 {
     private const int RequestsPerRoute = 40;

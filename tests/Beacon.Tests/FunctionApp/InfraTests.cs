@@ -13,7 +13,7 @@ namespace Beacon.Tests.FunctionApp;
 /// template checked for what the app needs: the plan and runtime, the identity and its roles, storage
 /// hardening, every table and container the app uses and every setting it reads.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(EdgeCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // the package holds the linux-x64 binary
 public sealed class InfraTests(BeaconFixture f)
 {

@@ -7,7 +7,7 @@ namespace Beacon.Tests.FunctionApp;
 /// route table (which the worker's functions.metadata is held to, WorkerTests), each with a tag, a summary
 /// and its problem responses.
 /// </summary>
-[Collection(BeaconCollection.Name)]
+[Collection(EdgeCollection.Name)]
 public sealed class OpenApiDocumentTests(BeaconFixture f)
 {
     [Fact]

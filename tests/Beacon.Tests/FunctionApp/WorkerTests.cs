@@ -16,7 +16,7 @@ namespace Beacon.Tests.FunctionApp;
 /// The function app as deployed (the published isolated worker, SPEC §16), driven by
 /// <see cref="FunctionsHostDouble"/> over the Functions host's gRPC protocol against the fixture's Azurite.
 /// </summary>
-[Collection(CalendarCollection.Name)]
+[Collection(WorkerCollection.Name)]
 public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
 {
     private FunctionsHostDouble _host = null!;
