@@ -1,3 +1,4 @@
+using Beacon.Settings;
 using Beacon.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;

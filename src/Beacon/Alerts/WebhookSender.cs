@@ -1,7 +1,7 @@
+using Beacon.Settings;
 using System.Text;
 using System.Text.Json;
 using Beacon.Domain.Alerts;
-using Beacon.Hosting;
 using Beacon.Storage.Alerts;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Beacon.Settings;
 using Beacon.Alerts;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using Beacon.Settings;
 using Beacon.Storage.Maintenance;
 using Microsoft.Extensions.Options;
 

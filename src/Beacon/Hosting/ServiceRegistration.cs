@@ -1,3 +1,4 @@
+using Beacon.Settings;
 using Beacon.Storage.Statements;
 using System.Text.Json;
 using Beacon.Api.Access;

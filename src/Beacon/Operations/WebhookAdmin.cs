@@ -1,8 +1,8 @@
+using Beacon.Settings;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Beacon.Domain;
 using Beacon.Domain.Alerts;
-using Beacon.Hosting;
 using Beacon.Storage.Alerts;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
+using Beacon.Settings;
 using System.Text.Json;
 using Beacon.Api.Licenses;
-using Beacon.Hosting;
 using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
+using Beacon.Settings;
 using System.Text.Json;
 using Beacon.Domain.Credentials;
-using Beacon.Hosting;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;

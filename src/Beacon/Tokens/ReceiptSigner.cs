@@ -1,5 +1,5 @@
+using Beacon.Settings;
 using System.Text.Json;
-using Beacon.Hosting;
 using Beacon.Storage.Reports;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,7 +1,7 @@
+using Beacon.Settings;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
-using Beacon.Hosting;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
 

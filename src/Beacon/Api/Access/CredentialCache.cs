@@ -1,4 +1,4 @@
-using Beacon.Hosting;
+using Beacon.Settings;
 using Beacon.Domain.Credentials;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.Caching.Memory;

@@ -1,5 +1,5 @@
+using Beacon.Settings;
 using System.Threading.RateLimiting;
-using Beacon.Hosting;
 using Beacon.Domain.Credentials;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
+using Beacon.Settings;
 using System.Net;
 using System.Threading.RateLimiting;
-using Beacon.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Api.Access;

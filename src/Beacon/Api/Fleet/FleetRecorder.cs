@@ -1,3 +1,4 @@
+using Beacon.Settings;
 using System.Collections.Concurrent;
 using Beacon.Domain.Fleet;
 using Beacon.Storage.Stores;
@@ -10,11 +11,11 @@ namespace Beacon.Api.Fleet;
 /// path: at most one merge per deployment per <see cref="WriteInterval"/> from this instance, so a
 /// submit stays one conditional write and the fleet costs at most one extra write per deployment per
 /// minute (docs/decisions/0011-vendor-console.md). A merge that fails is kept and tried again later.
-/// Memory is bounded per org and in all (<see cref="Hosting.BeaconOptions.FleetMaxDeployments"/>), and
+/// Memory is bounded per org and in all (<see cref="BeaconOptions.FleetMaxDeployments"/>), and
 /// fairly: an org never tracks more than its cap, and every org keeps a share even when the recorder is
 /// full, so one org's flood of new deployments cannot hide another org's (SPEC §15).
 /// </summary>
-internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IOptions<Hosting.BeaconOptions> options, ILogger<FleetRecorder> logger)
+internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IOptions<BeaconOptions> options, ILogger<FleetRecorder> logger)
 {
     public static readonly TimeSpan WriteInterval = TimeSpan.FromMinutes(1);
 

@@ -5,7 +5,7 @@ namespace Beacon.Api.Fleet;
 /// (a mass silence can take the sweep minutes, and new deployments must still appear within 60 s); flushes
 /// once more for everything pending at shutdown.
 /// </summary>
-internal sealed class FleetWriter(Hosting.Deferred<FleetRecorder> recorder, ILogger<FleetWriter> logger) : BackgroundService
+internal sealed class FleetWriter(Deferred<FleetRecorder> recorder, ILogger<FleetWriter> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 

@@ -1,4 +1,4 @@
-using Beacon.Hosting;
+using Beacon.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Api.Http;

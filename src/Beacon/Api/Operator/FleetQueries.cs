@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Beacon.Api.Licenses;
+using Beacon.Tokens;
 using Beacon.Domain.Credentials;
 using Beacon.Domain.Fleet;
 using Beacon.Domain.Statements;

@@ -1,3 +1,4 @@
+using Beacon.Tokens;
 using System.Text.Json.Serialization;
 
 namespace Beacon.Api.Operator;
@@ -11,7 +12,7 @@ internal sealed record LicenseView(
     string Status,
     DateTimeOffset? ExpiresAt,
     IReadOnlyList<string> Entitlements,
-    IReadOnlyList<Licenses.QuotaView> Quotas,
+    IReadOnlyList<QuotaView> Quotas,
     DateTimeOffset? LastVerifiedAt,
     [property: JsonPropertyName("verifications_30d")] long Verifications30d,
     [property: JsonPropertyName("refused_verifications_30d")] long RefusedVerifications30d,

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Beacon.Hosting;
+namespace Beacon.Settings;
 
 /// <summary>Settings under the <c>Beacon</c> configuration section, validated at start.</summary>
 public sealed class BeaconOptions

@@ -1,6 +1,6 @@
 using Beacon.Domain.Quotas;
 
-namespace Beacon.Api.Licenses;
+namespace Beacon.Tokens;
 
 /// <summary>A quota as the license listing and the verify token show it (SPEC §13).</summary>
 public sealed record QuotaView(string Metric, long Limit, Int128 Used, decimal Percent, Int128 Projected, string State)

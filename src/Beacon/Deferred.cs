@@ -1,4 +1,4 @@
-namespace Beacon.Hosting;
+namespace Beacon;
 
 /// <summary>
 /// A service resolved on first use rather than when its consumer is built. Background services take their
