@@ -9,6 +9,7 @@ namespace Beacon.Domain.Tests;
 /// domain's own sources twice — as they are, and with one more <c>Aggregation</c> member — and expects the
 /// compiler to find the missing cases only in the second.
 /// </summary>
+[Trait("Tier", "Slow")] // exhaustive over every grouping and filter
 public sealed class AggregationCompletenessTests
 {
     private static string DomainSources()

@@ -2,6 +2,7 @@ using Beacon.Domain.Query;
 
 namespace Beacon.Domain.Tests;
 
+[Trait("Tier", "Slow")] // property datasets
 public sealed class BlockPlannerTests
 {
     [Fact]

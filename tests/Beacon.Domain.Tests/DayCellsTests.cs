@@ -6,6 +6,7 @@ using Beacon.Domain.Usage;
 namespace Beacon.Domain.Tests;
 
 /// <summary>Distinct minutes credited to one cell per group: every grouping still sums to the brute-force count.</summary>
+[Trait("Tier", "Slow")] // property datasets
 public sealed class DayCellsTests
 {
     private static MeterCatalog Catalog => MeterCatalog.Default;

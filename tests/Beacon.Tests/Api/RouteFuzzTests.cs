@@ -16,6 +16,7 @@ namespace Beacon.Tests.Api;
 /// from a fixed seed, so a failure names a request that can be sent again.
 /// </summary>
 [Collection(EdgeCollection.Name)]
+[Trait("Tier", "Slow")] // fuzz over the route table
 public sealed class RouteFuzzTests(BeaconFixture f)
 {
     private const int RequestsPerRoute = 40;

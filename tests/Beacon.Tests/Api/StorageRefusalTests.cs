@@ -11,6 +11,7 @@ namespace Beacon.Tests.Api;
 /// later"; a slow storage call ends at the request's deadline; a JSON answer is never cut part-way.
 /// </summary>
 [Collection(BeaconCollection.Name)]
+[Trait("Tier", "Slow")] // fault runs over large answers
 public sealed class StorageRefusalTests(BeaconFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);

@@ -13,6 +13,7 @@ namespace Beacon.Tests.Cli;
 /// restored into an empty Azurite answers every API the same, and its tokens verify with the old JWKS.
 /// </summary>
 [Collection(DemoCollection.Name)]
+[Trait("Tier", "Slow")] // seeds a demo
 public sealed class BackupTests(BeaconFixture f)
 {
     private static async Task<(int Code, JsonElement Json, string Stderr)> CliAsync(string storage, params string[] args)

@@ -11,6 +11,7 @@ namespace Beacon.Tests.Cli;
 /// demo seeded and printed, the API answering, and the live replicas reporting over HTTP. Its own Azurite
 /// (free ports) and folder, so it runs beside a developer's own <c>npm start</c>.
 /// </summary>
+[Trait("Tier", "Slow")] // seeds a demo in a beacon process
 public sealed class DevCommandTests
 {
     private static int FreePort()

@@ -7,6 +7,7 @@ using Beacon.Tests.Usage;
 namespace Beacon.Tests.Cli;
 
 [Collection(DemoCollection.Name)]
+[Trait("Tier", "Slow")] // seeds demos
 public sealed class SeedDemoTests(BeaconFixture f)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Beacon.Tests.Dashboard;
 /// seeded: what a customer sees must be what the API says.
 /// </summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Tier", "Slow")] // Chromium
 public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private static readonly SemaphoreSlim SeedLock = new(1, 1);

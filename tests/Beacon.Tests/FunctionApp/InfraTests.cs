@@ -15,6 +15,7 @@ namespace Beacon.Tests.FunctionApp;
 /// </summary>
 [Collection(EdgeCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // the package holds the linux-x64 binary
+[Trait("Tier", "Slow")] // the Bicep CLI
 public sealed class InfraTests(BeaconFixture f)
 {
     private static readonly string Infra = Path.Combine(AzuriteFixture.RepositoryRoot, "infra");

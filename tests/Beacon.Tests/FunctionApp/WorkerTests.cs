@@ -17,6 +17,7 @@ namespace Beacon.Tests.FunctionApp;
 /// <see cref="FunctionsHostDouble"/> over the Functions host's gRPC protocol against the fixture's Azurite.
 /// </summary>
 [Collection(WorkerCollection.Name)]
+[Trait("Tier", "Slow")] // publishes the function app
 public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
 {
     private FunctionsHostDouble _host = null!;

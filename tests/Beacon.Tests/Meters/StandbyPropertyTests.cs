@@ -14,6 +14,7 @@ namespace Beacon.Tests.Meters;
 /// (at most 4: each closes a month of its own, and the months before 2020 cannot hold usage).
 /// </summary>
 [Collection(CalendarCollection.Name)]
+[Trait("Tier", "Slow")] // property datasets
 public sealed class StandbyPropertyTests(BeaconFixture f)
 {
     private static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_STANDBY_DATASETS"), out var n) ? Math.Min(n, 4) : 3;

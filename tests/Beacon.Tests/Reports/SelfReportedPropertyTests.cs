@@ -13,6 +13,7 @@ namespace Beacon.Tests.Reports;
 /// the rows of the last report that covered it, standby minutes ⌈uptime ÷ 60⌉ (at most 1,440) per row.
 /// </summary>
 [Collection(ReportsCollection.Name)]
+[Trait("Tier", "Slow")] // property datasets
 public sealed class SelfReportedPropertyTests(BeaconFixture f)
 {
     private const int Datasets = 10;

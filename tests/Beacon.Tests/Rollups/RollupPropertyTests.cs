@@ -11,6 +11,7 @@ namespace Beacon.Tests.Rollups;
 /// BEACON_ROLLUP_PROPERTY_DATASETS to change the number of datasets.
 /// </summary>
 [Collection(RollupPropertyCollection.Name)]
+[Trait("Tier", "Slow")] // property datasets
 public sealed class RollupPropertyTests(BeaconFixture f)
 {
     private static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_ROLLUP_PROPERTY_DATASETS"), out var n) ? n : 20;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.Rollups;
 
 [Collection(LedgerCollection.Name)]
+[Trait("Tier", "Slow")] // stages 95 presets per run
 public sealed class StagedExportTests(BeaconFixture f)
 {
     private Storage.Maintenance.MaintenanceRun Job() => f.Run(new RollupOptions { Grace = TimeSpan.Zero });

@@ -13,6 +13,7 @@ namespace Beacon.Tests.Statements;
 /// month) and reads only its org's lines.
 /// </summary>
 [Collection(LedgerCollection.Name)]
+[Trait("Tier", "Slow")] // month datasets against a brute-force model
 public sealed class StatementTests(BeaconFixture f)
 {
     private Month Back(int months) => StatementDataset.MonthsBack(f, months);

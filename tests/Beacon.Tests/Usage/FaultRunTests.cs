@@ -14,6 +14,7 @@ namespace Beacon.Tests.Usage;
 /// answer 503 or exactly the faults-off answer; nothing is ever a 500.
 /// </summary>
 [Collection(BeaconCollection.Name)]
+[Trait("Tier", "Slow")] // fault runs
 public sealed class FaultRunTests(BeaconFixture f)
 {
     private const int Replicas = 8, WindowsPerReplica = 12, TraceClients = 2, BatchesPerClient = 6, BatchSize = 40;

@@ -8,6 +8,7 @@ namespace Beacon.Tests.Usage;
 /// (or fewer) datasets.
 /// </summary>
 [Collection(PropertyCollection.Name)]
+[Trait("Tier", "Slow")] // property datasets
 public sealed class GranularUsagePropertyTests(BeaconFixture f)
 {
     public static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_PROPERTY_DATASETS"), out var n) ? n : 60;

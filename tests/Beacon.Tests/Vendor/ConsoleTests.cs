@@ -8,6 +8,7 @@ namespace Beacon.Tests.Vendor;
 
 /// <summary>The vendor console in headless Chromium (SPEC §12): sign in, the fleet, a license's detail, an action.</summary>
 [Collection(FleetCollection.Name)]
+[Trait("Tier", "Slow")] // Chromium
 public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private Task<IBrowserContext> NewContextAsync(int width, int height) => browser.Browser.NewContextAsync(new BrowserNewContextOptions

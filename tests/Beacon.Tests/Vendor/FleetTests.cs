@@ -6,6 +6,7 @@ namespace Beacon.Tests.Vendor;
 
 /// <summary>The fleet view (SPEC §12): deployments and licenses built from real submissions, off the request path.</summary>
 [Collection(FleetCollection.Name)]
+[Trait("Tier", "Slow")] // waits for the fleet writer's ticks
 public sealed class FleetTests(BeaconFixture f)
 {
     private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
