@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -12,10 +13,25 @@ namespace Beacon.Storage.Account;
 /// </summary>
 public sealed class StoragePipelineOptions
 {
+    /// <summary>The <c>Beacon:Storage</c> settings (<c>Beacon__Storage__MaxRetries</c> …), validated at start.</summary>
+    public const string Section = "Beacon:Storage";
+
+    /// <summary>Not a setting: tests put a fault-injecting transport here.</summary>
     public HttpPipelineTransport? Transport { get; set; }
+
+    /// <summary>Retries after the first try of one storage call.</summary>
+    [Range(0, 10)]
     public int MaxRetries { get; set; } = 4;
+
+    /// <summary>The first pause before a retry (doubled each time, with jitter).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>How long one try may wait for storage's answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     internal T Apply<T>(T options, HttpPipelinePolicy perRetry) where T : ClientOptions

@@ -1,4 +1,5 @@
 using Azure;
+using Microsoft.Extensions.Options;
 using Beacon.Hosting;
 using Beacon.Storage.Stores;
 
@@ -104,6 +105,11 @@ public static class CliApp
         {
             return output.Fail(e.Message, 2);
         }
+        catch (Exception e) when (FirstInvalidSetting(e) is { } invalid)
+        {
+            // A setting out of its documented range stops the start; one line names the section and what is wrong.
+            return output.Fail(invalid, 2);
+        }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or InvalidOperationException)
         {
             return output.Fail(e is InvalidOperationException ? e.Message : "Storage is unavailable: " + e.Message);
@@ -163,6 +169,24 @@ public static class CliApp
             ? $"{Beacon.Storage.Account.StorageConnection.DefaultPrefix} is not a usable storage connection string: {why}"
             : null;
 
+    private static string? FirstInvalidSetting(Exception e) => e switch
+    {
+        OptionsValidationException o => $"The settings under {SectionOf(o.OptionsType)} are not valid: {string.Join(" ", o.Failures.Select(Reason))}",
+        AggregateException a => a.InnerExceptions.Select(FirstInvalidSetting).FirstOrDefault(m => m is not null),
+        _ => null,
+    };
+
+    private static string SectionOf(Type options) =>
+        options.GetField("Section")?.GetRawConstantValue() as string ?? options.Name;
+
+    /// <summary>DataAnnotations' "DataAnnotation validation failed for 'X' members: 'P' with the error: '…'." → the error itself.</summary>
+    private static string Reason(string failure)
+    {
+        const string marker = "with the error: '";
+        int at = failure.IndexOf(marker, StringComparison.Ordinal);
+        return at < 0 ? failure : failure[(at + marker.Length)..].TrimEnd('.').TrimEnd('\'') + ".";
+    }
+
     /// <summary>A host with Beacon's services and no web server, for commands that run and exit.</summary>
     internal static async Task<IHost> StartHostAsync(IReadOnlyDictionary<string, string?>? settings, CancellationToken ct)
     {
@@ -172,6 +196,8 @@ public static class CliApp
         if (StorageSettingProblem(builder.Configuration) is { } problem) throw new CliUsageException(problem);
         builder.Services.AddBeacon(builder.Configuration);
         var host = builder.Build();
+        // Not started (its hosted services would run), so the start's validation of the settings runs here.
+        host.Services.GetService<IStartupValidator>()?.Validate();
         await host.Services.GetRequiredService<Tables>().EnsureCreatedAsync(ct);
         return host;
     }

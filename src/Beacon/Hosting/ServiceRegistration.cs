@@ -1,6 +1,7 @@
 using Beacon.Settings;
 using Beacon.Storage.Statements;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Beacon.Api.Access;
 using Beacon.Api.Billing;
 using Beacon.Api.Fleet;
@@ -35,7 +36,10 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddTransient(typeof(Deferred<>));
         services.AddSingleton(_ => MeterCatalog.Default); // built when first needed, not while the app starts
-        services.AddSingleton(new StoragePipelineOptions());
+        // Options beside the features that use them (storage, rollups), bound and validated at start like
+        // BeaconOptions. The stores take the plain objects: Beacon.Storage does not depend on the options pattern.
+        services.AddOptions<StoragePipelineOptions>().Bind(configuration.GetSection(StoragePipelineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StoragePipelineOptions>>().Value);
         services.AddSingleton(sp => new StorageAccount(
             StorageConnection.FromSettings(name => configuration[name]),
             sp.GetRequiredService<StoragePipelineOptions>()));
@@ -57,7 +61,8 @@ public static class ServiceRegistration
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RollupStore>();
-        services.AddSingleton(new RollupOptions());
+        services.AddOptions<RollupOptions>().Bind(configuration.GetSection(RollupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RollupOptions>>().Value);
         services.AddSingleton<StatementStore>();
         services.AddSingleton<MonthUsageReader>();
         services.AddSingleton<StatementLedger>();

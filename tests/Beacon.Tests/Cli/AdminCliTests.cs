@@ -41,6 +41,34 @@ public sealed class AdminCliTests(BeaconFixture f)
         }
     }
 
+    [Theory]
+    [InlineData("Beacon:Rollup:LeaseDuration", "00:00:05", "The settings under Beacon:Rollup are not valid: The field LeaseDuration must be between 00:00:15 and 00:01:00.")]
+    [InlineData("Beacon:Storage:MaxRetries", "99", "The settings under Beacon:Storage are not valid: The field MaxRetries must be between 0 and 10.")]
+    [InlineData("Beacon:FleetMaxDeployments", "0", "The settings under Beacon are not valid: ")]
+    public async Task A_setting_out_of_its_range_stops_serve_and_every_command_with_one_line_naming_it(string key, string value, string message)
+    {
+        var settings = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString, [key] = value };
+        foreach (var args in new[] { new[] { "serve", "--urls", "http://127.0.0.1:0", $"--AzureWebJobsStorage={f.ConnectionString}", $"--{key}={value}" }, ["admin", "operator", "list"] })
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            Assert.Equal(2, await CliApp.RunAsync(args, stdout, stderr, settings));
+            var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: " + message, line, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_rollup_and_storage_settings_are_read_from_configuration()
+    {
+        using var app = Hosting.BeaconApp.Build(["--AzureWebJobsStorage=" + f.ConnectionString, "--Beacon:Rollup:MaxStepsPerOrg=3", "--Beacon:Rollup:Grace=00:02:00",
+            "--Beacon:Storage:MaxRetries=1", "--Beacon:Storage:NetworkTimeout=00:00:05"]);
+        var rollup = app.Services.GetRequiredService<Storage.Rollups.RollupOptions>();
+        var storage = app.Services.GetRequiredService<Storage.Account.StoragePipelineOptions>();
+        Assert.Equal((3, TimeSpan.FromMinutes(2)), (rollup.MaxStepsPerOrg, rollup.Grace));
+        Assert.Equal((1, TimeSpan.FromSeconds(5)), (storage.MaxRetries, storage.NetworkTimeout));
+    }
+
     private static string[] Names(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name).Order()];
 
     [Fact]
