@@ -58,7 +58,8 @@ public static class BeaconApp
 
     /// <summary>
     /// The middleware every request passes between routing and its endpoint: problems for exceptions and
-    /// bare status codes, the storage deadline, and the one-time storage check for endpoints that need it.
+    /// bare status codes, the storage deadline, the one-time storage check for endpoints that need it, and the
+    /// credential schemes and policies (Api/Access/CredentialSchemes).
     /// </summary>
     public static IApplicationBuilder UseBeacon(this IApplicationBuilder app)
     {
@@ -66,6 +67,9 @@ public static class BeaconApp
         app.UseStatusCodePages();
         app.UseMiddleware<RequestDeadline>();
         app.UseMiddleware<StorageGate>();
+        // After the gate: the credential schemes read storage (through the credential cache).
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 

@@ -2,6 +2,7 @@ using Beacon.Settings;
 using Beacon.Storage.Statements;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Authentication;
 using Beacon.Api.Access;
 using Beacon.Api.Billing;
 using Beacon.Api.Fleet;
@@ -107,10 +108,18 @@ public static class ServiceRegistration
         services.AddSingleton<FleetRecorder>();
         services.AddSingleton<FleetQueries>();
         services.AddHostedService<FleetWriter>();
-        services.AddScoped<CustomerCaller>();
+        // Credentials as authentication schemes, endpoint kinds as policies (ADR 0020).
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(CredentialSchemes.ApiKey, null)
+            .AddScheme<AuthenticationSchemeOptions, OperatorKeyHandler>(CredentialSchemes.OperatorKey, null)
+            .AddScheme<AuthenticationSchemeOptions, LicenseHeaderHandler>(CredentialSchemes.LicenseHeader, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(CredentialSchemes.ApiKeyPolicy, p => p.AddAuthenticationSchemes(CredentialSchemes.ApiKey).RequireAuthenticatedUser())
+            .AddPolicy(CredentialSchemes.ReadUsagePolicy, p => p.AddAuthenticationSchemes(CredentialSchemes.ApiKey).RequireAuthenticatedUser()
+                .RequireClaim(CredentialHandler.PermissionClaim, Domain.Credentials.ApiKeyRecord.OrganizationRead))
+            .AddPolicy(CredentialSchemes.OperatorPolicy, p => p.AddAuthenticationSchemes(CredentialSchemes.OperatorKey).RequireAuthenticatedUser())
+            .AddPolicy(CredentialSchemes.LicensePolicy, p => p.AddAuthenticationSchemes(CredentialSchemes.LicenseHeader).RequireAuthenticatedUser());
         services.AddScoped<ReportingRequest>();
-        services.AddScoped<TelemetryCaller>();
-        services.AddScoped<OperatorCaller>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFaultHandler>();

@@ -2,14 +2,9 @@ using Beacon.Domain.Credentials;
 
 namespace Beacon.Api.Access;
 
-/// <summary>The API key a customer endpoint was called with; set by the group's filter before the handler runs.</summary>
-internal sealed class CustomerCaller
+/// <summary>The API key a customer endpoint was called with, bound from the request once the ApiKey scheme accepted it.</summary>
+internal sealed record CustomerCaller(ApiKeyRecord Key)
 {
-    private ApiKeyRecord? _key;
-
-    public ApiKeyRecord Key
-    {
-        get => _key ?? throw new InvalidOperationException("No API key: the endpoint is missing RequireApiKey().");
-        set => _key = value;
-    }
+    public static ValueTask<CustomerCaller?> BindAsync(HttpContext http) => ValueTask.FromResult<CustomerCaller?>(
+        http.Features.Get<CustomerCaller>() ?? throw new InvalidOperationException("No API key: the endpoint is missing RequireApiKey()."));
 }

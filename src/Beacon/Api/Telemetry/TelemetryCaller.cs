@@ -2,14 +2,9 @@ using Beacon.Domain.Credentials;
 
 namespace Beacon.Api.Telemetry;
 
-/// <summary>The license an OTLP export was sent with; set by the group's filter before the handler runs.</summary>
-internal sealed class TelemetryCaller
+/// <summary>The license an OTLP export was sent with, bound from the request once the LicenseHeader scheme accepted it.</summary>
+internal sealed record TelemetryCaller(LicenseRecord License)
 {
-    private LicenseRecord? _license;
-
-    public LicenseRecord License
-    {
-        get => _license ?? throw new InvalidOperationException("No license: the endpoint is missing RequireLicenseHeader().");
-        set => _license = value;
-    }
+    public static ValueTask<TelemetryCaller?> BindAsync(HttpContext http) => ValueTask.FromResult<TelemetryCaller?>(
+        http.Features.Get<TelemetryCaller>() ?? throw new InvalidOperationException("No license: the endpoint is missing RequireLicenseHeader()."));
 }

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Api.Access;
+
+/// <summary>
+/// What Beacon's three credential schemes (API key, operator key, license header) share. A scheme checks the
+/// presented secret and either accepts it — the caller (the key's or license's record) goes into the request's
+/// features, where an endpoint parameter binds it — or refuses it with the problem the client gets: 401,
+/// 403 for a suspended license or a foreign organization, 429 with Retry-After. The refusal is kept until
+/// the authorization middleware challenges, which writes it unchanged. A handler lives for one request.
+/// </summary>
+internal abstract class CredentialHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    /// <summary>The claim an API key carries for each permission it has (the read-usage policy requires it).</summary>
+    public const string PermissionClaim = "permission";
+
+    private IResult? _refusal;
+
+    protected sealed override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var outcome = await CheckAsync(Context.RequestServices.GetRequiredService<CredentialChecks>());
+        if (outcome.Refusal is { } refusal)
+        {
+            _refusal = refusal;
+            return AuthenticateResult.NoResult();
+        }
+        var caller = outcome.Caller!;
+        Context.Features[caller.GetType()] = caller;
+        var identity = new ClaimsIdentity(Scheme.Name);
+        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, outcome.Id!));
+        foreach (var permission in outcome.Permissions) identity.AddClaim(new Claim(PermissionClaim, permission));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    /// <summary>Checks the request's credential (rate limit first, before any storage read).</summary>
+    protected abstract Task<CredentialOutcome> CheckAsync(CredentialChecks checks);
+
+    /// <summary>The problem for an authenticated caller that a policy refuses.</summary>
+    protected virtual IResult Forbidden() => Http.Problems.Forbidden("This credential may not use this endpoint.");
+
+    protected sealed override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        (_refusal ?? Http.Problems.Unauthenticated("Authentication is required.")).ExecuteAsync(Context);
+
+    protected sealed override Task HandleForbiddenAsync(AuthenticationProperties properties) => Forbidden().ExecuteAsync(Context);
+}
