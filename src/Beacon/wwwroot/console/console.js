@@ -190,54 +190,79 @@ async function openLicense(id) {
   detail.removeAttribute('data-ready');
   $('detail-title').textContent = `License ${id}`;
   $('detail-body').replaceChildren(el('p', { class: 'status loading' }, 'Loading…'));
-  try {
-    const [license, { deployments, counts, next_cursor: more }, telemetry, { snapshots }, usage, { reports }] = await Promise.all([
-      api(`/api/v1/operator/licenses/${encodeURIComponent(id)}`),
-      api(`/api/v1/operator/deployments?license_id=${encodeURIComponent(id)}&limit=${PAGE_SIZE}`),
-      api(`/api/v1/operator/telemetry?license_id=${encodeURIComponent(id)}`),
-      api(`/api/v1/operator/snapshots?license_id=${encodeURIComponent(id)}&limit=10`),
-      api(`/api/v1/operator/licenses/${encodeURIComponent(id)}/usage`),
-      api(`/api/v1/operator/licenses/${encodeURIComponent(id)}/usage-reports?limit=10`),
-    ]);
-    state.license = license;
-    $('detail-title').textContent = `${license.org_name} · ${license.plan} license ${short(id)}`;
-    renderActions(license);
-    const metrics = telemetry.instances.flatMap((i) => i.metrics.map((m) => ({ ...m, instance: i.instance_id })));
-    $('detail-body').replaceChildren(
-      el('p', {}, 'Status ', badge(license.status), ' · reporting ', badge(license.reporting_state),
-        ` · expires ${utc(license.expires_at)} · entitlements: ${license.entitlements.join(', ') || 'none'}`),
-      el('h3', {}, `Usage in ${usage.month} (UTC, as billed so far)`),
-      el('dl', { class: 'usage', id: 'license-usage' }, state.meters.flatMap((m) => [
-        el('dt', {}, m.title), el('dd', { class: 'num', 'data-meter': m.name }, num(usage.meters[m.name]))])),
-      el('h3', {}, 'Quotas this month (UTC)'),
-      license.quotas.length ? el('div', { class: 'quotas' }, license.quotas.map(quotaBar)) : el('p', {}, 'No quotas: usage is unlimited.'),
-      el('h3', {}, 'Verifications (last 30 days)'),
-      el('p', { id: 'verifications' }, `${num(license.verifications_30d)} verified, ${num(license.refused_verifications_30d)} refused; last verified ${utc(license.last_verified_at)}.`
-        + (license.ignored_lower_count_reports_30d > 0 ? ` ${num(license.ignored_lower_count_reports_30d)} report(s) ignored for lowering counts.` : '')),
-      el('h3', {}, more ? `Deployments (the first ${num(deployments.length)} of ${num(counts.reporting + counts.silent)})` : `Deployments (${num(deployments.length)})`),
-      deployments.length ? newTable(deploymentHead(false, true), deployments.map((d) => deploymentRow(d, false, usage)), 'Deployments of this license') : el('p', {}, 'None has reported.'),
-      el('h3', {}, 'Latest metrics'),
-      metrics.length
-        ? newTable(['Instance', 'Metric', 'Value', 'Unit', 'At'], metrics.map((m) => el('tr', {},
-          el('td', {}, m.instance), el('td', {}, m.name), el('td', { class: 'num' }, String(m.value)), el('td', {}, m.unit), el('td', {}, utc(m.at)))), 'Latest metrics')
-        : el('p', {}, 'No telemetry received.'),
-      el('h3', {}, 'Error logs'),
-      telemetry.logs.length
-        ? newTable(['At', 'Instance', 'Severity', 'Message'], telemetry.logs.map((l) => el('tr', {},
-          el('td', {}, utc(l.at)), el('td', {}, l.instance_id), el('td', {}, l.severity_text || String(l.severity_number ?? '')), el('td', { class: 'wrap log' }, l.body ?? ''))), 'Error logs')
-        : el('p', {}, 'No warnings or errors logged.'),
-      el('h3', {}, 'Usage snapshots'),
-      snapshots.length
-        ? newTable(['From', 'To', 'Measures', 'Received'], snapshots.slice(0, 10).map((s) => el('tr', {},
-          el('td', {}, utc(s.from_timestamp)), el('td', {}, utc(s.to_timestamp)),
-          el('td', { class: 'wrap' }, Object.entries(s.measures).map(([k, v]) => `${k}: ${num(v)}`).join(', ')), el('td', {}, utc(s.received_at)))), 'Usage snapshots')
-        : el('p', {}, 'No snapshots received.'),
-      ...reportsSection(license, reports));
-    detail.setAttribute('data-ready', '');
-    detail.scrollIntoView({ block: 'start' });
-  } catch (e) {
-    if (e.message !== 'signed out') $('detail-body').replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
+  // Each part loads on its own: one that fails (a storage deadline, say) shows its message in its place
+  // and the rest of the license still shows. Only the license itself is needed for the page.
+  const q = encodeURIComponent(id);
+  const parts = await Promise.allSettled([
+    api(`/api/v1/operator/licenses/${q}`),
+    api(`/api/v1/operator/deployments?license_id=${q}&limit=${PAGE_SIZE}`),
+    api(`/api/v1/operator/telemetry?license_id=${q}`),
+    api(`/api/v1/operator/snapshots?license_id=${q}&limit=10`),
+    api(`/api/v1/operator/licenses/${q}/usage`),
+    api(`/api/v1/operator/licenses/${q}/usage-reports?limit=10`),
+  ]);
+  if (parts.some((p) => p.status === 'rejected' && p.reason.message === 'signed out')) return;
+  if (parts[0].status === 'rejected') {
+    $('detail-body').replaceChildren(el('p', { class: 'error', role: 'alert' }, parts[0].reason.message));
+    return;
   }
+  const [license, deploymentPage, telemetry, snapshotPage, usage, reportPage] = parts.map((p) => (p.status === 'fulfilled' ? p.value : null));
+  const failed = (i, what) => el('p', { class: 'error', role: 'alert', 'data-part-error': '' }, `Could not load ${what}: ${parts[i].reason.message}`);
+  state.license = license;
+  $('detail-title').textContent = `${license.org_name} · ${license.plan} license ${short(id)}`;
+  renderActions(license);
+  $('detail-body').replaceChildren(
+    el('p', {}, 'Status ', badge(license.status), ' · reporting ', badge(license.reporting_state),
+      ` · expires ${utc(license.expires_at)} · entitlements: ${license.entitlements.join(', ') || 'none'}`),
+    ...(usage ? [el('h3', {}, `Usage in ${usage.month} (UTC, as billed so far)`),
+      el('dl', { class: 'usage', id: 'license-usage' }, state.meters.flatMap((m) => [
+        el('dt', {}, m.title), el('dd', { class: 'num', 'data-meter': m.name }, num(usage.meters[m.name]))]))]
+      : [el('h3', {}, 'Usage this month (UTC)'), failed(4, 'the usage')]),
+    el('h3', {}, 'Quotas this month (UTC)'),
+    license.quotas.length ? el('div', { class: 'quotas' }, license.quotas.map(quotaBar)) : el('p', {}, 'No quotas: usage is unlimited.'),
+    el('h3', {}, 'Verifications (last 30 days)'),
+    el('p', { id: 'verifications' }, `${num(license.verifications_30d)} verified, ${num(license.refused_verifications_30d)} refused; last verified ${utc(license.last_verified_at)}.`
+      + (license.ignored_lower_count_reports_30d > 0 ? ` ${num(license.ignored_lower_count_reports_30d)} report(s) ignored for lowering counts.` : '')),
+    ...deploymentsPart(deploymentPage, usage, () => failed(1, 'the deployments')),
+    ...(telemetry ? telemetryPart(telemetry) : [el('h3', {}, 'Latest metrics'), failed(2, 'the telemetry')]),
+    el('h3', {}, 'Usage snapshots'),
+    snapshotPage ? snapshotsPart(snapshotPage.snapshots) : failed(3, 'the snapshots'),
+    ...(reportPage ? reportsSection(license, reportPage.reports) : [el('h3', {}, 'Self-reported usage (air-gapped installs)'), failed(5, 'the usage reports')]));
+  detail.setAttribute('data-ready', '');
+  detail.scrollIntoView({ block: 'start' });
+}
+
+function deploymentsPart(page, usage, failed) {
+  if (!page) return [el('h3', {}, 'Deployments'), failed()];
+  const { deployments, counts, next_cursor: more } = page;
+  return [
+    el('h3', {}, more ? `Deployments (the first ${num(deployments.length)} of ${num(counts.reporting + counts.silent)})` : `Deployments (${num(deployments.length)})`),
+    deployments.length ? newTable(deploymentHead(false, usage !== null), deployments.map((d) => deploymentRow(d, false, usage)), 'Deployments of this license') : el('p', {}, 'None has reported.'),
+  ];
+}
+
+function telemetryPart(telemetry) {
+  const metrics = telemetry.instances.flatMap((i) => i.metrics.map((m) => ({ ...m, instance: i.instance_id })));
+  return [
+    el('h3', {}, 'Latest metrics'),
+    metrics.length
+      ? newTable(['Instance', 'Metric', 'Value', 'Unit', 'At'], metrics.map((m) => el('tr', {},
+        el('td', {}, m.instance), el('td', {}, m.name), el('td', { class: 'num' }, String(m.value)), el('td', {}, m.unit), el('td', {}, utc(m.at)))), 'Latest metrics')
+      : el('p', {}, 'No telemetry received.'),
+    el('h3', {}, 'Error logs'),
+    telemetry.logs.length
+      ? newTable(['At', 'Instance', 'Severity', 'Message'], telemetry.logs.map((l) => el('tr', {},
+        el('td', {}, utc(l.at)), el('td', {}, l.instance_id), el('td', {}, l.severity_text || String(l.severity_number ?? '')), el('td', { class: 'wrap log' }, l.body ?? ''))), 'Error logs')
+      : el('p', {}, 'No warnings or errors logged.'),
+  ];
+}
+
+function snapshotsPart(snapshots) {
+  return snapshots.length
+    ? newTable(['From', 'To', 'Measures', 'Received'], snapshots.slice(0, 10).map((s) => el('tr', {},
+      el('td', {}, utc(s.from_timestamp)), el('td', {}, utc(s.to_timestamp)),
+      el('td', { class: 'wrap' }, Object.entries(s.measures).map(([k, v]) => `${k}: ${num(v)}`).join(', ')), el('td', {}, utc(s.received_at)))), 'Usage snapshots')
+    : el('p', {}, 'No snapshots received.');
 }
 
 function renderActions(license) {
