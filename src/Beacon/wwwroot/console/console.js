@@ -1,6 +1,8 @@
 // The vendor console (SPEC §12). Talks only to /api/v1/operator/ with the operator key kept in this
 // tab's session storage. Everything from the API is inserted as text, never as markup.
-const KEY = 'beacon.operatorKey';
+import { ApiError, call, formatNumber, meterCatalog, session } from '../dashboard/client.js';
+
+const operatorKey = session('beacon.operatorKey');
 const TABS = ['fleet', 'licenses', 'statements', 'webhooks', 'audit'];
 const $ = (id) => document.getElementById(id);
 
@@ -23,26 +25,22 @@ function el(tag, props = {}, ...children) {
 }
 
 const utc = (iso) => (iso ? iso.replace('T', ' ').replace(/\.\d+/, '').replace(/(\+00:00|Z)$/, '') : '—');
-const num = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US'));
+const num = (n) => formatNumber(n === null || n === undefined ? n : Number(n));
 const badge = (text) => el('span', { class: `badge ${text}` }, text);
 const short = (id) => (id ? id.slice(0, 8) : '');
 
+/** An operator API call's JSON; a refused key signs out (and rejects with 'signed out'). */
 async function api(path, options = {}) {
-  const headers = { 'X-Operator-Key': sessionStorage.getItem(KEY) ?? '' };
-  if (options.body) headers['Content-Type'] = options.contentType ?? 'application/json';
-  const res = await fetch(path, { ...options, headers });
-  const body = (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : null;
-  if (res.status === 401) {
-    signOut('The operator key was refused: it is unknown or has been revoked.');
-    throw new Error('signed out');
+  try {
+    const res = await call(path, { ...options, header: 'X-Operator-Key', secret: operatorKey.get() });
+    return (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : null;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      signOut('The operator key was refused: it is unknown or has been revoked.');
+      throw new Error('signed out');
+    }
+    throw e;
   }
-  if (!res.ok) {
-    // A validation problem lists every bad field (or row of an uploaded file): callers may show them one by one.
-    const error = new Error(body?.title && body?.errors ? body.title : body?.detail ?? `The request failed (${res.status}).`);
-    error.errors = body?.errors ?? [];
-    throw error;
-  }
-  return body;
 }
 
 function setStatus(text, kind = '') {
@@ -466,9 +464,11 @@ async function showStatements() {
 
 async function exportStatement() {
   const month = $('statement-month').value;
-  const res = await fetch(`/api/v1/operator/statements?month=${encodeURIComponent(month)}&format=csv`, { headers: { 'X-Operator-Key': sessionStorage.getItem(KEY) ?? '' } });
-  if (!res.ok) {
-    setStatus(`The export failed (${res.status}).`, 'error');
+  let res;
+  try {
+    res = await call(`/api/v1/operator/statements?month=${encodeURIComponent(month)}&format=csv`, { header: 'X-Operator-Key', secret: operatorKey.get() });
+  } catch (e) {
+    setStatus(`The export failed: ${e.message}`, 'error');
     return;
   }
   const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `beacon_statement_${month}.csv`;
@@ -607,7 +607,7 @@ async function show(tab, { keepPage = false } = {}) {
 }
 
 function signOut(message) {
-  sessionStorage.removeItem(KEY);
+  operatorKey.clear();
   $('console').hidden = true;
   $('sign-out').hidden = true;
   $('sign-in').hidden = false;
@@ -617,18 +617,19 @@ function signOut(message) {
 }
 
 async function signIn(key) {
-  sessionStorage.setItem(KEY, key);
-  const res = await fetch('/api/v1/operator/audit?limit=1', { headers: { 'X-Operator-Key': key } });
-  if (!res.ok) {
-    signOut(res.status === 401 ? 'That operator key is unknown or revoked.' : `Sign-in failed (${res.status}).`);
+  operatorKey.set(key);
+  try {
+    await call('/api/v1/operator/audit?limit=1', { header: 'X-Operator-Key', secret: key });
+  } catch (e) {
+    signOut(e.status === 401 ? 'That operator key is unknown or revoked.' : `Sign-in failed (${e.status ?? e.message}).`);
     return;
   }
-  const catalog = await fetch('/api/v1/meters');
-  if (!catalog.ok) {
-    signOut(`The meter catalog could not be loaded (${catalog.status}).`);
+  try {
+    state.meters = (await meterCatalog()).meters;
+  } catch (e) {
+    signOut(`The meter catalog could not be loaded (${e.status ?? e.message}).`);
     return;
   }
-  state.meters = (await catalog.json()).meters;
   $('sign-in').hidden = true;
   $('console').hidden = false;
   $('sign-out').hidden = false;
@@ -663,5 +664,5 @@ $('statement-month').addEventListener('change', () => { if ($('statement-month')
 $('statement-export').addEventListener('click', () => exportStatement());
 $('statement-close').addEventListener('click', () => closeStatement());
 
-if (sessionStorage.getItem(KEY)) signIn(sessionStorage.getItem(KEY));
+if (operatorKey.get()) signIn(operatorKey.get());
 else signOut();

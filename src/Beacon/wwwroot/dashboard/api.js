@@ -1,32 +1,14 @@
 // The public API the dashboard uses: nothing else, no private endpoints.
+import { call, meterCatalog } from './client.js';
+
 const BASE = '/api/v1/orgs/current';
 
-export class ApiError extends Error {
-  constructor(status, detail) {
-    super(detail);
-    this.status = status;
-  }
-}
+export { ApiError } from './client.js';
 
-async function request(path, key) {
-  const response = await fetch(path, { headers: { 'X-Api-Key': key } });
-  if (!response.ok) {
-    let detail = `${response.status} ${response.statusText}`;
-    try {
-      const problem = await response.json();
-      detail = problem.detail || problem.title || detail;
-    } catch { /* not a problem body */ }
-    throw new ApiError(response.status, detail);
-  }
-  return response;
-}
+const request = (path, key) => call(path, { header: 'X-Api-Key', secret: key });
 
 /** The meter catalog: which fields each kind's records carry, their cards and notes (public, no key). */
-export async function meters() {
-  const response = await fetch('/api/v1/meters');
-  if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
-  return response.json();
-}
+export const meters = () => meterCatalog();
 
 export async function workspaces(key) {
   return (await (await request(`${BASE}/workspaces`, key)).json()).workspaces;

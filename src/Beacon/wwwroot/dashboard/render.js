@@ -1,7 +1,9 @@
 // Turns an API answer into stat cards, one stacked chart per metric, and a paged table. Every bucket of
 // the range is drawn (zeros too), a partial last bucket is marked, and each dimension value keeps one
 // colour wherever it appears in this browser.
-const number = new Intl.NumberFormat('en-US');
+import { formatNumber } from './client.js';
+
+const number = { format: formatNumber };
 const hours = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 // Twenty colours no two of which are alike (CIE76 ΔE ≥ 20, held by PaletteTests): the second ten used to be darker
 // shades of the first, and two near-identical reds went to different projects.

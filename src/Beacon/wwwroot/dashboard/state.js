@@ -1,15 +1,12 @@
 // The view's state lives in the URL (so a bookmark lands on the same view); the API key lives in
 // session storage (this tab only) and never in the URL.
+import { session } from './client.js';
 const KEY = 'beacon.apiKey';
 const DAY = 86_400_000;
 
 export const PRESETS = { 7: 'Last 7 days', 30: 'Last 30 days', 90: 'Last 3 months', 180: 'Last 6 months', 365: 'Last 1 year' };
 
-export const apiKey = {
-  get: () => sessionStorage.getItem(KEY),
-  set: (value) => sessionStorage.setItem(KEY, value),
-  clear: () => sessionStorage.removeItem(KEY),
-};
+export const apiKey = session(KEY);
 
 export function readState() {
   const p = new URLSearchParams(location.search);
