@@ -52,6 +52,7 @@ public sealed class FaultInjectingTransport : HttpPipelineTransport
                 message.Response = new FaultResponse(400, "Bad Request", "PropertyValueTooLarge");
                 return;
             case Fault.Slow:
+                // A storage answer that takes 2 s: longer than the tests' short storage deadlines, not a clock.
                 await Task.Delay(TimeSpan.FromSeconds(2), message.CancellationToken);
                 await _inner.ProcessAsync(message);
                 return;

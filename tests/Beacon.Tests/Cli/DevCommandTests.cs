@@ -41,7 +41,7 @@ public sealed class DevCommandTests
             {
                 Assert.False(run.IsCompleted, $"dev ended early: {stderr}\n{stdout}");
                 Assert.True(DateTime.UtcNow < until, "dev did not get ready within 4 minutes:\n" + stderr);
-                await Task.Delay(500);
+                await Task.Delay(100); // how often to look again; the deadline above is a timeout
             }
             var printed = stderr.ToString();
             var demo = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "demo.json"))).RootElement;

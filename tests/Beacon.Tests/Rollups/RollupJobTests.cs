@@ -49,6 +49,8 @@ public sealed class RollupJobTests(BeaconFixture f)
         await Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(blob).AcquireAsync(TimeSpan.FromSeconds(15));
 
         var during = await Job().RunAsync(onlyOrg: org.OrgId);
+        // The one wall-clock wait in the suite: a blob lease expires on Azurite's clock, not the app's
+        // TimeProvider, and 15 s is the shortest lease Blob Storage grants (ADR 0019).
         await Task.Delay(TimeSpan.FromSeconds(16));
         var after = await Job().RunAsync(onlyOrg: org.OrgId);
 

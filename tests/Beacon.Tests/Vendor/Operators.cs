@@ -62,7 +62,7 @@ internal static class Operators
         {
             var value = await read();
             if (done(value) || DateTime.UtcNow > until) return value;
-            await Task.Delay(200);
+            await Task.Delay(100); // how often to look again, not a clock: the deadline above is a timeout
         }
     }
 
