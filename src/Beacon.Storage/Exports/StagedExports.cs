@@ -25,6 +25,12 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
 {
     public static readonly int[] PresetDays = [7, 30, 90, 180, 365];
 
+    /// <summary>
+    /// Upload blocks of 1 MiB: a range's presets (up to fifteen) are written side by side, and each upload holds
+    /// one block in memory. Block blobs take 50,000 blocks, so a file may still reach 50 GB.
+    /// </summary>
+    private const int StagingBlockSize = 1024 * 1024;
+
     private const string EpochKey = "epoch";
     private const string NamesKey = "names";
     private const string DefaultKey = "default_workspace";
@@ -73,22 +79,39 @@ public sealed class StagedExports(Tables tables, UsageQueryEngine engine, Direct
         if (workspaces.Count > 0)
         {
             var names = new Dictionary<GroupBy, DimensionNames>();
-            foreach (var query in Presets(end, workspaces))
+            // The presets of one kind and range differ only in grouping and tier: they are written side by side
+            // from one read of the range (UsageQueryEngine.RunTogetherAsync) instead of one read each.
+            foreach (var family in Presets(end, workspaces).GroupBy(q => (q.Kind, q.StartDay, q.EndDay)))
             {
-                var blob = BlobName(orgId, query);
-                if (coverage.AnyDirty(query.StartDay, query.EndDay))
+                var queries = family.ToList();
+                if (coverage.AnyDirty(family.Key.StartDay, family.Key.EndDay))
                 {
-                    waiting.Add(blob);
+                    foreach (var q in queries) waiting.Add(BlobName(orgId, q));
                     continue;
                 }
-                if (!names.TryGetValue(query.GroupBy, out var n)) names[query.GroupBy] = n = await DimensionNames.LoadAsync(directory, orgId, query.GroupBy, ct);
-                await using var upload = new StagedUploadStream(tables.Exports.GetBlockBlobClient(blob), "text/csv; charset=utf-8", new Dictionary<string, string>
+                foreach (var q in queries)
+                    if (!names.ContainsKey(q.GroupBy)) names[q.GroupBy] = await DimensionNames.LoadAsync(directory, orgId, q.GroupBy, ct);
+                // A failure part-way leaves every file of the range uncommitted, so nothing half-written is ever
+                // served; the writers hold only managed buffers, so abandoning them needs no cleanup.
+                var uploads = new List<StagedUploadStream>();
+                var files = new List<UsageCsvFile>();
+                foreach (var q in queries)
                 {
-                    [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture), [NamesKey] = n.Fingerprint(), [DefaultKey] = defaultWorkspace.WorkspaceId,
-                });
-                await csv.WriteAsync(upload, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), n.Label, ct);
-                await upload.CommitAsync(ct);
-                written.Add(blob);
+                    var n = names[q.GroupBy];
+                    var upload = new StagedUploadStream(tables.Exports.GetBlockBlobClient(BlobName(orgId, q)), "text/csv; charset=utf-8", new Dictionary<string, string>
+                    {
+                        [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture), [NamesKey] = n.Fingerprint(), [DefaultKey] = defaultWorkspace.WorkspaceId,
+                    }, StagingBlockSize);
+                    uploads.Add(upload);
+                    files.Add(await csv.StartAsync(upload, q, n.Label));
+                }
+                await engine.RunTogetherAsync(orgId, queries, coverage, defaultWorkspace, (i, record) => files[i].WriteAsync(record), ct);
+                for (int i = 0; i < queries.Count; i++)
+                {
+                    await files[i].DisposeAsync(); // the last rows reach the upload
+                    await uploads[i].CommitAsync(ct);
+                    written.Add(BlobName(orgId, queries[i]));
+                }
             }
         }
         await foreach (var old in tables.Exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, orgId + "/", ct))
