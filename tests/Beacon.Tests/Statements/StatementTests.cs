@@ -151,10 +151,17 @@ public sealed class StatementTests(BeaconFixture f)
         Assert.Contains("has not ended", stderr3);
 
         var audit = (await Operators.GetJsonAsync(f.Http, "/api/v1/operator/audit?limit=200", key)).GetProperty("records").EnumerateArray().ToList();
-        Assert.Single(audit, a => a.GetProperty("action").GetString() == "statement.close" && a.GetProperty("target").GetString() == "statement:" + month
+        var byApi = Assert.Single(audit, a => a.GetProperty("action").GetString() == "statement.close" && a.GetProperty("target").GetString() == "statement:" + month
                                   && a.GetProperty("actor").GetString() == "ops-closer");
-        Assert.Single(audit, a => a.GetProperty("action").GetString() == "statement.close" && a.GetProperty("target").GetString() == "statement:" + cliMonth
+        var byCli = Assert.Single(audit, a => a.GetProperty("action").GetString() == "statement.close" && a.GetProperty("target").GetString() == "statement:" + cliMonth
                                   && a.GetProperty("actor").GetString() == "cli");
+        // One code path (Operations.StatementClosing) whichever door: the same record, its detail the closed month's line count.
+        foreach (var (record, closed) in new[] { (byApi, month), (byCli, cliMonth) })
+        {
+            var detail = record.GetProperty("detail");
+            Assert.Equal(["lines"], detail.EnumerateObject().Select(p => p.Name));
+            Assert.Equal((await StatementAsync(key, closed)).GetProperty("lines").GetArrayLength().ToString(System.Globalization.CultureInfo.InvariantCulture), detail.GetProperty("lines").GetString());
+        }
     }
 
     [Fact]
