@@ -128,7 +128,7 @@ public static class ServiceRegistration
         {
             document.Info.Title = "Beacon";
             return Task.CompletedTask;
-        }));
+        }).AddOperationTransformer<RequestBodyDocumenter>());
         services.AddSingleton<StorageReadiness>();
         services.AddHostedService<StorageWarmup>();
         services.AddHostedService<RollupScheduler>();

@@ -15,6 +15,7 @@ internal static class LicenseEndpoints
     {
         var group = app.MapGroup(string.Empty).WithTags("Licensing");
         group.MapPost("/v1/beacon/verify", VerifyAsync)
+            .DescribesJsonBody<RouteHandlerBuilder, VerifyBody>()
             .WithName("Verify")
             .WithSummary("Exchange a license key for a short-lived signed JWT.")
             .ProducesProblem(StatusCodes.Status400BadRequest)

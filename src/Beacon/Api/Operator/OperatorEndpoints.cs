@@ -35,9 +35,9 @@ internal static class OperatorEndpoints
                 .WithName("OperatorLicense" + char.ToUpperInvariant(action[0]) + action[1..])
                 .WithSummary($"{char.ToUpperInvariant(action[0]) + action[1..]} a license (effective within 60 s; audited).").ProducesProblem(404);
         }
-        group.MapPost("/licenses/{id}/extend", ExtendAsync).WithName("OperatorLicenseExtend")
+        group.MapPost("/licenses/{id}/extend", ExtendAsync).WithName("OperatorLicenseExtend").DescribesJsonBody<RouteHandlerBuilder, ExpiryBody>()
             .WithSummary("Set a license's expiry to a later time (effective within 60 s; audited).").ProducesProblem(400).ProducesProblem(404);
-        group.MapPost("/licenses/{id}/offline-key", OfflineKeyAsync).WithName("OperatorLicenseOfflineKey")
+        group.MapPost("/licenses/{id}/offline-key", OfflineKeyAsync).WithName("OperatorLicenseOfflineKey").DescribesJsonBody<RouteHandlerBuilder, ExpiryBody>()
             .WithSummary("Issue an offline license key: a JWS an air-gapped install verifies with the JWKS alone, valid until expires_at, which may not be later than the license's expiry (shown once; audited).")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/licenses/{id}/usage", LicenseUsageAsync).WithName("OperatorLicenseUsage")

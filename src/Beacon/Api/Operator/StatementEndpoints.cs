@@ -29,7 +29,7 @@ internal static class StatementEndpoints
         group.MapPost("/statements/{month}/close", CloseAsync).WithName("OperatorStatementClose")
             .WithSummary("Close an ended month: its lines are frozen; later usage for it becomes adjustments on the first open month (audited).")
             .ProducesProblem(400).ProducesProblem(409);
-        group.MapPost("/adjustments", AdjustAsync).WithName("OperatorAdjustments")
+        group.MapPost("/adjustments", AdjustAsync).WithName("OperatorAdjustments").DescribesJsonBody<RouteHandlerBuilder, AdjustmentBody>()
             .WithSummary("Record a manual adjustment with a reason on the first open month from for_month on (audited).")
             .ProducesProblem(400);
         return group;

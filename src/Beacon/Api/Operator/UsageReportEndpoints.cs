@@ -20,6 +20,7 @@ internal static class UsageReportEndpoints
     {
         // No Accepts metadata: routing would answer 415 to another content type before the operator key is checked.
         group.MapPost("/licenses/{id}/usage-reports", SubmitAsync).WithName("OperatorLicenseUsageReport")
+            .DescribesBody("A granular usage export's CSV file, as the customer's install wrote it.", "text/csv")
             .WithSummary("Record self-reported usage for a license from a granular usage export (CSV body, daily buckets, by workspace or project): per day, the last report wins. 201 with a signed receipt; the same bytes again 200 with the same receipt (audited).")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
         group.MapGet("/licenses/{id}/usage-reports", ListAsync).WithName("OperatorLicenseUsageReports")

@@ -16,7 +16,7 @@ internal static class WebhookEndpoints
 {
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("/webhooks", CreateAsync).WithName("OperatorWebhookCreate")
+        group.MapPost("/webhooks", CreateAsync).WithName("OperatorWebhookCreate").DescribesJsonBody<RouteHandlerBuilder, WebhookCreateBody>()
             .WithSummary("Add a webhook endpoint {url, events, description} (events [] = every type): 201 with its signing secret, shown once (audited).").ProducesProblem(400);
         group.MapGet("/webhooks", ListAsync).WithName("OperatorWebhooks").WithSummary("Every webhook endpoint, without secrets, with failing_since and disabled_at.");
         group.MapDelete("/webhooks/{id}", DeleteAsync).WithName("OperatorWebhookDelete").WithSummary("Delete a webhook endpoint (audited).").ProducesProblem(404);

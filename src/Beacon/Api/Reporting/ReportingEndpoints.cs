@@ -22,18 +22,23 @@ internal static class ReportingEndpoints
         // One handler on the three paths the platform's clients use: the current client's license copy,
         // its control-plane (API key) copy, and the same copy when the configured endpoint ends in /api/v1.
         group.MapPost("/v1/beacon/metadata/submit", SubmitAsync)
+            .DescribesJsonBody<RouteHandlerBuilder, UsageWindowBody>()
             .WithName("BeaconSubmit")
             .WithSummary("Report one deployment usage window (runs, nodes, uptime): the current client's license copy.");
         group.MapPost("/v1/metadata/submit", SubmitAsync)
+            .DescribesJsonBody<RouteHandlerBuilder, UsageWindowBody>()
             .WithName("Submit")
             .WithSummary("Report one deployment usage window: the API-key copy, and older clients.");
         group.MapPost("/api/v1/metadata/submit", SubmitAsync)
+            .DescribesJsonBody<RouteHandlerBuilder, UsageWindowBody>()
             .WithName("ApiSubmit")
             .WithSummary("Report one deployment usage window: the API-key copy when the endpoint ends in /api/v1.");
         group.MapPost("/v1/beacon/usage-snapshot", SnapshotAsync)
+            .DescribesJsonBody<RouteHandlerBuilder, UsageSnapshotBody>()
             .WithName("UsageSnapshot")
             .WithSummary("Report a self-hosted install's usage snapshot (gauges, for the vendor; never billed).");
         group.MapPost("/v1/beacon/ingest-traces", IngestTracesAsync)
+            .DescribesJsonBody<RouteHandlerBuilder, TraceBatchBody>()
             .WithName("IngestTraces")
             .WithSummary("Report billable trace transactions; each id counts once, forever.");
         return app;

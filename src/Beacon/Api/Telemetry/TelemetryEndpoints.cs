@@ -19,9 +19,12 @@ internal static class TelemetryEndpoints
     public static IEndpointRouteBuilder MapTelemetryEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/beacon/v1").WithTags("Telemetry").RequireLicenseHeader();
-        group.MapPost("/metrics", MetricsAsync).WithName("OtlpMetrics").WithSummary("OTLP/HTTP metrics export (protobuf or JSON, optionally gzip).");
-        group.MapPost("/logs", LogsAsync).WithName("OtlpLogs").WithSummary("OTLP/HTTP logs export: WARN and above are kept for 7 days.");
-        group.MapPost("/traces", TracesAsync).WithName("OtlpTraces").WithSummary("OTLP/HTTP traces export: spans with an error or lasting ≥ 1 s are kept for 7 days.");
+        group.MapPost("/metrics", MetricsAsync).WithName("OtlpMetrics").WithSummary("OTLP/HTTP metrics export (protobuf or JSON, optionally gzip).")
+            .DescribesBody("An OTLP/HTTP metrics export request (opentelemetry-proto), protobuf or its JSON mapping, optionally gzip.", "application/x-protobuf", "application/json");
+        group.MapPost("/logs", LogsAsync).WithName("OtlpLogs").WithSummary("OTLP/HTTP logs export: WARN and above are kept for 7 days.")
+            .DescribesBody("An OTLP/HTTP logs export request (opentelemetry-proto), protobuf or its JSON mapping, optionally gzip.", "application/x-protobuf", "application/json");
+        group.MapPost("/traces", TracesAsync).WithName("OtlpTraces").WithSummary("OTLP/HTTP traces export: spans with an error or lasting ≥ 1 s are kept for 7 days.")
+            .DescribesBody("An OTLP/HTTP traces export request (opentelemetry-proto), protobuf or its JSON mapping, optionally gzip.", "application/x-protobuf", "application/json");
         return app;
     }
 
