@@ -39,33 +39,33 @@ internal static class GranularUsageEndpoints
     private static async Task<Results<UsageJsonResult, ProblemHttpResult>> UsageAsync(
         HttpRequest request, CustomerCaller caller, UsageAccess access, UsageQueryEngine engine, DirectoryStore directory, MeterCatalog catalog, CancellationToken ct)
     {
-        var (prepared, problem) = await PrepareAsync(request, caller, access, engine, directory, ct);
-        return problem ?? (Results<UsageJsonResult, ProblemHttpResult>)new UsageJsonResult(prepared!, engine, catalog);
+        if (!(await PrepareAsync(request, caller, access, engine, directory, ct)).TryGet(out var prepared, out var problem)) return problem;
+        return new UsageJsonResult(prepared, engine, catalog);
     }
 
     private static async Task<Results<UsageCsvResult, ProblemHttpResult>> ExportAsync(
         HttpRequest request, CustomerCaller caller, UsageAccess access, UsageQueryEngine engine, StagedExports staged, DirectoryStore directory, UsageCsvWriter csv,
         CancellationToken ct)
     {
-        var (prepared, problem) = await PrepareAsync(request, caller, access, engine, directory, ct);
-        if (problem is null && prepared!.Query.GroupBy == GroupBy.License)
+        if (!(await PrepareAsync(request, caller, access, engine, directory, ct)).TryGet(out var prepared, out var problem)) return problem;
+        if (prepared.Query.GroupBy == GroupBy.License)
             return Problems.Validation([new FieldError("group_by", "license grouping is served as JSON only: the CSV header is fixed by the seed document and has no license column.")]);
-        return problem ?? (Results<UsageCsvResult, ProblemHttpResult>)new UsageCsvResult(prepared!, engine, staged, csv);
+        return new UsageCsvResult(prepared, engine, staged, csv);
     }
 
     /// <summary>The parameters parsed (400 naming each bad one) and every workspace checked (403), then names and coverage loaded.</summary>
-    private static async Task<(PreparedQuery? Prepared, ProblemHttpResult? Problem)> PrepareAsync(
+    private static async Task<RequestRead<PreparedQuery>> PrepareAsync(
         HttpRequest request, CustomerCaller caller, UsageAccess access, UsageQueryEngine engine, DirectoryStore directory, CancellationToken ct)
     {
         var parsed = UsageAccess.Parse(request.Query);
-        if (!parsed.IsValid) return (null, Problems.Validation(parsed.Errors));
+        if (!parsed.IsValid) return Problems.Validation(parsed.Errors);
         var query = parsed.Value!;
         var key = caller.Key;
         var refused = await access.UnreadableAsync(key, query, ct);
-        if (refused.Count > 0) return (null, Problems.Forbidden($"Not readable with this API key: workspace {string.Join(", ", refused)}."));
+        if (refused.Count > 0) return Problems.Forbidden($"Not readable with this API key: workspace {string.Join(", ", refused)}.");
         var names = await DimensionNames.LoadAsync(directory, key.OrgId, query.GroupBy, ct);
         var defaultWorkspace = await directory.GetDefaultWorkspaceAsync(key.OrgId, ct) ?? throw new InvalidOperationException($"The API key's organization {key.OrgId} does not exist.");
-        return (new PreparedQuery(key.OrgId, query, names, await engine.GetCoverageAsync(key.OrgId, defaultWorkspace, ct), defaultWorkspace), null);
+        return new PreparedQuery(key.OrgId, query, names, await engine.GetCoverageAsync(key.OrgId, defaultWorkspace, ct), defaultWorkspace);
     }
 
     private static async Task<Ok<WorkspaceList>> WorkspacesAsync(CustomerCaller caller, UsageAccess access, CancellationToken ct)

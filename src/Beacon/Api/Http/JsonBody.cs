@@ -9,9 +9,9 @@ namespace Beacon.Api.Http;
 /// </summary>
 internal static class JsonBody
 {
-    public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    public static async Task<RequestRead<JsonDocument>> ReadAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
-        if (request.ContentLength > maxBytes) return (null, Problems.PayloadTooLarge(maxBytes));
+        if (request.ContentLength > maxBytes) return Problems.PayloadTooLarge(maxBytes);
         // A declared length sizes the buffer exactly; a chunked body starts small and grows.
         var buffer = new byte[request.ContentLength is { } declared ? (int)declared + 1 : Math.Min(16 * 1024, maxBytes + 1)];
         int filled = 0;
@@ -21,7 +21,7 @@ internal static class JsonBody
             {
                 if (filled == buffer.Length)
                 {
-                    if (buffer.Length > maxBytes) return (null, Problems.PayloadTooLarge(maxBytes));
+                    if (buffer.Length > maxBytes) return Problems.PayloadTooLarge(maxBytes);
                     Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
                 }
                 int n = await request.Body.ReadAsync(buffer.AsMemory(filled), ct);
@@ -31,17 +31,17 @@ internal static class JsonBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.PayloadTooLarge(maxBytes));
+            return Problems.PayloadTooLarge(maxBytes);
         }
-        if (filled > maxBytes) return (null, Problems.PayloadTooLarge(maxBytes));
+        if (filled > maxBytes) return Problems.PayloadTooLarge(maxBytes);
         try
         {
-            if (FindInvalidText(buffer.AsSpan(0, filled)) is { } invalid) return (null, Problems.InvalidJson(invalid));
-            return (JsonDocument.Parse(buffer.AsMemory(0, filled), new JsonDocumentOptions { MaxDepth = 32 }), null);
+            if (FindInvalidText(buffer.AsSpan(0, filled)) is { } invalid) return Problems.InvalidJson(invalid);
+            return JsonDocument.Parse(buffer.AsMemory(0, filled), new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (JsonException e)
         {
-            return (null, Problems.InvalidJson($"Line {e.LineNumber + 1}, byte {e.BytePositionInLine}: the body could not be parsed."));
+            return Problems.InvalidJson($"Line {e.LineNumber + 1}, byte {e.BytePositionInLine}: the body could not be parsed.");
         }
     }
 

@@ -35,9 +35,8 @@ internal static class LicenseEndpoints
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, RetryAfterResult>> VerifyAsync(
         HttpRequest request, CredentialChecks checks, LicenseTokenIssuer issuer, VerificationStore verifications, QuotaMeter quotas, TimeProvider time, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
-        if (problem is not null) return problem;
-        using var doc = body!;
+        if (!(await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct)).TryGet(out var body, out var problem)) return problem;
+        using var doc = body;
         var key = JsonBody.String(doc.RootElement, "license") ?? JsonBody.String(doc.RootElement, "license_key");
         if (string.IsNullOrEmpty(key)) return Problems.Unauthenticated("Provide the license key as \"license\".");
         if (!checks.TryAcquire(request.HttpContext, key, out var retryAfter)) return RetryAfterResult.RateLimited(retryAfter);

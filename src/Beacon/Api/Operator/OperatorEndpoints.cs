@@ -82,9 +82,8 @@ internal static class OperatorEndpoints
     private static async Task<Results<Ok<LicenseChange>, ProblemHttpResult>> ExtendAsync(
         string id, HttpRequest request, OperatorCaller caller, LicenseActions actions, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
-        if (problem is not null) return problem;
-        using var doc = body!;
+        if (!(await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct)).TryGet(out var body, out var problem)) return problem;
+        using var doc = body;
         var text = JsonBody.String(doc.RootElement, "expires_at");
         if (!Timestamps.TryParseMicros(text, out var micros)) return Invalid("expires_at", "must be an ISO 8601 date-time with an offset, e.g. 2027-12-31T23:59:59Z.");
         var expiresAt = Timestamps.ToDateTimeOffset(micros);
@@ -97,9 +96,8 @@ internal static class OperatorEndpoints
         string id, HttpRequest request, OperatorCaller caller, Tokens.OfflineKeyIssuer issuer, CancellationToken ct)
     {
         if (!Ids.TryNormalizeUuid(id, out var licenseId)) return Invalid("id", "must be a license id (UUID).");
-        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
-        if (problem is not null) return problem;
-        using var doc = body!;
+        if (!(await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct)).TryGet(out var body, out var problem)) return problem;
+        using var doc = body;
         if (doc.RootElement.ValueKind != JsonValueKind.Object) return Problems.Validation([new FieldError("$", "The body must be a JSON object.")]);
         if (!Timestamps.TryParseMicros(JsonBody.String(doc.RootElement, "expires_at"), out var micros))
             return Invalid("expires_at", "is required, as an ISO 8601 date-time with an offset, e.g. 2027-12-31T23:59:59Z.");

@@ -61,9 +61,8 @@ internal static class StatementEndpoints
         HttpRequest request, OperatorCaller caller, StatementLedger ledger, DirectoryStore directory, Storage.Stores.CredentialStore credentials,
         AuditLog audit, MeterCatalog catalog, TimeProvider time, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
-        if (problem is not null) return problem;
-        using var doc = body!;
+        if (!(await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct)).TryGet(out var body, out var problem)) return problem;
+        using var doc = body;
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object) return Problems.Validation([new FieldError("$", "The body must be a JSON object.")]);
         var errors = new List<FieldError>();

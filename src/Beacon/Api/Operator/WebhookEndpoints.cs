@@ -31,9 +31,8 @@ internal static class WebhookEndpoints
 
     private static async Task<Results<Created<WebhookCreated>, ProblemHttpResult>> CreateAsync(HttpRequest request, OperatorCaller caller, WebhookAdmin admin, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct);
-        if (problem is not null) return problem;
-        using var doc = body!;
+        if (!(await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct)).TryGet(out var body, out var problem)) return problem;
+        using var doc = body;
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object) return Problems.Validation([new FieldError("$", "The body must be a JSON object.")]);
         List<string>? events = [];

@@ -20,9 +20,8 @@ internal static class ReporterAuthentication
             .AddEndpointFilter(async (context, next) =>
             {
                 var http = context.HttpContext;
-                var (body, problem) = await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes, http.RequestAborted);
-                if (problem is not null) return problem;
-                using var doc = body!;
+                if (!(await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes, http.RequestAborted)).TryGet(out var body, out var problem)) return problem;
+                using var doc = body;
                 var (caller, refusal) = await AuthenticateAsync(doc.RootElement, http);
                 if (refusal is not null) return refusal;
                 http.RequestServices.GetRequiredService<ReportingRequest>().Set(doc, caller!);

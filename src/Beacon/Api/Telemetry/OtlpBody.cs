@@ -17,32 +17,30 @@ internal static class OtlpBody
     /// <summary>Raises Kestrel's per-request limit (1 MiB for every other route) for an OTLP body, before it is read.</summary>
     public static void AllowWireLimit(HttpContext http) => BoundedBody.Allow(http, MaxWireBytes);
 
-    public static async Task<(OtlpPayload? Payload, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    public static async Task<RequestRead<OtlpPayload>> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         var mediaType = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         OtlpEncoding encoding;
         if (mediaType == "application/x-protobuf") encoding = OtlpEncoding.Protobuf;
         else if (mediaType == "application/json") encoding = OtlpEncoding.Json;
-        else return (null, Problems.UnsupportedMediaType("OTLP/HTTP bodies are application/x-protobuf or application/json."));
+        else return Problems.UnsupportedMediaType("OTLP/HTTP bodies are application/x-protobuf or application/json.");
 
-        if (request.ContentLength > MaxWireBytes) return (null, Problems.PayloadTooLarge(MaxWireBytes));
+        if (request.ContentLength > MaxWireBytes) return Problems.PayloadTooLarge(MaxWireBytes);
         var wire = await BoundedBody.ReadAsync(request.Body, MaxWireBytes, ct);
-        if (wire is null) return (null, Problems.PayloadTooLarge(MaxWireBytes));
+        if (wire is null) return Problems.PayloadTooLarge(MaxWireBytes);
 
         var contentEncoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
-        if (contentEncoding is "" or "identity") return (new OtlpPayload(wire, encoding), null);
-        if (contentEncoding != "gzip") return (null, Problems.UnsupportedMediaType("Only Content-Encoding: gzip is accepted."));
+        if (contentEncoding is "" or "identity") return new OtlpPayload(wire, encoding);
+        if (contentEncoding != "gzip") return Problems.UnsupportedMediaType("Only Content-Encoding: gzip is accepted.");
         try
         {
             await using var gzip = new GZipStream(new MemoryStream(wire), CompressionMode.Decompress);
             var decoded = await BoundedBody.ReadAsync(gzip, MaxDecodedBytes, ct);
-            return decoded is null
-                ? (null, Problems.PayloadTooLarge(MaxDecodedBytes, "decompressed"))
-                : (new OtlpPayload(decoded, encoding), null);
+            return decoded is null ? Problems.PayloadTooLarge(MaxDecodedBytes, "decompressed") : new OtlpPayload(decoded, encoding);
         }
         catch (InvalidDataException)
         {
-            return (null, Problems.InvalidBody("The gzip stream could not be decompressed."));
+            return Problems.InvalidBody("The gzip stream could not be decompressed.");
         }
     }
 }

@@ -30,9 +30,8 @@ internal static class TelemetryEndpoints
 
     private static async Task<Results<OtlpResult, ProblemHttpResult>> MetricsAsync(HttpRequest request, TelemetryCaller caller, TelemetryStore store, TimeProvider time, CancellationToken ct)
     {
-        var (payload, problem) = await OtlpBody.ReadAsync(request, ct);
-        if (problem is not null) return problem;
-        if (OtlpDecoder.TryParse(payload!, ExportMetricsServiceRequest.Parser) is not { } export) return Undecodable("ExportMetricsServiceRequest");
+        if (!(await OtlpBody.ReadAsync(request, ct)).TryGet(out var payload, out var problem)) return problem;
+        if (OtlpDecoder.TryParse(payload, ExportMetricsServiceRequest.Parser) is not { } export) return Undecodable("ExportMetricsServiceRequest");
         var drops = new OtlpDrops();
         var points = OtlpMapping.Metrics(export, time.GetUtcNow(), drops);
         var license = caller.License;
@@ -45,14 +44,13 @@ internal static class TelemetryEndpoints
         await store.WriteMetricsAsync(license.OrgId, license.LicenseId, points, time.GetUtcNow(), ct);
         var response = new ExportMetricsServiceResponse();
         if (drops.Count > 0) response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
-        return new OtlpResult(response, payload!.Encoding);
+        return new OtlpResult(response, payload.Encoding);
     }
 
     private static async Task<Results<OtlpResult, ProblemHttpResult>> LogsAsync(HttpRequest request, TelemetryCaller caller, TelemetryStore store, TimeProvider time, CancellationToken ct)
     {
-        var (payload, problem) = await OtlpBody.ReadAsync(request, ct);
-        if (problem is not null) return problem;
-        if (OtlpDecoder.TryParse(payload!, ExportLogsServiceRequest.Parser) is not { } export) return Undecodable("ExportLogsServiceRequest");
+        if (!(await OtlpBody.ReadAsync(request, ct)).TryGet(out var payload, out var problem)) return problem;
+        if (OtlpDecoder.TryParse(payload, ExportLogsServiceRequest.Parser) is not { } export) return Undecodable("ExportLogsServiceRequest");
         var now = time.GetUtcNow();
         var drops = new OtlpDrops();
         await KeepAsync(store, caller, TelemetryStore.Logs, OtlpMapping.Logs(export, now, drops), TelemetryPolicy.Keeps, l => l.TimeUnixNano,
@@ -63,14 +61,13 @@ internal static class TelemetryEndpoints
             })), now, drops, "log records", ct);
         var response = new ExportLogsServiceResponse();
         if (drops.Count > 0) response.PartialSuccess = new ExportLogsPartialSuccess { RejectedLogRecords = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
-        return new OtlpResult(response, payload!.Encoding);
+        return new OtlpResult(response, payload.Encoding);
     }
 
     private static async Task<Results<OtlpResult, ProblemHttpResult>> TracesAsync(HttpRequest request, TelemetryCaller caller, TelemetryStore store, TimeProvider time, CancellationToken ct)
     {
-        var (payload, problem) = await OtlpBody.ReadAsync(request, ct);
-        if (problem is not null) return problem;
-        if (OtlpDecoder.TryParse(payload!, ExportTraceServiceRequest.Parser) is not { } export) return Undecodable("ExportTraceServiceRequest");
+        if (!(await OtlpBody.ReadAsync(request, ct)).TryGet(out var payload, out var problem)) return problem;
+        if (OtlpDecoder.TryParse(payload, ExportTraceServiceRequest.Parser) is not { } export) return Undecodable("ExportTraceServiceRequest");
         var now = time.GetUtcNow();
         var drops = new OtlpDrops();
         await KeepAsync(store, caller, TelemetryStore.Spans, OtlpMapping.Spans(export, now, drops), TelemetryPolicy.Keeps, s => s.StartUnixNano,
@@ -81,7 +78,7 @@ internal static class TelemetryEndpoints
             })), now, drops, "spans", ct);
         var response = new ExportTraceServiceResponse();
         if (drops.Count > 0) response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
-        return new OtlpResult(response, payload!.Encoding);
+        return new OtlpResult(response, payload.Encoding);
     }
 
     /// <summary>
