@@ -15,11 +15,12 @@ namespace Beacon.Api.Access;
 internal sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : CredentialHandler(options, logger, encoder)
 {
-    protected override async Task<CredentialOutcome> CheckAsync(CredentialChecks checks)
+    protected override string Header => CustomerAuthentication.Header;
+
+    protected override string MissingMessage => $"Provide an API key in the {CustomerAuthentication.Header} header.";
+
+    protected override async Task<CredentialOutcome> CheckAsync(CredentialChecks checks, string presented)
     {
-        var presented = Request.Headers[CustomerAuthentication.Header].ToString();
-        if (presented.Length == 0) return CredentialOutcome.Refuse(Problems.Unauthenticated($"Provide an API key in the {CustomerAuthentication.Header} header."));
-        if (!checks.TryAcquire(Context, presented, out var retryAfter)) return CredentialOutcome.Refuse(RetryAfterResult.RateLimited(retryAfter));
         var key = await checks.ActiveApiKeyAsync(Context, presented);
         if (key is null) return CredentialOutcome.Refuse(Problems.Unauthenticated("The API key is unknown or revoked."));
         var named = Request.Headers[CustomerAuthentication.OrganizationHeader].ToString();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Beacon.Api.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,12 @@ internal abstract class CredentialHandler(IOptionsMonitor<AuthenticationSchemeOp
 
     protected sealed override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var outcome = await CheckAsync(Context.RequestServices.GetRequiredService<CredentialChecks>());
+        var checks = Context.RequestServices.GetRequiredService<CredentialChecks>();
+        var presented = Request.Headers[Header].ToString();
+        var outcome = presented.Length == 0 ? CredentialOutcome.Refuse(Problems.Unauthenticated(MissingMessage))
+            // The rate limit comes before any storage read: a flood of guesses costs no lookups.
+            : !checks.TryAcquire(Context, presented, out var retryAfter) ? CredentialOutcome.Refuse(RetryAfterResult.RateLimited(retryAfter))
+            : await CheckAsync(checks, presented);
         if (outcome.Refusal is { } refusal)
         {
             _refusal = refusal;
@@ -36,14 +42,20 @@ internal abstract class CredentialHandler(IOptionsMonitor<AuthenticationSchemeOp
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
-    /// <summary>Checks the request's credential (rate limit first, before any storage read).</summary>
-    protected abstract Task<CredentialOutcome> CheckAsync(CredentialChecks checks);
+    /// <summary>The header the scheme's credential comes in.</summary>
+    protected abstract string Header { get; }
+
+    /// <summary>The 401's detail when the header is missing or empty.</summary>
+    protected abstract string MissingMessage { get; }
+
+    /// <summary>Looks the presented credential up (it is present, and within its rate) and decides.</summary>
+    protected abstract Task<CredentialOutcome> CheckAsync(CredentialChecks checks, string presented);
 
     /// <summary>The problem for an authenticated caller that a policy refuses.</summary>
-    protected virtual IResult Forbidden() => Http.Problems.Forbidden("This credential may not use this endpoint.");
+    protected virtual IResult Forbidden() => Problems.Forbidden("This credential may not use this endpoint.");
 
     protected sealed override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        (_refusal ?? Http.Problems.Unauthenticated("Authentication is required.")).ExecuteAsync(Context);
+        (_refusal ?? Problems.Unauthenticated("Authentication is required.")).ExecuteAsync(Context);
 
     protected sealed override Task HandleForbiddenAsync(AuthenticationProperties properties) => Forbidden().ExecuteAsync(Context);
 }

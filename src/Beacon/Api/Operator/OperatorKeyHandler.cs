@@ -10,12 +10,13 @@ namespace Beacon.Api.Operator;
 internal sealed class OperatorKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : CredentialHandler(options, logger, encoder)
 {
-    protected override async Task<CredentialOutcome> CheckAsync(CredentialChecks checks)
+    protected override string Header => OperatorAuthentication.Header;
+
+    protected override string MissingMessage =>
+        $"Operator endpoints take an operator key in the {OperatorAuthentication.Header} header (customer API keys and licenses are not accepted).";
+
+    protected override async Task<CredentialOutcome> CheckAsync(CredentialChecks checks, string presented)
     {
-        var presented = Request.Headers[OperatorAuthentication.Header].ToString();
-        if (presented.Length == 0)
-            return CredentialOutcome.Refuse(Problems.Unauthenticated($"Operator endpoints take an operator key in the {OperatorAuthentication.Header} header (customer API keys and licenses are not accepted)."));
-        if (!checks.TryAcquire(Context, presented, out var retryAfter)) return CredentialOutcome.Refuse(RetryAfterResult.RateLimited(retryAfter));
         var key = await checks.ActiveOperatorKeyAsync(Context, presented);
         return key is null
             ? CredentialOutcome.Refuse(Problems.Unauthenticated("The operator key is unknown or revoked."))

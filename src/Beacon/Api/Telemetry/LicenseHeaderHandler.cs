@@ -13,12 +13,13 @@ namespace Beacon.Api.Telemetry;
 internal sealed class LicenseHeaderHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : CredentialHandler(options, logger, encoder)
 {
-    protected override async Task<CredentialOutcome> CheckAsync(CredentialChecks checks)
+    protected override string Header => TelemetryAuthentication.Header;
+
+    protected override string MissingMessage => $"Provide the license key in the {TelemetryAuthentication.Header} header.";
+
+    protected override async Task<CredentialOutcome> CheckAsync(CredentialChecks checks, string presented)
     {
-        var key = Request.Headers[TelemetryAuthentication.Header].ToString();
-        if (key.Length == 0) return CredentialOutcome.Refuse(Problems.Unauthenticated($"Provide the license key in the {TelemetryAuthentication.Header} header."));
-        if (!checks.TryAcquire(Context, key, out var retryAfter)) return CredentialOutcome.Refuse(RetryAfterResult.RateLimited(retryAfter));
-        var check = await checks.LicenseAsync(Context, key);
+        var check = await checks.LicenseAsync(Context, presented);
         if (check.IsUnknown) return CredentialOutcome.Refuse(Problems.Unauthenticated("The license key is unknown or malformed."));
         if (!check.IsUsable) return CredentialOutcome.Refuse(Problems.LicenseNotActive(check.RefusedBecause!));
         return CredentialOutcome.Accept(new TelemetryCaller(check.License!), check.License!.LicenseId);
