@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Beacon.Domain.Fleet;
 using Beacon.Storage.Account;
+using Beacon.Storage.Maintenance;
+using Beacon.Storage.Rollups;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +16,8 @@ internal sealed partial class Bench
     /// reads, at 5,000 and then 50,000 deployments over 5,000 licenses in 500 orgs, for each filter the
     /// console offers. The ratio (50,000 ÷ 5,000) should be 1 within 10 %: a page costs the same whatever the
     /// fleet's size. Deployments are recorded through the fleet recorder's own store path
-    /// (<see cref="DeploymentStore.MergeAsync"/>), so the index and counters are the real ones.
+    /// (<see cref="DeploymentStore.MergeAsync"/>), so the index and counters are the real ones; their usage goes
+    /// through HTTP and the timer's run, so the statement's lines are the ones the rollup keeps.
     /// </summary>
     public async Task<object> FleetAsync()
     {
@@ -34,11 +37,20 @@ internal sealed partial class Bench
         var orgs = new Organization[orgCount];
         await RunConcurrentAsync(orgCount, async i => orgs[i] = await directory.CreateOrgAsync($"Fleet org {i:D4}"), 8);
         var licenses = new string[orgCount * perOrg];
+        var licenseKeys = new string[licenses.Length];
         await RunConcurrentAsync(licenses.Length, async i =>
-            licenses[i] = (await credentials.CreateLicenseAsync(orgs[i / perOrg].OrgId, "enterprise", null, ["agent_deployments"])).Record.LicenseId, 8);
+        {
+            var (key, record) = await credentials.CreateLicenseAsync(orgs[i / perOrg].OrgId, "enterprise", null, ["agent_deployments", "traces"]);
+            (licenses[i], licenseKeys[i]) = (record.LicenseId, key);
+        }, 8);
         log($"fleet: {orgCount} orgs, {licenses.Length} licenses in {watch.Elapsed.TotalSeconds:F0} s");
 
         var now = DateTimeOffset.UtcNow;
+        var yesterday = new DateTimeOffset(now.UtcDateTime.Date.AddDays(-1).AddHours(10), TimeSpan.Zero);
+        var month = Beacon.Domain.Statements.Month.Of(yesterday);
+        var workspaces = orgs.Select(_ => Guid.NewGuid().ToString()).ToArray();
+        var rollupOptions = new RollupOptions { StageExports = false };
+        var maintenance = ActivatorUtilities.CreateInstance<MaintenanceRun>(s, rollupOptions, ActivatorUtilities.CreateInstance<RollupJob>(s, rollupOptions));
         // Deployment i: license i mod 5,000, its own project; a tenth of them last reported 20 minutes ago
         // (silent). The others report "an hour from now", so that the silence sweep, which runs in the
         // background every 10 s, has nothing to do for them while the pages are measured.
@@ -58,6 +70,21 @@ internal sealed partial class Bench
                 await deployments.MergeAsync(org, new DeploymentKey("license", license, "", $"project-{i:D6}"), activity, now);
             }, 4);
             log($"fleet: deployments {from:N0}..{to:N0} recorded in {w.Elapsed.TotalSeconds:F0} s");
+
+            // Usage for the statement: each deployment reports one trace transaction yesterday (through HTTP, one
+            // request per license), then the timer's run keeps the open month's lines. Lines are per license, so the
+            // large fleet has as many lines as the small one, with ten times the usage behind each.
+            w.Restart();
+            var byLicense = Enumerable.Range(from, to - from).GroupBy(i => i % licenses.Length).ToList();
+            await RunConcurrentAsync(byLicense.Count, async g =>
+            {
+                var l = byLicense[g].Key;
+                await PostTracesAsync(http, JsonBodies.Traces(licenseKeys[l], byLicense[g].Select(i =>
+                    (Guid.NewGuid().ToString(), workspaces[l / perOrg], Guid.NewGuid().ToString(), 1 + i % 40, yesterday.AddSeconds(i % 600)))));
+            });
+            var report = await maintenance.RunAsync(null, (IReadOnlyList<string>?)null);
+            if (report.Orgs.Any(o => o.Error is not null || o.StepsDeferred > 0)) throw new InvalidOperationException("The rollup of the fleet did not finish in one run.");
+            log($"fleet: usage of deployments {from:N0}..{to:N0} reported and rolled up in {w.Elapsed.TotalSeconds:F0} s");
         }
 
         var sampleOrg = orgs[7].OrgId;
@@ -72,6 +99,8 @@ internal sealed partial class Bench
             ("deployments_of_org", $"/api/v1/operator/deployments?org_id={sampleOrg}&limit=100"),
             ("deployments_of_license", $"/api/v1/operator/deployments?license_id={sampleLicense}&limit=100"),
             ("audit", "/api/v1/operator/audit?limit=100"),
+            ("statement_lines", $"/api/v1/operator/statements?month={month}&limit=100"),
+            ("statement_lines_of_org", $"/api/v1/operator/statements?month={month}&org_id={sampleOrg}&limit=100"),
         ];
         async Task<Dictionary<string, (long Entities, long Requests, int Items, double Ms)>> MeasureAsync()
         {

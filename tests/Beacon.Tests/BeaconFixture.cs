@@ -99,12 +99,26 @@ public sealed class BeaconFixture : AzuriteFixture
     /// A timer run over this app's storage, with rollup options for tests (no grace, no staging unless
     /// asked) and an optional hook after every saved rollup step (to simulate a crash part-way).
     /// </summary>
-    public MaintenanceRun Run(RollupOptions? options = null, Func<string, CancellationToken, Task>? afterStep = null)
+    public MaintenanceRun Run(RollupOptions? options = null, Func<string, CancellationToken, Task>? afterStep = null, IServiceProvider? services = null)
     {
         options ??= new RollupOptions { StageExports = false, Grace = TimeSpan.Zero };
-        var job = ActivatorUtilities.CreateInstance<RollupJob>(Services, options);
+        var job = ActivatorUtilities.CreateInstance<RollupJob>(services ?? Services, options);
         job.AfterStep = afterStep;
-        return ActivatorUtilities.CreateInstance<MaintenanceRun>(Services, options, job);
+        return ActivatorUtilities.CreateInstance<MaintenanceRun>(services ?? Services, options, job);
+    }
+
+    /// <summary>
+    /// Runs the timer for one org until its rollups have nothing left to do (old months are backfilled a bounded
+    /// number of steps per run): then its open statement lines count every day that is over.
+    /// </summary>
+    public async Task RollupAsync(string orgId, IServiceProvider? services = null)
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            var report = await Run(services: services).RunAsync(null, orgId);
+            if (report.Orgs.All(o => o.StepsDeferred == 0 && o.Error is null)) return;
+        }
+        throw new InvalidOperationException($"The rollups of org {orgId} did not catch up in ten runs.");
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Beacon.Storage.Exports;
 using Beacon.Storage.Reports;
 using Beacon.Storage.Rollups;
+using Beacon.Storage.Statements;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Storage.Maintenance;
@@ -13,7 +14,9 @@ namespace Beacon.Storage.Maintenance;
 /// know nothing of each other.
 /// Orgs are isolated: whatever fails for one is reported for that org and the run goes on to the next.
 /// </summary>
-public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, ReportApplier reportsApplier, StagedExports staging, TelemetryStore telemetry, Tables tables, RollupOptions options, TimeProvider time)
+public sealed class MaintenanceRun(
+    DirectoryStore directory, RollupJob rollup, OpenLineMaintainer openLines, ReportApplier reportsApplier, StagedExports staging, TelemetryStore telemetry, Tables tables,
+    RollupOptions options, TimeProvider time)
 {
     public const string LeaseBlob = "rollup";
 
@@ -48,7 +51,8 @@ public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, R
             OrgRollupReport? report = null;
             try
             {
-                (report, _) = await rollup.RollupOrgAsync(org, at, startedAt, work.Token);
+                (report, var progress) = await rollup.RollupOrgAsync(org, at, startedAt, work.Token);
+                if (report.Error is null) await openLines.RefreshAsync(org, progress, report.Change, work.Token);
                 var (staged, waiting) = options.StageExports && report.Error is null ? await staging.StageIfChangedAsync(org.OrgId, presetEnd, work.Token) : (0, 0);
                 reports.Add(report with { ExportsStaged = staged, ExportsWaiting = waiting });
             }
@@ -59,6 +63,7 @@ public sealed class MaintenanceRun(DirectoryStore directory, RollupJob rollup, R
                 reports.Add((report ?? new OrgRollupReport(org.OrgId, 0, 0, 0, 0, 0, default, default, 0)) with { Error = error });
             }
         }
+        await openLines.SummarizeAsync(work.Token);
         // Telemetry retention (SPEC §4.7): whole old days go, by the clock, whatever --now says.
         int purged = onlyOrgs is null ? await telemetry.PurgeAsync(startedAt, work.Token) : 0;
         return new RollupReport(true, null, at, reports) { TelemetryPurged = purged };

@@ -21,4 +21,8 @@ public sealed record OrgRollupReport(
     /// <summary>Dashboard presets not staged because their range has a dirty day: the run that clears it stages them.</summary>
     public int ExportsWaiting { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>What the run changed, for figures derived from the cells; not printed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public RollupChange? Change { get; init; }
 }

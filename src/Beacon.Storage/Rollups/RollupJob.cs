@@ -27,6 +27,9 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
         var marks = await dirty.ListAsync(org.OrgId, ct);
         var progress = await rollups.GetProgressAsync(org.OrgId, ct);
         var defaultWorkspace = new DefaultWorkspace(org.DefaultWorkspaceId ?? DefaultWorkspace.Unassigned);
+        var epochBefore = progress?.Epoch;
+        var startedOver = false;
+        DateOnly? changedFrom = null, changedTo = null;
         if (progress is null || progress.Outdated || progress.DefaultWorkspace != defaultWorkspace.WorkspaceId)
         {
             // A new org, cells of an older layout, or cells counted for another default workspace: start over
@@ -36,6 +39,7 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
             {
                 DefaultWorkspace = defaultWorkspace.WorkspaceId,
             }, progress, ct);
+            startedOver = true;
         }
         var plan = RollupPlan.For(progress.Coverage, org.CreatedDay, [.. marks.Select(m => m.Mark)], lastClosed, startedAt - options.Grace);
 
@@ -52,6 +56,8 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
                 {
                     var (w, m) = await WithRetriesAsync(() => RecomputeAsync(org.OrgId, defaultWorkspace, step, ct), ct);
                     (days, weeks, months) = (days + step.Days, weeks + w, months + m);
+                    changedFrom = changedFrom is { } f && f < step.From ? f : step.From;
+                    changedTo = changedTo is { } t && t > step.To ? t : step.To;
                     var previous = progress;
                     progress = await WithRetriesAsync(() => SaveAsync(org.OrgId, previous.With(step.CoverageAfter) with { Epoch = previous.Epoch + 1 }, previous, ct), ct);
                     if (AfterStep is not null) await AfterStep(org.OrgId, ct);
@@ -70,6 +76,7 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
         {
             StepsDeferred = plan.Count - done,
             Error = error,
+            Change = new RollupChange(epochBefore, startedOver, changedFrom, changedTo),
         }, progress);
     }
 

@@ -14,10 +14,15 @@ namespace Beacon.Storage.Statements;
 public sealed class MonthUsageReader(UsageCellReader reader, MeterCatalog catalog)
 {
     /// <summary>Totals per statement line (license and source; empty license = reported with an API key only) for the days of <paramref name="month"/>.</summary>
-    public async Task<IReadOnlyDictionary<LineId, MeterTotals>> ReadAsync(Organization org, Month month, CancellationToken ct = default)
+    public Task<IReadOnlyDictionary<LineId, MeterTotals>> ReadAsync(Organization org, Month month, CancellationToken ct = default) =>
+        ReadThroughAsync(org, month, month.EndDay.AddDays(-1), ct);
+
+    /// <summary>As <see cref="ReadAsync"/>, for the month's days up to and including <paramref name="through"/> (none when it is before the month).</summary>
+    public async Task<IReadOnlyDictionary<LineId, MeterTotals>> ReadThroughAsync(Organization org, Month month, DateOnly through, CancellationToken ct = default)
     {
         var byLine = MonthUsage.ByLine(catalog);
-        await ReadIntoAsync(org, month, [byLine.Add], ct);
+        var end = through < month.EndDay ? through.AddDays(1) : month.EndDay;
+        if (end > month.FirstDay) await ReadIntoAsync(org, month.FirstDay, end, [byLine.Add], ct);
         return byLine.Totals();
     }
 
@@ -30,19 +35,19 @@ public sealed class MonthUsageReader(UsageCellReader reader, MeterCatalog catalo
     {
         var license = new MonthUsage<string>(catalog, k => k.LicenseId == licenseId, k => k.LicenseId);
         var deployments = new MonthUsage<string>(catalog, k => k.LicenseId == licenseId, DeploymentOf);
-        await ReadIntoAsync(org, month, [license.Add, deployments.Add], ct);
+        await ReadIntoAsync(org, month.FirstDay, month.EndDay, [license.Add, deployments.Add], ct);
         return (license.Totals().GetValueOrDefault(licenseId) ?? MeterTotals.Zero(catalog), deployments.Totals());
     }
 
     /// <summary>A deployment's key in <see cref="ReadLicenseAsync"/>: workspace and project.</summary>
     public static string DeploymentOf(CellKey key) => key.WorkspaceId + "|" + key.ProjectId;
 
-    private async Task ReadIntoAsync(Organization org, Month month, IReadOnlyList<Action<DateOnly, UsageCell>> usages, CancellationToken ct)
+    private async Task ReadIntoAsync(Organization org, DateOnly from, DateOnly to, IReadOnlyList<Action<DateOnly, UsageCell>> usages, CancellationToken ct)
     {
         var defaultWorkspace = new DefaultWorkspace(org.DefaultWorkspaceId ?? DefaultWorkspace.Unassigned);
         var coverage = await reader.GetCoverageAsync(org.OrgId, defaultWorkspace, ct);
         foreach (var kind in Enum.GetValues<UsageKind>())
-            await foreach (var (day, cell) in reader.ReadAsync(org.OrgId, kind, month.FirstDay, month.EndDay, coverage, BlockSize.Day, defaultWorkspace, null, ct))
+            await foreach (var (day, cell) in reader.ReadAsync(org.OrgId, kind, from, to, coverage, BlockSize.Day, defaultWorkspace, null, ct))
                 foreach (var add in usages) add(day, cell);
     }
 }

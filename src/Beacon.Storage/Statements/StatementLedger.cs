@@ -20,22 +20,45 @@ namespace Beacon.Storage.Statements;
 /// recorded exactly once whatever fails or repeats.
 /// </summary>
 public sealed class StatementLedger(
-    StatementStore store, MonthUsageReader usage, DirectoryStore directory, CredentialStore credentials, DirtyDayStore dirty,
+    StatementStore store, OpenLineStore openLines, MonthUsageReader usage, OrgLines orgLines, DirectoryStore directory, DirtyDayStore dirty,
     MeterCatalog catalog, RollupOptions options, AlertOutbox alerts, TimeProvider time) : ILateUsageReconciler
 {
     private const int MaxAttempts = 20;
     private const int Parallelism = 4;
 
+    /// <summary>
+    /// A month's whole statement (the CSV export, the answer to a close): a closed month's frozen lines, or an open
+    /// month's lines as the rollup keeps them (<see cref="OpenLineMaintainer"/>), in key order, with its adjustments.
+    /// </summary>
     public async Task<Statement> GetAsync(Month month, CancellationToken ct = default)
     {
         var row = await store.GetMonthAsync(month, ct);
         var adjustments = await store.ReadAdjustmentsAsync(month, ct).ToListAsync(ct);
         if (row is { Closed: true, CloseId: { } closeId })
         {
-            var frozen = await store.ReadLinesAsync(month, closeId, null, ct).Where(l => l.OnStatement).ToListAsync(ct);
-            return new Statement(month, true, row.ClosedAt, Order(frozen.Select(l => new StatementLine(l.Key, l.OrgName, l.Plan, l.Frozen))), adjustments);
+            var frozen = await store.ReadLinesAsync(month, closeId, null, ct).Where(l => l.OnStatement).Select(l => l.OnStatementLine(month)).ToListAsync(ct);
+            return new Statement(month, true, row.ClosedAt, frozen, adjustments);
         }
-        return new Statement(month, false, null, await LiveLinesAsync(month, ct), adjustments);
+        return new Statement(month, false, null, await openLines.ReadAllAsync(month, ct).ToListAsync(ct), adjustments);
+    }
+
+    /// <summary>
+    /// A page of a month's lines (of one org, or all; SPEC §15) with the whole month's summary and its adjustments:
+    /// a key-range read of at most <paramref name="limit"/> + 1 lines, whatever the fleet's size.
+    /// </summary>
+    public async Task<StatementPage> GetPageAsync(Month month, string? orgId, Domain.Fleet.PageCursor? after, int limit, CancellationToken ct = default)
+    {
+        var row = await store.GetMonthAsync(month, ct);
+        var adjustments = await store.ReadAdjustmentsAsync(month, ct).ToListAsync(ct);
+        // One org's totals are its own lines summed (a handful); the fleet's are kept with the month.
+        if (row is { Closed: true, CloseId: { } closeId })
+            return new StatementPage(month, true, row.ClosedAt, await store.PageLinesAsync(month, closeId, orgId, after, limit, ct),
+                orgId is null ? await store.SummaryAsync(row, ct)
+                : LineSummary.Of(await store.ReadLinesAsync(month, closeId, orgId, ct).Where(l => l.OnStatement).Select(l => l.OnStatementLine(month)).ToListAsync(ct)),
+                adjustments);
+        return new StatementPage(month, false, null, await openLines.PageAsync(month, orgId, after, limit, ct),
+            orgId is null ? await openLines.SummaryAsync(month, ct) : LineSummary.Of(await openLines.ReadOrgAsync(month, orgId, ct).ToListAsync(ct)),
+            adjustments);
     }
 
     /// <summary>Closes an ended month: reconciles late usage first, then freezes the live lines.</summary>
@@ -46,6 +69,7 @@ public sealed class StatementLedger(
         await ReconcileAllAsync(ct);
 
         var lines = await LiveLinesAsync(month, ct);
+        var summary = LineSummary.Of(lines);
         var closeId = Guid.NewGuid().ToString("N");
         await store.WriteLinesAsync(month, closeId, lines, ct);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
@@ -53,7 +77,7 @@ public sealed class StatementLedger(
             var row = await store.GetMonthAsync(month, ct);
             if (row?.Closed == true) return row.CloseId == closeId ? (CloseOutcome.Closed, null) : (CloseOutcome.AlreadyClosed, $"The month {month} is already closed.");
             // The row changed only if an adjustment was recorded on this month meanwhile: it stays on it.
-            if (await store.TryMarkClosedAsync(month, row, closeId, time.GetUtcNow(), actor, ct)) return (CloseOutcome.Closed, null);
+            if (await store.TryMarkClosedAsync(month, row, closeId, time.GetUtcNow(), actor, summary, ct)) return (CloseOutcome.Closed, null);
         }
         throw new StorageContentionException($"The month {month} kept changing while it was being closed.");
     }
@@ -129,21 +153,17 @@ public sealed class StatementLedger(
         throw new StorageContentionException($"The statement of {month} kept changing while late usage was being reconciled.");
     }
 
+    /// <summary>Every org's lines of the whole month, computed now from usage: what a close freezes.</summary>
     private async Task<IReadOnlyList<StatementLine>> LiveLinesAsync(Month month, CancellationToken ct)
     {
         var orgs = await directory.ListOrgsAsync(ct).ToListAsync(ct);
         var lines = new List<StatementLine>();
         await Parallel.ForEachAsync(orgs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (org, token) =>
         {
-            var totals = await usage.ReadAsync(org, month, token);
-            if (totals.Count == 0) return;
-            var licenses = (await credentials.ListLicensesAsync(org.OrgId, token)).ToDictionary(l => l.LicenseId, StringComparer.Ordinal);
-            var orgPlan = LicenseRecord.CurrentPlan(licenses.Values, time.GetUtcNow());
-            var orgLines = totals.Select(kv => new StatementLine(new LineKey(org.OrgId, kv.Key), org.Name,
-                kv.Key.LicenseId.Length == 0 ? orgPlan : licenses.GetValueOrDefault(kv.Key.LicenseId)?.Plan, kv.Value)).ToList();
-            lock (lines) lines.AddRange(orgLines);
+            var built = await orgLines.OfAsync(org, await usage.ReadAsync(org, month, token), month.EndDay.AddDays(-1), token);
+            lock (lines) lines.AddRange(built);
         });
-        return Order(lines);
+        return [.. lines.OrderBy(l => LineRows.Suffix(l.Key), StringComparer.Ordinal)];
     }
 
     /// <summary><c>adjustment.recorded</c> for each adjustment just committed (SPEC §18), with the fields a statement shows.</summary>
@@ -157,10 +177,6 @@ public sealed class StatementLedger(
                 ["recorded_at"] = a.RecordedAt, ["actor"] = a.Actor, ["source"] = Domain.Usage.UsageNames.Of(a.Source),
             }), ct: ct);
     }
-
-    private static IReadOnlyList<StatementLine> Order(IEnumerable<StatementLine> lines) =>
-        [.. lines.OrderBy(l => l.OrgName, StringComparer.Ordinal).ThenBy(l => l.Key.OrgId, StringComparer.Ordinal)
-            .ThenBy(l => l.Key.LicenseId.Length == 0).ThenBy(l => l.Key.Line)];
 
     private static HashSet<Month> ClosedSet(IReadOnlyDictionary<Month, StoredMonth> months) => [.. months.Values.Where(m => m.Closed).Select(m => m.Month)];
 }

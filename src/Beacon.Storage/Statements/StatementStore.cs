@@ -23,7 +23,6 @@ namespace Beacon.Storage.Statements;
 public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProvider time)
 {
     private const string Partition = "ledger";
-    private const string NoLicense = "-";
 
     private static string MonthRow(Month m) => "month|" + m;
 
@@ -52,21 +51,21 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
                 LineEntity(LineRow(month, closeId, l.Key), l.Key, l.OrgName, l.Plan, l.Totals, l.Totals, true))),
             ct, parallelism: 1);
 
-    private static string LineRow(Month month, string closeId, LineKey key) =>
-        LinePrefix(month, closeId) + key.OrgId + "|" + (key.LicenseId.Length == 0 ? NoLicense : key.LicenseId)
-        + (key.Source == UsageSource.Metered ? "" : "|" + UsageNames.Of(key.Source));
+    private static string LineRow(Month month, string closeId, LineKey key) => LinePrefix(month, closeId) + LineRows.Suffix(key);
 
     /// <summary>
     /// Marks the month closed by attempt <paramref name="closeId"/> if its row is still as read
-    /// (<paramref name="previous"/>, null = no row). True when this attempt's close is what is stored —
-    /// also when the write committed and its answer was lost.
+    /// (<paramref name="previous"/>, null = no row), with the summary of the lines it froze. True when this
+    /// attempt's close is what is stored — also when the write committed and its answer was lost.
     /// </summary>
-    public async Task<bool> TryMarkClosedAsync(Month month, StoredMonth? previous, string closeId, DateTimeOffset closedAt, string actor, CancellationToken ct = default)
+    public async Task<bool> TryMarkClosedAsync(
+        Month month, StoredMonth? previous, string closeId, DateTimeOffset closedAt, string actor, LineSummary summary, CancellationToken ct = default)
     {
         var e = new TableEntity(Partition, MonthRow(month))
         {
-            ["state"] = "closed", ["closed_at"] = closedAt, ["closed_by"] = actor, ["close_id"] = closeId,
+            ["state"] = "closed", ["closed_at"] = closedAt, ["closed_by"] = actor, ["close_id"] = closeId, ["lines"] = summary.Lines,
         };
+        WriteTotals(e, "t_", summary.Totals);
         var etag = previous is null
             ? await tables.Statements.TryAddAsync(e, ct)
             : await tables.Statements.TryUpdateAsync(e, previous.ETag, TableUpdateMode.Merge, ct);
@@ -80,6 +79,24 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
         var prefix = LinePrefix(month, closeId) + (orgId is null ? "" : orgId + "|");
         await foreach (var e in tables.QueryAsync(tables.Statements, TableWrites.RowKeyPrefix(Partition, prefix), ct: ct))
             yield return ReadLine(e);
+    }
+
+    /// <summary>A page of a closed month's lines on its statement, in key order.</summary>
+    public async Task<LinePage> PageLinesAsync(Month month, string closeId, string? orgId, Domain.Fleet.PageCursor? after, int limit, CancellationToken ct = default)
+    {
+        var (rows, next) = await LineRows.PageAsync(tables, tables.Statements, Partition, LinePrefix(month, closeId), orgId, after, limit,
+            TableClient.CreateQueryFilter($"on_statement eq {true}"), ct);
+        return new LinePage([.. rows.Select(ReadLine).Select(l => l.OnStatementLine(month))], next);
+    }
+
+    /// <summary>
+    /// The summary of a closed month's lines: stored with the close, or summed from its lines for a month closed
+    /// before closes stored one.
+    /// </summary>
+    public async Task<LineSummary> SummaryAsync(StoredMonth closed, CancellationToken ct = default)
+    {
+        if (closed.Summary is { } stored) return stored;
+        return LineSummary.Of(await ReadLinesAsync(closed.Month, closed.CloseId!, null, ct).Where(l => l.OnStatement).Select(l => l.OnStatementLine(closed.Month)).ToListAsync(ct));
     }
 
     /// <summary>The adjustments recorded on a month's statement, oldest first.</summary>
@@ -171,7 +188,10 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
     private static StoredMonth ReadMonth(TableEntity e)
     {
         var month = Month.Parse(e.RowKey["month|".Length..]);
-        return new StoredMonth(month, e.GetString("state") == "closed", e.GetDateTimeOffset("closed_at"), e.GetString("closed_by"), e.GetString("close_id"), e.ETag);
+        return new StoredMonth(month, e.GetString("state") == "closed", e.GetDateTimeOffset("closed_at"), e.GetString("closed_by"), e.GetString("close_id"), e.ETag)
+        {
+            Summary = e.GetInt32("lines") is { } lines ? new LineSummary(lines, ReadTotals(e, "t_")) : null,
+        };
     }
 
     private static string AdjustmentRow(StoredAdjustment a) =>

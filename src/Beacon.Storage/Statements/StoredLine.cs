@@ -10,4 +10,8 @@ namespace Beacon.Storage.Statements;
 /// (no usage at the close) is not <see cref="OnStatement"/>.
 /// </summary>
 public sealed record StoredLine(
-    LineKey Key, string OrgName, string? Plan, MeterTotals Frozen, MeterTotals Accounted, bool OnStatement, string RowKey, ETag ETag);
+    LineKey Key, string OrgName, string? Plan, MeterTotals Frozen, MeterTotals Accounted, bool OnStatement, string RowKey, ETag ETag)
+{
+    /// <summary>The line as the closed statement shows it: its frozen totals, over the whole month.</summary>
+    public StatementLine OnStatementLine(Month month) => new(Key, OrgName, Plan, Frozen) { Through = month.EndDay.AddDays(-1) };
+}

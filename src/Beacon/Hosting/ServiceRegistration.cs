@@ -66,6 +66,9 @@ public static class ServiceRegistration
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RollupOptions>>().Value);
         services.AddSingleton<StatementStore>();
         services.AddSingleton<MonthUsageReader>();
+        services.AddSingleton<OpenLineStore>();
+        services.AddSingleton<OrgLines>();
+        services.AddSingleton<OpenLineMaintainer>();
         services.AddSingleton<StatementLedger>();
         services.AddSingleton<QuotaMeter>();
         services.AddSingleton<ILateUsageReconciler>(sp => sp.GetRequiredService<StatementLedger>());

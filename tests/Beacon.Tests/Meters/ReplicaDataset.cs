@@ -128,11 +128,15 @@ internal sealed class ReplicaDataset
 
     public Dictionary<string, Statements.Totals> LinesOf(System.Text.Json.JsonElement statement) => Statements.StatementDataset.LinesOf(statement, Org.OrgId);
 
-    /// <summary>The model's statement line per license for the month: the daily rows by license, summed.</summary>
-    public Dictionary<string, Statements.Totals> ExpectedLines()
+    /// <summary>
+    /// The model's statement line per license for the month (or its days through <paramref name="through"/>, as an
+    /// open month's lines count them): the daily rows by license, summed.
+    /// </summary>
+    public Dictionary<string, Statements.Totals> ExpectedLines(DateOnly? through = null)
     {
         var lines = new Dictionary<string, Statements.Totals>();
-        foreach (var r in Model.Answer("langsmith_deployments", "license", null, MonthStart, MonthEnd, Workspaces.ToHashSet()))
+        var end = through is { } last ? new DateTimeOffset(last.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : MonthEnd;
+        foreach (var r in Model.Answer("langsmith_deployments", "license", null, MonthStart, end < MonthEnd ? end : MonthEnd, Workspaces.ToHashSet()))
         {
             var t = (lines.GetValueOrDefault(r.Id ?? "") ?? Statements.Totals.Zero)
                 .Plus("agent_runs", r.Runs).Plus("nodes_executed", r.Nodes).Plus("agent_uptime_seconds", r.Uptime).Plus("standby_minutes", r.Standby);

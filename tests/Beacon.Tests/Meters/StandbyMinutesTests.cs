@@ -55,7 +55,8 @@ public sealed class StandbyMinutesTests(BeaconFixture f)
         Assert.Equal([5L, 1_440L, 1L], days.Select(r => r.Standby));
 
         var key = await Operators.NewKeyAsync(f, "ops-standby");
-        var line = (await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={month}", key)).GetProperty("lines").EnumerateArray()
+        await f.RollupAsync(org.OrgId);
+        var line = (await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={month}&org_id={org.OrgId}", key)).GetProperty("lines").EnumerateArray()
             .Single(l => l.GetProperty("license_id").GetString() == license.LicenseId);
         Assert.Equal(1_446, line.GetProperty("standby_minutes").GetInt64());
         Assert.Equal(days.Sum(r => r.Uptime), line.GetProperty("agent_uptime_seconds").GetInt64());

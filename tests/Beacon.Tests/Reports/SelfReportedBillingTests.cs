@@ -41,7 +41,8 @@ public sealed class SelfReportedBillingTests(BeaconFixture f)
         await ReportClient.AcceptedAsync(await ReportClient.UploadAsync(f.Http, key, org.LicenseId,
             File((day, "p-1", 30, 10, 3601), (day, "p-2", 2, 1, 100_000), (day.AddDays(1), "p-1", 8, 4, 59))));
 
-        var lines = LinesOf(await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={month}", key), org.OrgId);
+        await f.RollupAsync(org.OrgId);
+        var lines = LinesOf(await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={month}&org_id={org.OrgId}", key), org.OrgId);
         Assert.Equal([("metered", false), ("self_reported", true)], lines.Select(l => (l.GetProperty("source").GetString(), l.GetProperty("standby_derived").GetBoolean())));
         Assert.All(lines, l => Assert.Equal(org.LicenseId, l.GetProperty("license_id").GetString()));
         var self = lines[1];
@@ -58,7 +59,7 @@ public sealed class SelfReportedBillingTests(BeaconFixture f)
 
         // A corrected day of the closed month: the difference lands on the first open month, on the self-reported line.
         await ReportClient.AcceptedAsync(await ReportClient.UploadAsync(f.Http, key, org.LicenseId, File((day.AddDays(1), "p-1", 8, 11, 120))));
-        var frozen = LinesOf(await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={month}", key), org.OrgId);
+        var frozen = LinesOf(await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={month}&org_id={org.OrgId}", key), org.OrgId);
         Assert.Equal(15, frozen[1].GetProperty("agent_runs").GetInt64());
         var next = Month.Of(month.EndDay);
         var adjustments = (await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/statements?month={next}", key)).GetProperty("adjustments").EnumerateArray()

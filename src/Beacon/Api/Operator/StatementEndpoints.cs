@@ -24,7 +24,7 @@ internal static class StatementEndpoints
     public static RouteGroupBuilder MapStatementEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/statements", GetAsync).WithName("OperatorStatement")
-            .WithSummary("A UTC month's statement: lines per org and license (live while open, frozen once closed) and the adjustments recorded on it; format=csv for a file.")
+            .WithSummary("A UTC month's statement: a page of its lines per org and license (kept by the rollup while open, frozen once closed), the month's totals and the adjustments recorded on it; format=csv for the whole month as a file.")
             .ProducesProblem(400);
         group.MapPost("/statements/{month}/close", CloseAsync).WithName("OperatorStatementClose")
             .WithSummary("Close an ended month: its lines are frozen; later usage for it becomes adjustments on the first open month (audited).")
@@ -36,15 +36,26 @@ internal static class StatementEndpoints
     }
 
     private static async Task<Results<Ok<StatementView>, FileContentHttpResult, ProblemHttpResult>> GetAsync(
-        string? month, string? format, StatementLedger ledger, DirectoryStore directory, MeterCatalog catalog, TimeProvider time, CancellationToken ct)
+        string? month, string? format, string? org_id, string? limit, string? cursor,
+        StatementLedger ledger, DirectoryStore directory, MeterCatalog catalog, TimeProvider time, CancellationToken ct)
     {
         if (!Month.TryParse(month, out var m)) return Invalid("month", "is required, as YYYY-MM (from 2020-01).");
         if (m > Month.Of(time.GetUtcNow())) return Invalid("month", $"{m} has not started yet.");
         if (format is not (null or "json" or "csv")) return Invalid("format", "must be json or csv.");
-        var statement = await ledger.GetAsync(m, ct);
-        var view = StatementViews.Of(statement, catalog, await StatementViews.OrgNamesAsync(statement, directory, ct));
-        if (format != "csv") return TypedResults.Ok(view);
-        return TypedResults.File(StatementCsv.Bytes(StatementCsv.Write(view, catalog)), "text/csv; charset=utf-8", $"beacon_statement_{m}.csv");
+        if (org_id is not null && !Ids.TryNormalizeUuid(org_id, out org_id)) return Invalid("org_id", "must be an organization id (UUID).");
+        if (!Paging.TryRead(limit, cursor, [LinePage.Section], out var n, out var after, out var problem)) return problem!;
+        if (format == "csv")
+        {
+            // The file is the whole month (or the org's part of it): what an invoice is made from, never a page.
+            var whole = await ledger.GetAsync(m, ct);
+            if (org_id is not null)
+                whole = whole with { Lines = [.. whole.Lines.Where(l => l.Key.OrgId == org_id)], Adjustments = [.. whole.Adjustments.Where(a => a.OrgId == org_id)] };
+            var all = StatementViews.Of(whole, catalog, await StatementViews.OrgNamesAsync(whole.Lines, whole.Adjustments, directory, ct));
+            return TypedResults.File(StatementCsv.Bytes(StatementCsv.Write(all, catalog)), "text/csv; charset=utf-8", $"beacon_statement_{m}.csv");
+        }
+        var page = await ledger.GetPageAsync(m, org_id, after, n, ct);
+        if (org_id is not null) page = page with { Adjustments = [.. page.Adjustments.Where(a => a.OrgId == org_id)] };
+        return TypedResults.Ok(StatementViews.Of(page, catalog, await StatementViews.OrgNamesAsync(page.Lines.Lines, page.Adjustments, directory, ct)));
     }
 
     private static async Task<Results<Ok<StatementView>, ProblemHttpResult>> CloseAsync(
@@ -54,7 +65,7 @@ internal static class StatementEndpoints
         var (outcome, reason, statement) = await closing.CloseAsync(m, caller.Actor, ct);
         if (outcome == CloseOutcome.NotEnded) return Invalid("month", reason!);
         if (outcome == CloseOutcome.AlreadyClosed) return Problems.Conflict(reason!);
-        return TypedResults.Ok(StatementViews.Of(statement!, catalog, await StatementViews.OrgNamesAsync(statement!, directory, ct)));
+        return TypedResults.Ok(StatementViews.Of(statement!, catalog, await StatementViews.OrgNamesAsync(statement!.Lines, statement.Adjustments, directory, ct)));
     }
 
     private static async Task<Results<Created<AdjustmentView>, ProblemHttpResult>> AdjustAsync(

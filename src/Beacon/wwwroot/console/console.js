@@ -407,9 +407,9 @@ function quotaBar(q) {
 // ---- Statements -----------------------------------------------------------------------------------
 
 
-// What is invoiced for a meter this month: the lines, plus the adjustments recorded on this month
-// (late usage for a closed month, credits); the table shows both.
-const billed = (s, meter) => s.lines.reduce((n, l) => n + (l[meter] ?? 0), 0)
+// What is invoiced for a meter this month: every line (the month's totals, whatever page is shown), plus
+// the adjustments recorded on this month (late usage for a closed month, credits); the table shows both.
+const billed = (s, meter) => (s.totals[meter] ?? 0)
   + s.adjustments.filter((a) => a.metric === meter).reduce((n, a) => n + a.delta, 0);
 
 function defaultMonth() {
@@ -427,11 +427,14 @@ async function showStatements() {
   const url = new URL(location.href);
   url.searchParams.set('month', month);
   history.replaceState(null, '', url);
-  const s = await api(`/api/v1/operator/statements?month=${encodeURIComponent(month)}`);
+  const query = pageQuery(false);
+  query.set('month', month);
+  const s = await api(`/api/v1/operator/statements?${query}`);
   state.statement = s;
+  const through = s.lines.map((l) => l.through).filter(Boolean).sort()[0];
   $('summary').replaceChildren(
-    card('State', s.state === 'closed' ? `Closed ${utc(s.closed_at)}` : 'Open (live)'),
-    card('Lines', num(s.lines.length)),
+    card('State', s.state === 'closed' ? `Closed ${utc(s.closed_at)}` : `Open · through ${through ?? 'no day yet'}`),
+    card('Lines', num(s.totals.lines)),
     card('Adjustments', num(s.adjustments.length)),
     card('Runs billed (lines + adjustments)', num(billed(s, 'agent_runs')), 'agent_runs'),
     card('Standby minutes billed (lines + adjustments)', num(billed(s, 'standby_minutes')), 'standby_minutes'));
@@ -457,9 +460,10 @@ async function showStatements() {
         el('td', {}, a.actor))), 'Adjustments')
       : el('p', {}, 'None.'));
   $('statement-close').hidden = s.state !== 'open' || !monthEnded(month);
+  pager(s.lines.length, s.next_cursor);
   setStatus(s.state === 'closed'
     ? `${s.month} is closed: its lines are frozen; later usage for it appears as adjustments on the next open month.`
-    : `${s.month} is open: lines are live usage and change as usage arrives.`, 'ready');
+    : `${s.month} is open: lines count usage through the last day the rollup has counted (each line says which), and grow as usage arrives.`, 'ready');
 }
 
 async function exportStatement() {
