@@ -141,8 +141,10 @@ internal sealed partial class Bench
         var atSmall = await MeasureAsync();
         await SeedAsync(small, large);
         var atLarge = await MeasureAsync();
+        var console = await RenderFleetTabAsync(http.BaseAddress!, operatorKey, Path.Combine("artifacts", "screenshots", $"console-fleet-{large}.png"));
         return new
         {
+            console_fleet_tab = console,
             deployments = new[] { small, large },
             licenses = licenses.Length,
             orgs = orgCount,

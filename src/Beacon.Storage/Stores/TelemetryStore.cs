@@ -111,19 +111,48 @@ public sealed class TelemetryStore(Tables tables)
             return next;
         }, ct);
 
-    /// <summary>Stores kept log records or spans (each with its time in nanoseconds and its JSON form).</summary>
-    public Task WriteRecordsAsync(string orgId, string licenseId, string kind, IEnumerable<TelemetryRecord> records, DateTimeOffset now, CancellationToken ct = default) =>
-        tables.TelemetryRecords.SubmitInBatchesAsync(records.Select(r =>
+    /// <summary>
+    /// Stores kept log records or spans (each with its time in nanoseconds and its JSON form), adds the keys of the
+    /// rows it creates to <paramref name="created"/> as it goes (so a write that fails part-way says what it left),
+    /// and returns how many it created. A row that is already there (the same record from an earlier export) is
+    /// left as it is and not listed, so <see cref="DeleteRecordsAsync"/> can take back exactly what one export added.
+    /// </summary>
+    public async Task<int> WriteRecordsAsync(string orgId, string licenseId, string kind, IEnumerable<TelemetryRecord> records, DateTimeOffset now,
+        ICollection<(string PartitionKey, string RowKey)> created, CancellationToken ct = default)
+    {
+        int before = created.Count;
+        var entities = records.Select(r =>
         {
             var day = TelemetryPolicy.DayOf(r.UnixNano, now);
             long nanos = r.UnixNano > 0 ? r.UnixNano : Timestamps.FromDateTimeOffset(now) * 1000;
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(r.Instance + "\u0001" + r.Detail)))[..16];
-            return new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(DayPartition(day, licenseId),
-                $"{kind}|{(long.MaxValue - nanos).ToString("D19", CultureInfo.InvariantCulture)}|{hash}")
+            return new TableEntity(DayPartition(day, licenseId), $"{kind}|{(long.MaxValue - nanos).ToString("D19", CultureInfo.InvariantCulture)}|{hash}")
             {
                 ["org_id"] = orgId, ["instance"] = r.Instance, ["detail"] = r.Detail, ["at"] = Timestamps.ToDateTimeOffset(nanos / 1000),
-            });
-        }), ct);
+            };
+        });
+        foreach (var chunk in entities.GroupBy(e => e.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(TableWrites.MaxBatchOperations)))
+        {
+            try
+            {
+                await tables.TelemetryRecords.SubmitBatchAsync([.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))], ct);
+                foreach (var e in chunk) created.Add((e.PartitionKey, e.RowKey));
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                // Some rows exist already: add the others one by one.
+                foreach (var entity in chunk)
+                    if (await tables.TelemetryRecords.TryAddAsync(entity, ct) is not null) created.Add((entity.PartitionKey, entity.RowKey));
+            }
+        }
+        return created.Count - before;
+    }
+
+    /// <summary>Deletes rows one export created (<see cref="WriteRecordsAsync"/>) when the rest of it could not be stored.</summary>
+    public async Task DeleteRecordsAsync(IEnumerable<(string PartitionKey, string RowKey)> rows, CancellationToken ct = default)
+    {
+        foreach (var (pk, rk) in rows) await tables.TelemetryRecords.DeleteEntityAsync(pk, rk, Azure.ETag.All, ct);
+    }
 
     public async Task<IReadOnlyList<StoredMetric>> LatestAsync(string licenseId, CancellationToken ct = default) =>
         await tables.QueryAsync(tables.TelemetryLatest, TableClient.CreateQueryFilter($"PartitionKey eq {licenseId}"), ct: ct)

@@ -207,6 +207,34 @@ public sealed class HostileTelemetryTests(BeaconFixture f) : IDisposable
     }
 
     [Fact]
+    public async Task An_export_over_two_days_whose_second_day_cannot_be_written_stores_nothing_and_sent_again_counts_each_record_once()
+    {
+        var org = await f.NewOrgAsync();
+        long day = 86_400L * 1_000_000_000;
+        var today = DateOnly.FromDateTime(f.Clock.GetUtcNow().UtcDateTime);
+        var yesterday = today.AddDays(-1);
+        // Today's 150 records come first (two batches, written), then yesterday's 3, whose partition storage refuses.
+        var export = Logs([.. Enumerable.Range(0, 150).Select(i => Warn($"today {i}")), .. Enumerable.Range(0, 3).Select(i => Warn($"yesterday {i}", NowNanos - day))]).ToByteArray();
+        var yesterdayPartition = Beacon.Domain.Time.Timestamps.DayKey(yesterday) + "|" + org.LicenseId;
+        f.Faults.Set(r => r.Method.Method == "POST" && r.Uri.ToUri().AbsolutePath.Contains("$batch", StringComparison.Ordinal)
+                          && Beacon.Testing.FaultInjectingTransport.BodyOf(r).Contains(yesterdayPartition, StringComparison.Ordinal) ? Fault.ServerBusy : Fault.None);
+        var refused = await PostAsync(export, "application/x-protobuf", org.LicenseKey, "logs");
+        f.Faults.Set(null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+
+        async Task<(int Rows, long Today, long Yesterday)> StoredAsync() => (
+            (await Store.RecordsAsync(org.LicenseId, TelemetryStore.Logs, f.Clock.GetUtcNow(), 1000)).Count,
+            (await Store.CountsAsync(org.LicenseId, today, today)).LogsKept, (await Store.CountsAsync(org.LicenseId, yesterday, yesterday)).LogsKept);
+        Assert.Equal((0, 0L, 0L), await StoredAsync());
+
+        // Sent again: all of it, counted once; and once more (a lost answer): nothing changes.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(export, "application/x-protobuf", org.LicenseKey, "logs")).StatusCode);
+        Assert.Equal((153, 150L, 3L), await StoredAsync());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(export, "application/x-protobuf", org.LicenseKey, "logs")).StatusCode);
+        Assert.Equal((153, 150L, 3L), await StoredAsync());
+    }
+
+    [Fact]
     public async Task Records_dated_more_than_a_day_ahead_or_before_retention_are_rejected_by_name_and_nothing_of_them_is_stored()
     {
         var org = await f.NewOrgAsync();

@@ -83,42 +83,64 @@ internal static class TelemetryEndpoints
 
     /// <summary>
     /// Per UTC day: drops records repeated within the export (they would be one row), counts what policy
-    /// keeps and what it does not, reserves room under the daily cap, and stores the records admitted.
-    /// Kept records over the cap go to <paramref name="drops"/>. When the write fails, the reservation is
-    /// given back before the fault is answered (503), so the cap counts only what was stored.
+    /// keeps and what it does not, reserves room under the daily cap, and stores the records admitted. Kept
+    /// records over the cap go to <paramref name="drops"/>. The export is stored whole or not at all: when a
+    /// write fails, the rows it already created (on other days, in other batches) are deleted and every
+    /// reservation is given back before the fault is answered (503). Rows that were already there (the same
+    /// records sent before) are not counted again, so the cap counts each stored record once.
     /// </summary>
     private static async Task KeepAsync<T>(TelemetryStore store, TelemetryCaller caller, string kind, List<T> records, Func<T, bool> keeps,
         Func<T, long> time, Func<T, TelemetryRecord> stored, DateTimeOffset now, OtlpDrops drops, string what, CancellationToken ct)
     {
         var license = caller.License;
-        foreach (var day in records.GroupBy(r => TelemetryPolicy.DayOf(time(r), now)))
+        var created = new List<(string, string)>();
+        var reserved = new List<(DateOnly Day, int Kept, int OverCap, int NotKept)>();
+        try
         {
-            var kept = new List<TelemetryRecord>();
-            var seen = new HashSet<TelemetryRecord>();
-            int notKept = 0;
-            foreach (var record in day)
+            foreach (var day in records.GroupBy(r => TelemetryPolicy.DayOf(time(r), now)))
             {
-                if (!keeps(record))
+                var kept = new List<TelemetryRecord>();
+                var seen = new HashSet<TelemetryRecord>();
+                int notKept = 0;
+                foreach (var record in day)
                 {
-                    notKept++;
-                    continue;
+                    if (!keeps(record))
+                    {
+                        notKept++;
+                        continue;
+                    }
+                    var row = stored(record);
+                    if (seen.Add(row)) kept.Add(row);
+                    else drops.Add($"{what} repeated in this export");
                 }
-                var row = stored(record);
-                if (seen.Add(row)) kept.Add(row);
-                else drops.Add($"{what} repeated in this export");
+                int admitted = await store.AdmitAsync(license.OrgId, license.LicenseId, kind, day.Key, kept.Count, notKept, ct);
+                reserved.Add((day.Key, admitted, kept.Count - admitted, notKept));
+                int added = await store.WriteRecordsAsync(license.OrgId, license.LicenseId, kind, kept.Take(admitted), now, created, ct);
+                if (added < admitted)
+                {
+                    // Records stored by an earlier export: there already, and counted then.
+                    await store.ReleaseAsync(license.LicenseId, kind, day.Key, admitted - added, 0, 0, ct);
+                    reserved[^1] = (day.Key, added, kept.Count - admitted, notKept);
+                }
+                if (kept.Count > admitted)
+                    drops.Add($"{what} over the daily cap of {(kind == TelemetryStore.Logs ? TelemetryPolicy.MaxLogsPerDay : TelemetryPolicy.MaxSpansPerDay)} for this license", kept.Count - admitted);
             }
-            int admitted = await store.AdmitAsync(license.OrgId, license.LicenseId, kind, day.Key, kept.Count, notKept, ct);
+        }
+        catch
+        {
             try
             {
-                await store.WriteRecordsAsync(license.OrgId, license.LicenseId, kind, kept.Take(admitted), now, ct);
+                // Whatever the request's own cancellation: take back what this export stored and reserved.
+                await store.DeleteRecordsAsync(created, CancellationToken.None);
+                foreach (var (day, kept, overCap, notKept) in reserved)
+                    await store.ReleaseAsync(license.LicenseId, kind, day, kept, overCap, notKept, CancellationToken.None);
             }
-            catch
+            catch (Exception e) when (Storage.Account.StorageFaults.IsTransient(e))
             {
-                await store.ReleaseAsync(license.LicenseId, kind, day.Key, admitted, kept.Count - admitted, notKept, CancellationToken.None);
-                throw;
+                // Storage failed here too: the rows left are found as already there when the install sends the
+                // export again (after the 503), and are not counted twice.
             }
-            if (kept.Count > admitted)
-                drops.Add($"{what} over the daily cap of {(kind == TelemetryStore.Logs ? TelemetryPolicy.MaxLogsPerDay : TelemetryPolicy.MaxSpansPerDay)} for this license", kept.Count - admitted);
+            throw;
         }
     }
 
