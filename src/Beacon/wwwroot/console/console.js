@@ -433,17 +433,19 @@ async function showStatements() {
   state.statement = s;
   const through = s.lines.map((l) => l.through).filter(Boolean).sort()[0];
   $('summary').replaceChildren(
-    card('State', s.state === 'closed' ? `Closed ${utc(s.closed_at)}` : `Open · through ${through ?? 'no day yet'}`),
+    card('State', s.state === 'closed' ? `Closed ${utc(s.closed_at)}` : 'Open'),
     card('Lines', num(s.totals.lines)),
     card('Adjustments', num(s.adjustments.length)),
     card('Runs billed (lines + adjustments)', num(billed(s, 'agent_runs')), 'agent_runs'),
     card('Standby minutes billed (lines + adjustments)', num(billed(s, 'standby_minutes')), 'standby_minutes'));
   $('summary').firstChild.setAttribute('data-state', s.state);
-  const empty = el('tr', {}, el('td', { colspan: String(3 + state.meters.length) }, 'No usage was reported for this month.'));
-  table(['Organization', 'License', 'Plan', ...state.meters.map((m) => `${m.title} (${m.unit})`)], s.lines.length === 0 ? [empty] : s.lines.map((l) => el('tr', { 'data-org': l.org_id },
+  const empty = el('tr', {}, el('td', { colspan: String(4 + state.meters.length) }, s.state === 'open'
+    ? 'No usage counted for this month yet (the rollup counts each day once it is over).' : 'No usage was reported for this month.'));
+  table(['Organization', 'License', 'Plan', 'Counted through', ...state.meters.map((m) => `${m.title} (${m.unit})`)], s.lines.length === 0 ? [empty] : s.lines.map((l) => el('tr', { 'data-org': l.org_id },
     el('td', {}, l.org_name),
     el('td', { 'data-source': l.source }, (l.license_id ? short(l.license_id) : 'API keys') + (l.source === 'self_reported' ? ' · self-reported' : '')),
     el('td', {}, l.plan ?? '—'),
+    el('td', {}, l.through ?? '—'),
     // null: the month was closed before this meter existed, so it was not billed.
     state.meters.map((m) => el('td', { class: 'num', 'data-meter': m.name }, num(l[m.name]))))));
   $('extra').replaceChildren(
@@ -463,7 +465,7 @@ async function showStatements() {
   pager(s.lines.length, s.next_cursor);
   setStatus(s.state === 'closed'
     ? `${s.month} is closed: its lines are frozen; later usage for it appears as adjustments on the next open month.`
-    : `${s.month} is open: lines count usage through the last day the rollup has counted (each line says which), and grow as usage arrives.`, 'ready');
+    : `${s.month} is open: lines count usage through ${through ?? 'the last day that is over'} (each line says which day) and grow as the rollup counts each day.`, 'ready');
 }
 
 async function exportStatement() {
