@@ -16,11 +16,6 @@ namespace Beacon.Api.Operator;
 /// </summary>
 internal static class StatementEndpoints
 {
-    /// <summary>The largest correction one adjustment may make (a thousand maximal reports).</summary>
-    public const long MaxDelta = Plausibility.MaxCount * 1000;
-
-    public const int MaxReasonLength = 500;
-
     public static RouteGroupBuilder MapStatementEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/statements", GetAsync).WithName("OperatorStatement")
@@ -74,39 +69,16 @@ internal static class StatementEndpoints
     {
         if (!(await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct)).TryGet(out var body, out var problem)) return problem;
         using var doc = body;
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) return Problems.Validation([new FieldError("$", "The body must be a JSON object.")]);
-        var errors = new List<FieldError>();
-
-        var orgId = JsonBody.String(root, "org_id");
-        if (orgId is null || !Ids.TryNormalizeUuid(orgId, out orgId)) errors.Add(new FieldError("org_id", "is required and must be an organization id (UUID)."));
-        string? licenseId = null;
-        if (root.TryGetProperty("license_id", out var lic) && lic.ValueKind != JsonValueKind.Null)
-        {
-            if (lic.ValueKind != JsonValueKind.String || !Ids.TryNormalizeUuid(lic.GetString()!, out var normalized))
-                errors.Add(new FieldError("license_id", "must be a license id (UUID), or null for usage reported with an API key."));
-            else licenseId = normalized;
-        }
-        var metric = catalog.Find(JsonBody.String(root, "metric"))?.Name;
-        if (metric is null) errors.Add(new FieldError("metric", "must be one of " + string.Join(", ", catalog.Meters.Select(m => m.Name)) + "."));
-        long delta = 0;
-        if (!(root.TryGetProperty("delta", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out delta)) || delta == 0 || Math.Abs(delta) > MaxDelta)
-            errors.Add(new FieldError("delta", $"must be a whole number other than 0, at most {MaxDelta:N0} either way."));
-        if (!Month.TryParse(JsonBody.String(root, "for_month"), out var forMonth))
-            errors.Add(new FieldError("for_month", "is required, as YYYY-MM (from 2020-01)."));
-        else if (forMonth > Month.Of(time.GetUtcNow()))
-            errors.Add(new FieldError("for_month", $"{forMonth} has not started yet."));
-        var reason = JsonBody.String(root, "reason")?.Trim();
-        if (string.IsNullOrEmpty(reason)) errors.Add(new FieldError("reason", "is required: say why the statement is corrected."));
-        else if (reason.Length > MaxReasonLength) errors.Add(new FieldError("reason", $"must be at most {MaxReasonLength} characters."));
-        if (errors.Count > 0) return Problems.Validation(errors);
+        var parsed = AdjustmentRequestParser.Parse(doc.RootElement, catalog, Month.Of(time.GetUtcNow()));
+        if (parsed.Value is not { } asked) return Problems.Validation(parsed.Errors);
+        var (orgId, licenseId, metric, delta, forMonth, reason) = asked;
 
         // Names that do not exist are the request's fault too: nothing is recorded.
-        if (await directory.GetOrgAsync(orgId!, ct) is not { } org) return Invalid("org_id", $"No organization {orgId}.");
+        if (await directory.GetOrgAsync(orgId, ct) is not { } org) return Invalid("org_id", $"No organization {orgId}.");
         if (licenseId is not null && (await credentials.GetLicenseAsync(licenseId, ct))?.OrgId != orgId)
             return Invalid("license_id", $"No license {licenseId} in organization {orgId}.");
 
-        var adjustment = await ledger.AdjustAsync(orgId!, licenseId, metric!, delta, forMonth, reason!, caller.Actor, ct);
+        var adjustment = await ledger.AdjustAsync(orgId, licenseId, metric, delta, forMonth, reason, caller.Actor, ct);
         await audit.AppendAsync(caller.Actor, "adjustment.create", "adjustment:" + adjustment.Id, new Dictionary<string, string?>
         {
             ["org_id"] = adjustment.OrgId, ["license_id"] = adjustment.LicenseId, ["metric"] = metric,
