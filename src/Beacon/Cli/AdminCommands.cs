@@ -213,10 +213,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     {
         var orgId = await RequireOrgAsync(a, ct);
         var id = Uuid(a.Required("id"), "id");
-        if (!Timestamps.TryParseQueryTime(a.Required("expires"), out var micros))
-            throw new CliUsageException("--expires must be an ISO 8601 date-time with an offset, or a date.");
-        var expires = Timestamps.ToDateTimeOffset(micros);
-        if (Actions.ExpiryProblem(expires) is { } why) throw new CliUsageException("--expires " + why);
+        if (Actions.ReadExpiry(a.Required("expires"), out var expires) is { } why) throw new CliUsageException("--expires " + why);
         if (await Actions.ExtendAsync(id, orgId, expires, AuditLog.CliActor, ct) is null) return output.Fail($"No license {id} in organization {orgId}.");
         output.Result(new { license_id = id, expires_at = expires }, $"License {id} now expires at {expires:O}.");
         return 0;

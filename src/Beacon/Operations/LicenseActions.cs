@@ -1,4 +1,5 @@
 using Beacon.Domain.Credentials;
+using Beacon.Domain.Time;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Operations;
@@ -30,6 +31,19 @@ public sealed class LicenseActions(CredentialStore credentials, AuditLog audit, 
     }
 
     /// <summary>Why <paramref name="expiresAt"/> cannot be a new expiry, or null when it can.</summary>
+    /// <summary>
+    /// Reads a new expiry the way every door takes it (the operator API's <c>expires_at</c>, the CLI's
+    /// <c>--expires</c>): an ISO 8601 date-time with an offset, or a date (its start, UTC), in the future.
+    /// Null when it is one; otherwise what is wrong with it, to follow the field's name.
+    /// </summary>
+    public string? ReadExpiry(string? text, out DateTimeOffset expiresAt)
+    {
+        expiresAt = default;
+        if (!Timestamps.TryParseQueryTime(text, out var micros)) return "must be an ISO 8601 date-time with an offset, or a date, e.g. 2027-12-31T23:59:59Z.";
+        expiresAt = Timestamps.ToDateTimeOffset(micros);
+        return ExpiryProblem(expiresAt);
+    }
+
     public string? ExpiryProblem(DateTimeOffset expiresAt) =>
         expiresAt <= time.GetUtcNow() ? "must be in the future; to stop a license, suspend or revoke it." : null;
 

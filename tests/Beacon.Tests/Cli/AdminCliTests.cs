@@ -157,6 +157,33 @@ public sealed class AdminCliTests(BeaconFixture f)
     }
 
     [Fact]
+    public async Task The_cli_and_the_operator_api_read_a_new_expiry_the_same_way()
+    {
+        var key = await Vendor.Operators.NewKeyAsync(f, "ops-expiry");
+        var (viaCli, viaApi) = (await f.NewOrgAsync(), await f.NewOrgAsync());
+        var credentials = f.Services.GetRequiredService<CredentialStore>();
+        var inTwoDays = DateOnly.FromDateTime(f.Clock.GetUtcNow().UtcDateTime).AddDays(2);
+        foreach (var text in new[] { inTwoDays.ToString("yyyy-MM-dd"), f.Clock.GetUtcNow().AddDays(30).ToString("O"), "2021-01-01T00:00:00Z", "next friday", "2027-13-01" })
+        {
+            var api = await Vendor.Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/licenses/{viaApi.LicenseId}/extend", key, new { expires_at = text });
+            var cli = await RunAsync("admin", "license", "extend", "--org", viaCli.OrgId, "--id", viaCli.LicenseId, "--expires", text);
+            if (api.IsSuccessStatusCode)
+            {
+                Assert.Equal(0, cli.Code);
+                Assert.Equal((await credentials.GetLicenseAsync(viaApi.LicenseId))!.ExpiresAt, (await credentials.GetLicenseAsync(viaCli.LicenseId))!.ExpiresAt);
+                continue;
+            }
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, api.StatusCode);
+            var message = JsonDocument.Parse(await api.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("message").GetString()!;
+            Assert.NotEqual(0, cli.Code);
+            Assert.Contains("--expires " + message, cli.Stderr + cli.Stdout, StringComparison.Ordinal);
+        }
+        // A date is its first instant, UTC, through both doors.
+        Assert.Null(f.Services.GetRequiredService<Operations.LicenseActions>().ReadExpiry(inTwoDays.ToString("yyyy-MM-dd"), out var read));
+        Assert.Equal(new DateTimeOffset(inTwoDays.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), read);
+    }
+
+    [Fact]
     public async Task The_cli_and_the_operator_api_change_a_license_and_record_it_the_same_way()
     {
         var key = await Vendor.Operators.NewKeyAsync(f, "ops-same-way");

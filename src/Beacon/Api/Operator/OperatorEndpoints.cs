@@ -84,10 +84,7 @@ internal static class OperatorEndpoints
     {
         if (!(await JsonBody.ReadAsync(request, Limits.MaxBodyBytes, ct)).TryGet(out var body, out var problem)) return problem;
         using var doc = body;
-        var text = JsonBody.String(doc.RootElement, "expires_at");
-        if (!Timestamps.TryParseMicros(text, out var micros)) return Invalid("expires_at", "must be an ISO 8601 date-time with an offset, e.g. 2027-12-31T23:59:59Z.");
-        var expiresAt = Timestamps.ToDateTimeOffset(micros);
-        if (actions.ExpiryProblem(expiresAt) is { } why) return Invalid("expires_at", why);
+        if (actions.ReadExpiry(JsonBody.String(doc.RootElement, "expires_at"), out var expiresAt) is { } why) return Invalid("expires_at", why);
         if (await actions.ExtendAsync(id, null, expiresAt, caller.Actor, ct) is not { } license) return Problems.NotFound($"No license {id}.");
         return TypedResults.Ok(new LicenseChange(license.LicenseId, license.OrgId, LicenseActions.Name(license.Status), expiresAt));
     }
