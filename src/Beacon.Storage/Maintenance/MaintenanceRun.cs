@@ -63,7 +63,7 @@ public sealed class MaintenanceRun(
                 reports.Add((report ?? new OrgRollupReport(org.OrgId, 0, 0, 0, 0, 0, default, default, 0)) with { Error = error });
             }
         }
-        await openLines.SummarizeAsync(work.Token);
+        await openLines.SummarizeAsync(work.Token); // false when storage stayed down: the months stay stale for the next run
         // Telemetry retention (SPEC §4.7): whole old days go, by the clock, whatever --now says.
         int purged = onlyOrgs is null ? await telemetry.PurgeAsync(startedAt, work.Token) : 0;
         return new RollupReport(true, null, at, reports) { TelemetryPurged = purged };

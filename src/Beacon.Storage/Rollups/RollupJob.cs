@@ -80,24 +80,7 @@ public sealed class RollupJob(RawUsage raw, DirtyDayStore dirty, RollupStore rol
         }, progress);
     }
 
-    /// <summary>Runs a pure step again when storage faults outlast the SDK's retries (never a lost progress race).</summary>
-    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> step, CancellationToken ct)
-    {
-        var delay = options.StepRetryDelay;
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await step();
-            }
-            catch (Exception e) when (attempt < options.StepAttempts && !ct.IsCancellationRequested
-                                      && Account.StorageFaults.IsTransient(e) && e is not StorageContentionException)
-            {
-                await Task.Delay(delay, time, ct);
-                delay *= 2;
-            }
-        }
-    }
+    private Task<T> WithRetriesAsync<T>(Func<Task<T>> step, CancellationToken ct) => StepRetries.RunAsync(step, options, time, ct);
 
     /// <summary>Recomputes the step's days from raw records, then the weeks and months around them inside its coverage.</summary>
     private async Task<(int Weeks, int Months)> RecomputeAsync(string orgId, DefaultWorkspace defaultWorkspace, RollupStep step, CancellationToken ct)

@@ -14,7 +14,8 @@ namespace Beacon.Storage.Statements;
 /// before this step, an org whose cells started over, a catalog with other meters), every open month the org's
 /// rollups cover.
 /// </summary>
-public sealed class OpenLineMaintainer(OpenLineStore lines, StatementStore ledger, MonthUsageReader usage, OrgLines orgLines, MeterCatalog catalog)
+public sealed class OpenLineMaintainer(
+    OpenLineStore lines, StatementStore ledger, MonthUsageReader usage, OrgLines orgLines, MeterCatalog catalog, RollupOptions options, TimeProvider time)
 {
     private readonly string _meters = string.Join(",", catalog.Meters.Select(m => m.Name));
 
@@ -30,20 +31,39 @@ public sealed class OpenLineMaintainer(OpenLineStore lines, StatementStore ledge
         else
             months = through >= progress.FirstDay ? Span(Month.Of(progress.FirstDay), Month.Of(through)) : [];
 
-        var closed = (await ledger.ListMonthsAsync(ct)).Values.Where(s => s.Closed).Select(s => s.Month).ToHashSet();
+        // Each month is a pure recomputation, retried like a rollup step when storage faults outlast the SDK's retries.
+        var closed = await StepRetries.RunAsync(async () => (await ledger.ListMonthsAsync(ct)).Values.Where(s => s.Closed).Select(s => s.Month).ToHashSet(), options, time, ct);
         int read = 0;
         foreach (var month in months.Where(x => !closed.Contains(x) && x.FirstDay <= through))
         {
-            var totals = await usage.ReadThroughAsync(org, month, through, ct);
-            await lines.ReplaceOrgLinesAsync(month, org.OrgId, await orgLines.OfAsync(org, totals, Min(through, month.EndDay.AddDays(-1)), ct), ct);
+            await StepRetries.RunAsync(async () =>
+            {
+                var totals = await usage.ReadThroughAsync(org, month, through, ct);
+                await lines.ReplaceOrgLinesAsync(month, org.OrgId, await orgLines.OfAsync(org, totals, Min(through, month.EndDay.AddDays(-1)), ct), ct);
+                return true;
+            }, options, time, ct);
             read++;
         }
-        await lines.SaveMarkAsync(org.OrgId, progress.Epoch, through, _meters, ct);
+        await StepRetries.RunAsync(async () => { await lines.SaveMarkAsync(org.OrgId, progress.Epoch, through, _meters, ct); return true; }, options, time, ct);
         return read;
     }
 
-    /// <summary>Sums again every month whose lines changed (at the end of a run: one read of each such month's lines).</summary>
-    public Task<int> SummarizeAsync(CancellationToken ct) => lines.SummarizeStaleAsync(ct);
+    /// <summary>
+    /// Sums again every month whose lines changed (at the end of a run: one read of each such month's lines). When
+    /// storage stays unavailable, the months stay stale and the next run sums them: false.
+    /// </summary>
+    public async Task<bool> SummarizeAsync(CancellationToken ct)
+    {
+        try
+        {
+            await StepRetries.RunAsync(() => lines.SummarizeStaleAsync(ct), options, time, ct);
+            return true;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && Account.StorageFaults.IsTransient(e))
+        {
+            return false;
+        }
+    }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
