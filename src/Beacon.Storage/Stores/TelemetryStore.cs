@@ -154,12 +154,23 @@ public sealed class TelemetryStore(Tables tables)
         foreach (var (pk, rk) in rows) await tables.TelemetryRecords.DeleteEntityAsync(pk, rk, Azure.ETag.All, ct);
     }
 
+    /// <summary>The cursor section of a license's latest metrics (its series, in key order).</summary>
+    public const string SeriesSection = "series";
+
     public async Task<IReadOnlyList<StoredMetric>> LatestAsync(string licenseId, CancellationToken ct = default) =>
-        await tables.QueryAsync(tables.TelemetryLatest, TableClient.CreateQueryFilter($"PartitionKey eq {licenseId}"), ct: ct)
-            .Select(e => new StoredMetric(e.GetString("instance") ?? "", e.GetString("name") ?? "", e.GetString("unit") ?? "", e.GetString("kind") ?? "",
-                JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("attributes") ?? "{}") ?? [], e.GetString("value") ?? "",
-                e.GetDateTimeOffset("at") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("seen_at") ?? DateTimeOffset.MinValue))
-            .ToListAsync(ct);
+        await tables.QueryAsync(tables.TelemetryLatest, TableClient.CreateQueryFilter($"PartitionKey eq {licenseId}"), ct: ct).Select(Latest).ToListAsync(ct);
+
+    /// <summary>A page of a license's latest metrics, one per series in key order (SPEC §15).</summary>
+    public async Task<(IReadOnlyList<StoredMetric> Metrics, Domain.Fleet.PageCursor? Next)> LatestPageAsync(
+        string licenseId, Domain.Fleet.PageCursor? after, int limit, CancellationToken ct = default)
+    {
+        var (page, next) = await tables.PageAsync(tables.TelemetryLatest, licenseId, SeriesSection, after, limit, ct);
+        return ([.. page.Select(Latest)], next);
+    }
+
+    private static StoredMetric Latest(TableEntity e) => new(e.GetString("instance") ?? "", e.GetString("name") ?? "", e.GetString("unit") ?? "", e.GetString("kind") ?? "",
+        JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("attributes") ?? "{}") ?? [], e.GetString("value") ?? "",
+        e.GetDateTimeOffset("at") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("seen_at") ?? DateTimeOffset.MinValue);
 
     /// <summary>The 5-minute points of a license's series on one day.</summary>
     public async Task<IReadOnlyList<StoredMetric>> SeriesAsync(string licenseId, DateOnly day, CancellationToken ct = default) =>
@@ -184,6 +195,38 @@ public sealed class TelemetryStore(Tables tables)
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// A page of a license's kept records of one kind, newest first, over the retention days (and the day ahead
+    /// that clock skew may reach): at most <paramref name="limit"/> + 1 rows read, plus one query per day passed.
+    /// The cursor (section = <paramref name="kind"/>) holds the day and the last row served; null when it does not parse.
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredRecord> Records, Domain.Fleet.PageCursor? Next)?> RecordsPageAsync(
+        string licenseId, string kind, DateTimeOffset now, Domain.Fleet.PageCursor? after, int limit, CancellationToken ct = default)
+    {
+        var newest = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1);
+        var oldest = newest.AddDays(-TelemetryPolicy.RecordDays - 1);
+        var (day, afterRow) = (newest, (string?)null);
+        if (after is not null)
+        {
+            var cut = after.After.IndexOf('|', StringComparison.Ordinal);
+            if (cut != 8 || !DateOnly.TryParseExact(after.After[..8], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)
+                || !after.After[(cut + 1)..].StartsWith(kind + "|", StringComparison.Ordinal)) return null;
+            afterRow = after.After[(cut + 1)..];
+        }
+        var rows = new List<(DateOnly Day, TableEntity Row)>();
+        for (; day >= oldest && rows.Count <= limit; day = day.AddDays(-1), afterRow = null)
+        {
+            var prefix = kind + "|";
+            var pk = DayPartition(day, licenseId);
+            var filter = afterRow is null ? TableWrites.RowKeyPrefix(pk, prefix)
+                : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {afterRow} and RowKey lt {TableWrites.UpperBound(prefix)}");
+            rows.AddRange((await tables.TakeAsync(tables.TelemetryRecords, filter, limit + 1 - rows.Count, ct: ct)).Select(e => (day, e)));
+        }
+        var page = rows.Take(limit).Select(r => new StoredRecord(kind, r.Row.GetDateTimeOffset("at") ?? DateTimeOffset.MinValue, r.Row.GetString("instance") ?? "",
+            r.Row.GetString("detail") ?? "{}")).ToList();
+        return (page, rows.Count > limit ? new Domain.Fleet.PageCursor(kind, $"{Timestamps.DayKey(rows[limit - 1].Day)}|{rows[limit - 1].Row.RowKey}") : null);
     }
 
     public async Task<TelemetryCounts> CountsAsync(string licenseId, DateOnly from, DateOnly to, CancellationToken ct = default)

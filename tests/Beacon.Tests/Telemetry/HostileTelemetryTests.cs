@@ -207,6 +207,47 @@ public sealed class HostileTelemetryTests(BeaconFixture f) : IDisposable
     }
 
     [Fact]
+    public async Task The_operator_view_pages_series_logs_and_spans_each_once_in_order()
+    {
+        var org = await f.NewOrgAsync();
+        long day = 86_400L * 1_000_000_000;
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Metrics([.. Enumerable.Range(0, 5).Select(i => Gauge($"queue.depth.{i}", i))]).ToByteArray(),
+            "application/x-protobuf", org.LicenseKey, "metrics")).StatusCode);
+        // Five logs over two days: a page may end inside a day or at its end.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Logs([.. Enumerable.Range(0, 5).Select(i => Warn($"log {i}", NowNanos - i * day / 3))]).ToByteArray(),
+            "application/x-protobuf", org.LicenseKey, "logs")).StatusCode);
+        var key = await Operators.NewKeyAsync(f, "ops-telemetry-pages");
+        async Task<JsonElement> PageAsync(string? cursor) =>
+            await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/telemetry?license_id={org.LicenseId}&limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), key);
+
+        var first = await PageAsync(null);
+        Assert.Equal(2, first.GetProperty("instances").EnumerateArray().Sum(i => i.GetProperty("metrics").GetArrayLength()));
+        Assert.Equal(2, first.GetProperty("logs").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("next_cursors").GetProperty("spans").ValueKind);
+
+        async Task<List<string>> AllAsync(string list, string cursorName, Func<JsonElement, IEnumerable<string>> items)
+        {
+            var all = items(first).ToList();
+            var cursor = first.GetProperty("next_cursors").GetProperty(cursorName).GetString();
+            while (cursor is not null)
+            {
+                var page = await PageAsync(cursor);
+                all.AddRange(items(page));
+                foreach (var other in new[] { "logs", "spans" }.Where(o => o != list)) Assert.Equal(0, page.GetProperty(other).GetArrayLength());
+                cursor = page.GetProperty("next_cursors").GetProperty(cursorName).GetString();
+            }
+            return all;
+        }
+        var series = await AllAsync("instances", "series", p => p.GetProperty("instances").EnumerateArray().SelectMany(i => i.GetProperty("metrics").EnumerateArray()).Select(m => m.GetProperty("name").GetString()!));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"queue.depth.{i}"), series.Order(StringComparer.Ordinal));
+        var logs = await AllAsync("logs", "logs", p => p.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("body").GetString()!));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"log {i}"), logs); // newest first, each once
+
+        var forged = new Beacon.Domain.Fleet.PageCursor(TelemetryStore.Logs, "not-a-day|log|x").Encode();
+        Assert.Equal(HttpStatusCode.BadRequest, (await Operators.SendAsync(f.Http, HttpMethod.Get, $"/api/v1/operator/telemetry?license_id={org.LicenseId}&cursor={forged}", key)).StatusCode);
+    }
+
+    [Fact]
     public async Task An_export_over_two_days_whose_second_day_cannot_be_written_stores_nothing_and_sent_again_counts_each_record_once()
     {
         var org = await f.NewOrgAsync();

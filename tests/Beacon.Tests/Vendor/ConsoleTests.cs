@@ -229,6 +229,33 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
     }
 
     [Fact]
+    public async Task A_licenses_error_logs_show_a_page_at_a_time_and_show_more_appends_the_next()
+    {
+        var key = await Operators.NewKeyAsync(f, "console-more-logs");
+        var org = await f.NewOrgAsync();
+        long nanos = f.Clock.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
+        var records = string.Join(',', Enumerable.Range(0, 130).Select(i =>
+            $$$"""{"timeUnixNano":"{{{nanos - i * 1_000_000_000L}}}","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"failure {{{i}}}"}}"""));
+        await Operators.PostOtlpJsonAsync(f, org.LicenseKey, "logs", $$$"""{"resourceLogs":[{"scopeLogs":[{"logRecords":[{{{records}}}]}]}]}""");
+        await using var context = await NewContextAsync(1280, 900);
+        var page = await SignInAsync(context, key);
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        await page.ClickAsync("#tab-licenses");
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+        await SelectOrgAsync(page, org.OrgId);
+        await OpenDetailAsync(page, org.LicenseId);
+
+        var rows = page.Locator("#detail-body td.log");
+        Assert.Equal(100, await rows.CountAsync());
+        await page.ClickAsync("#detail-body [data-more=logs]");
+        await page.WaitForSelectorAsync("#detail-body [data-more=logs]", new() { State = WaitForSelectorState.Detached, Timeout = 30_000 });
+        Assert.Equal(130, await rows.CountAsync());
+        // Newest first, each once: the last row is the oldest record.
+        Assert.Equal("failure 129", await rows.Last.TextContentAsync());
+        Assert.Equal(130, (await rows.AllTextContentsAsync()).Distinct().Count());
+    }
+
+    [Fact]
     public async Task An_impossible_expiry_day_is_refused_without_a_request_and_an_offline_key_is_shown_once()
     {
         var key = await Operators.NewKeyAsync(f, "console-offline");

@@ -45,7 +45,7 @@ internal static class OperatorEndpoints
         group.MapGet("/deployments", DeploymentsAsync).WithName("OperatorDeployments")
             .WithSummary("A page of deployments (license or API key, workspace, project), silent ones first, with counts per state.").ProducesProblem(400);
         group.MapGet("/telemetry", TelemetryAsync).WithName("OperatorTelemetry")
-            .WithSummary("A license's latest operational metrics per instance, latest error logs and spans, and what was dropped.").ProducesProblem(400).ProducesProblem(404);
+            .WithSummary("A page of a license's latest operational metrics per instance, of its kept error logs and of its spans (newest first), and what was dropped; next_cursors goes on in each list.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/snapshots", SnapshotsAsync).WithName("OperatorSnapshots")
             .WithSummary("A page of a license's usage snapshots, newest first.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/audit", AuditAsync).WithName("OperatorAudit")
@@ -138,24 +138,32 @@ internal static class OperatorEndpoints
     }
 
     private static async Task<Results<Ok<TelemetryView>, ProblemHttpResult>> TelemetryAsync(
-        string? license_id, CredentialStore credentials, TelemetryStore telemetry, TimeProvider time, CancellationToken ct)
+        string? license_id, string? limit, string? cursor, CredentialStore credentials, TelemetryStore telemetry, TimeProvider time, CancellationToken ct)
     {
+        if (!Paging.TryRead(limit, cursor, [TelemetryStore.SeriesSection, TelemetryStore.Logs, TelemetryStore.Spans], out var n, out var after, out var problem)) return problem!;
         if (await LicenseOf(license_id, credentials, ct) is not { } found) return NotFoundOrInvalid(license_id);
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var metrics = await telemetry.LatestAsync(found.LicenseId, ct);
+        // Without a cursor every list starts; a cursor goes on in its own list only.
+        bool Wants(string section) => after is null || after.Section == section;
+        var (metrics, nextSeries) = Wants(TelemetryStore.SeriesSection)
+            ? await telemetry.LatestPageAsync(found.LicenseId, after, n, ct) : ([], null);
+        var logs = Wants(TelemetryStore.Logs) ? await telemetry.RecordsPageAsync(found.LicenseId, TelemetryStore.Logs, now, after, n, ct) : ([], null);
+        var spans = Wants(TelemetryStore.Spans) ? await telemetry.RecordsPageAsync(found.LicenseId, TelemetryStore.Spans, now, after, n, ct) : ([], null);
+        if (logs is null || spans is null) return Invalid("cursor", "must be the next_cursors value of a previous page of this listing, unchanged.");
         var instances = metrics.GroupBy(m => m.Instance).Select(g => new TelemetryInstance(g.Key, g.Max(m => m.SeenAt),
                 [.. g.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new TelemetryMetric(m.Name, m.Unit, m.Kind, m.Attributes, Number(m.Value), m.At))]))
             .OrderByDescending(i => i.LastSeenAt).ToList();
-        var logs = await telemetry.RecordsAsync(found.LicenseId, TelemetryStore.Logs, now, 100, ct);
-        var spans = await telemetry.RecordsAsync(found.LicenseId, TelemetryStore.Spans, now, 100, ct);
         var c = await telemetry.CountsAsync(found.LicenseId, today.AddDays(-29), today, ct);
-        return TypedResults.Ok(new TelemetryView(instances, [.. logs.Select(Record)], [.. spans.Select(Record)],
+        return TypedResults.Ok(new TelemetryView(instances, [.. logs.Value.Records.Select(Record)], [.. spans.Value.Records.Select(Record)],
             new Dictionary<string, long>
             {
                 ["logs_over_daily_cap"] = c.LogsDropped, ["logs_below_warn"] = c.LogsBelowWarn,
                 ["spans_over_daily_cap"] = c.SpansDropped, ["spans_not_slow_or_failed"] = c.SpansNotSlowOrFailed,
-            }));
+            })
+        {
+            NextCursors = new TelemetryCursors(nextSeries?.Encode(), logs.Value.Next?.Encode(), spans.Value.Next?.Encode()),
+        });
     }
 
     private static async Task<Results<Ok<SnapshotList>, ProblemHttpResult>> SnapshotsAsync(

@@ -222,7 +222,7 @@ async function openLicense(id) {
     el('p', { id: 'verifications' }, `${num(license.verifications_30d)} verified, ${num(license.refused_verifications_30d)} refused; last verified ${utc(license.last_verified_at)}.`
       + (license.ignored_lower_count_reports_30d > 0 ? ` ${num(license.ignored_lower_count_reports_30d)} report(s) ignored for lowering counts.` : '')),
     ...deploymentsPart(deploymentPage, usage, () => failed(1, 'the deployments')),
-    ...(telemetry ? telemetryPart(telemetry) : [el('h3', {}, 'Latest metrics'), failed(2, 'the telemetry')]),
+    ...(telemetry ? telemetryPart(telemetry, id) : [el('h3', {}, 'Latest metrics'), failed(2, 'the telemetry')]),
     el('h3', {}, 'Usage snapshots'),
     snapshotPage ? snapshotsPart(snapshotPage.snapshots) : failed(3, 'the snapshots'),
     ...(reportPage ? reportsSection(license, reportPage.reports) : [el('h3', {}, 'Self-reported usage (air-gapped installs)'), failed(5, 'the usage reports')]));
@@ -239,20 +239,42 @@ function deploymentsPart(page, usage, failed) {
   ];
 }
 
-function telemetryPart(telemetry) {
-  const metrics = telemetry.instances.flatMap((i) => i.metrics.map((m) => ({ ...m, instance: i.instance_id })));
+// The telemetry view pages each list on its own (next_cursors): "Show more" appends the list's next page.
+function telemetryPart(telemetry, licenseId) {
+  const metricRows = (t) => t.instances.flatMap((i) => i.metrics.map((m) => el('tr', {},
+    el('td', {}, i.instance_id), el('td', {}, m.name), el('td', { class: 'num' }, String(m.value)), el('td', {}, m.unit), el('td', {}, utc(m.at)))));
+  const logRows = (t) => t.logs.map((l) => el('tr', {},
+    el('td', {}, utc(l.at)), el('td', {}, l.instance_id), el('td', {}, l.severity_text || String(l.severity_number ?? '')), el('td', { class: 'wrap log' }, l.body ?? '')));
+  const metrics = metricRows(telemetry);
+  const logs = logRows(telemetry);
+  const metricTable = metrics.length ? newTable(['Instance', 'Metric', 'Value', 'Unit', 'At'], metrics, 'Latest metrics') : null;
+  const logTable = logs.length ? newTable(['At', 'Instance', 'Severity', 'Message'], logs, 'Error logs') : null;
   return [
     el('h3', {}, 'Latest metrics'),
-    metrics.length
-      ? newTable(['Instance', 'Metric', 'Value', 'Unit', 'At'], metrics.map((m) => el('tr', {},
-        el('td', {}, m.instance), el('td', {}, m.name), el('td', { class: 'num' }, String(m.value)), el('td', {}, m.unit), el('td', {}, utc(m.at)))), 'Latest metrics')
-      : el('p', {}, 'No telemetry received.'),
+    metricTable ?? el('p', {}, 'No telemetry received.'),
+    showMore(licenseId, telemetry.next_cursors.series, 'series', metricTable, metricRows, 'Show more metrics'),
     el('h3', {}, 'Error logs'),
-    telemetry.logs.length
-      ? newTable(['At', 'Instance', 'Severity', 'Message'], telemetry.logs.map((l) => el('tr', {},
-        el('td', {}, utc(l.at)), el('td', {}, l.instance_id), el('td', {}, l.severity_text || String(l.severity_number ?? '')), el('td', { class: 'wrap log' }, l.body ?? ''))), 'Error logs')
-      : el('p', {}, 'No warnings or errors logged.'),
-  ];
+    logTable ?? el('p', {}, 'No warnings or errors logged.'),
+    showMore(licenseId, telemetry.next_cursors.logs, 'logs', logTable, logRows, 'Show more logs'),
+  ].filter(Boolean);
+}
+
+function showMore(licenseId, cursor, list, wrap, rows, label) {
+  if (!cursor || !wrap) return null;
+  let next = cursor;
+  const button = el('button', { type: 'button', class: 'more', 'data-more': list, onclick: async () => {
+    button.disabled = true;
+    try {
+      const page = await api(`/api/v1/operator/telemetry?license_id=${encodeURIComponent(licenseId)}&cursor=${encodeURIComponent(next)}`);
+      wrap.querySelector('tbody').append(...rows(page));
+      next = page.next_cursors[list];
+    } catch (e) {
+      if (e.message !== 'signed out') setStatus(e.message, 'error');
+    }
+    if (next) button.disabled = false;
+    else button.remove();
+  } }, label);
+  return button;
 }
 
 function snapshotsPart(snapshots) {
