@@ -22,6 +22,7 @@ public sealed class OpenLineStore(Tables tables)
 {
     private const string Marks = "open-org";
     private const string Summaries = "open-summary";
+    private const string Totals = "t_";
 
     private static string LinesOf(Month m) => "open|" + m;
 
@@ -71,7 +72,7 @@ public sealed class OpenLineStore(Tables tables)
     /// <summary>The summary of an open month's lines as last summed (zero lines before any).</summary>
     public async Task<LineSummary> SummaryAsync(Month month, CancellationToken ct = default) =>
         await tables.GetAsync(tables.Statements, Summaries, month.ToString(), ct: ct) is { } e && e.GetInt32("lines") is { } lines
-            ? new LineSummary(lines, ReadTotals(e)) : new LineSummary(0, MeterTotals.Empty);
+            ? new LineSummary(lines, TotalsColumns.Read(e, Totals)) : new LineSummary(0, MeterTotals.Empty);
 
     /// <summary>
     /// Sums every month whose lines changed since it was last summed. Each month is one read of its lines; a month
@@ -84,7 +85,7 @@ public sealed class OpenLineStore(Tables tables)
         {
             var summary = LineSummary.Of(await ReadAllAsync(Month.Parse(row.RowKey), ct).ToListAsync(ct));
             var e = new TableEntity(Summaries, row.RowKey) { ["stale"] = false, ["lines"] = summary.Lines };
-            foreach (var m in summary.Totals.Meters) e["t_" + m] = Int128Column.Write(summary.Totals.Get(m));
+            TotalsColumns.Write(e, Totals, summary.Totals);
             await tables.Statements.TryUpdateAsync(e, row.ETag, TableUpdateMode.Replace, ct);
         }
         return stale.Count;
@@ -97,7 +98,7 @@ public sealed class OpenLineStore(Tables tables)
             ["org_id"] = l.Key.OrgId, ["license_id"] = l.Key.LicenseId, ["org_name"] = l.OrgName, ["plan"] = l.Plan ?? "",
             ["source"] = UsageNames.Of(l.Key.Source), ["through"] = l.Through is { } through ? Day(through) : null,
         };
-        foreach (var m in l.Totals.Meters) e["t_" + m] = Int128Column.Write(l.Totals.Get(m));
+        TotalsColumns.Write(e, Totals, l.Totals);
         return e;
     }
 
@@ -106,15 +107,13 @@ public sealed class OpenLineStore(Tables tables)
     private static DateOnly? Day(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d : null;
 
-    private static MeterTotals ReadTotals(TableEntity e) =>
-        MeterTotals.Of(e.Keys.Where(k => k.StartsWith("t_", StringComparison.Ordinal)).Select(k => (k[2..], Int128Column.Read(e, k))));
 
     private static StatementLine Read(TableEntity e)
     {
         var plan = e.GetString("plan") ?? "";
         var source = UsageNames.TryParseSource(e.GetString("source"), out var s) ? s : UsageSource.Metered;
         return new StatementLine(new LineKey(e.GetString("org_id") ?? "", e.GetString("license_id") ?? "", source), e.GetString("org_name") ?? "",
-            plan.Length == 0 ? null : plan, ReadTotals(e))
+            plan.Length == 0 ? null : plan, TotalsColumns.Read(e, Totals))
         {
             Through = Day(e.GetString("through")),
         };

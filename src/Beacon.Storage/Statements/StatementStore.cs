@@ -65,7 +65,7 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
         {
             ["state"] = "closed", ["closed_at"] = closedAt, ["closed_by"] = actor, ["close_id"] = closeId, ["lines"] = summary.Lines,
         };
-        WriteTotals(e, "t_", summary.Totals);
+        TotalsColumns.Write(e, "t_", summary.Totals);
         var etag = previous is null
             ? await tables.Statements.TryAddAsync(e, ct)
             : await tables.Statements.TryUpdateAsync(e, previous.ETag, TableUpdateMode.Merge, ct);
@@ -136,7 +136,7 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
             if (late.Line is { } line)
             {
                 var e = new TableEntity(Partition, line.RowKey);
-                WriteTotals(e, "a_", late.Accounted);
+                TotalsColumns.Write(e, "a_", late.Accounted);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, e, line.ETag));
             }
             else
@@ -164,25 +164,16 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
             ["org_id"] = key.OrgId, ["license_id"] = key.LicenseId, ["org_name"] = orgName, ["plan"] = plan ?? "", ["on_statement"] = onStatement,
             ["source"] = UsageNames.Of(key.Source),
         };
-        WriteTotals(e, "f_", frozen);
-        WriteTotals(e, "a_", accounted);
+        TotalsColumns.Write(e, "f_", frozen);
+        TotalsColumns.Write(e, "a_", accounted);
         return e;
     }
-
-    private static void WriteTotals(TableEntity e, string prefix, MeterTotals t)
-    {
-        foreach (var m in t.Meters) e[prefix + m] = Int128Column.Write(t.Get(m));
-    }
-
-    /// <summary>Every meter column the line has: a meter added after the line was written stays absent.</summary>
-    private static MeterTotals ReadTotals(TableEntity e, string prefix) =>
-        MeterTotals.Of(e.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => (k[prefix.Length..], Int128Column.Read(e, k))));
 
     private static StoredLine ReadLine(TableEntity e)
     {
         var plan = e.GetString("plan") ?? "";
         return new StoredLine(new LineKey(e.GetString("org_id") ?? "", e.GetString("license_id") ?? "", SourceOf(e)), e.GetString("org_name") ?? "",
-            plan.Length == 0 ? null : plan, ReadTotals(e, "f_"), ReadTotals(e, "a_"), e.GetBoolean("on_statement") ?? false, e.RowKey, e.ETag);
+            plan.Length == 0 ? null : plan, TotalsColumns.Read(e, "f_"), TotalsColumns.Read(e, "a_"), e.GetBoolean("on_statement") ?? false, e.RowKey, e.ETag);
     }
 
     private static StoredMonth ReadMonth(TableEntity e)
@@ -190,7 +181,7 @@ public sealed class StatementStore(Tables tables, MeterCatalog catalog, TimeProv
         var month = Month.Parse(e.RowKey["month|".Length..]);
         return new StoredMonth(month, e.GetString("state") == "closed", e.GetDateTimeOffset("closed_at"), e.GetString("closed_by"), e.GetString("close_id"), e.ETag)
         {
-            Summary = e.GetInt32("lines") is { } lines ? new LineSummary(lines, ReadTotals(e, "t_")) : null,
+            Summary = e.GetInt32("lines") is { } lines ? new LineSummary(lines, TotalsColumns.Read(e, "t_")) : null,
         };
     }
 
