@@ -62,7 +62,7 @@ internal sealed partial class Bench
             {
                 int i = from + k;
                 var license = licenses[i % licenses.Length];
-                var org = orgs[i % licenses.Length / perOrg].OrgId;
+                var org = orgs[i % licenses.Length / perOrg];
                 var at = i % 10 == 0 ? now.AddMinutes(-20) : now.AddHours(1);
                 var activity = new DeploymentActivity();
                 var t = Timestamps(at);

@@ -14,6 +14,9 @@ namespace Beacon.Storage.Stores;
 /// Each record also carries the state the fleet index lists it under (<see cref="IndexedState"/>): a merge
 /// that brings a deployment (back) to reporting, and the sweep that finds it silent, change that state in
 /// the record's own conditional write and then apply it to the index (docs/decisions/0015-fleet-paging.md).
+/// Each record also carries its org's name and default workspace as of its last merge, so that a page of
+/// the fleet reads no org: its cost is the same however many orgs the page spans (kept current by
+/// <see cref="SetDefaultWorkspaceAsync"/>; an org's name never changes).
 /// </summary>
 public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimeProvider time, IDeploymentStateChanges? changes = null)
 {
@@ -23,8 +26,9 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
     /// <summary>How many deployments the sweep checks at once (the counts they change are sharded, so they rarely meet on one entity).</summary>
     private const int SweepParallelism = 8;
 
-    public async Task MergeAsync(string orgId, DeploymentKey key, DeploymentActivity observed, DateTimeOffset now, CancellationToken ct = default)
+    public async Task MergeAsync(Organization org, DeploymentKey key, DeploymentActivity observed, DateTimeOffset now, CancellationToken ct = default)
     {
+        var orgId = org.OrgId;
         // Noted before the record: a crash after it still leaves the sweep a way to find the deployment, and
         // the license's latest report is never behind a deployment the listing already shows reporting.
         if (observed.LastReportAt is { } seen)
@@ -43,7 +47,7 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
             after = activity.LastReportAt;
             state = FleetIndexStore.ReadState(stored);
             if (ReportingState.Of(after, now) is var live && live != ReportingState.Never) state = state.MoveTo(live);
-            var e = ToEntity(orgId, key, activity);
+            var e = ToEntity(org, key, activity);
             FleetIndexStore.WriteState(e, "", state);
             return e;
         }, ct);
@@ -163,6 +167,29 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
         }
     }
 
+    /// <summary>
+    /// After the org's default workspace changed: every record of the org without a workspace of its own gets
+    /// the new default (one query of the org's records, then one merge each). Returns how many it changed.
+    /// A merge that read the org just before the change may write the old default back; the next merge of
+    /// that deployment (within a minute while it reports) writes the new one.
+    /// </summary>
+    public async Task<int> SetDefaultWorkspaceAsync(string orgId, string workspaceId, CancellationToken ct = default)
+    {
+        var rows = await tables.QueryAsync(tables.Deployments, TableClient.CreateQueryFilter($"PartitionKey eq {orgId} and workspace_id eq ''"), ["default_workspace_id"], ct)
+            .Where(e => e.GetString("default_workspace_id") != workspaceId).Select(e => e.RowKey).ToListAsync(ct);
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = SweepParallelism, CancellationToken = ct }, async (row, token) =>
+        {
+            try
+            {
+                await tables.Deployments.UpdateEntityAsync(new TableEntity(orgId, row) { ["default_workspace_id"] = workspaceId }, ETag.All, TableUpdateMode.Merge, token);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+            }
+        });
+        return rows.Count;
+    }
+
     /// <summary>One deployment's record; null when absent.</summary>
     public async Task<StoredDeployment?> GetAsync(string orgId, string row, CancellationToken ct = default) =>
         await tables.GetAsync(tables.Deployments, orgId, row, ct: ct) is { } e ? Read(e) : null;
@@ -177,8 +204,10 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
         return await tables.QueryAsync(tables.Deployments, filter, ct: ct).Select(Read).ToListAsync(ct);
     }
 
-    private static TableEntity ToEntity(string orgId, DeploymentKey key, DeploymentActivity a) => new(orgId, key.RowKey)
+    private static TableEntity ToEntity(Organization org, DeploymentKey key, DeploymentActivity a) => new(org.OrgId, key.RowKey)
     {
+        ["org_name"] = org.Name,
+        ["default_workspace_id"] = org.DefaultWorkspaceId ?? "",
         ["credential_kind"] = key.CredentialKind,
         ["credential_id"] = key.CredentialId,
         ["license_id"] = key.LicenseId ?? "",
@@ -206,7 +235,9 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
             Json<Dictionary<string, double>>(e, "gauges"),
             Json<List<long[]>>(e, "chains").Select(c => new ReplicaChain(c[0], c[1], c[2], DateTimeOffset.FromUnixTimeMilliseconds(c[3]))),
             Json<Dictionary<string, long[]>>(e, "hours").Select(h => KeyValuePair.Create(long.Parse(h.Key, CultureInfo.InvariantCulture), (h.Value[0], h.Value[1]))));
-        return new StoredDeployment(e.PartitionKey, key, activity);
+        // (Records merged before they carried their org's facts have none: the view reads the org for them.)
+        var facts = e.GetString("org_name") is { } name ? new DeploymentOrg(name, e.GetString("default_workspace_id") ?? "") : null;
+        return new StoredDeployment(e.PartitionKey, key, activity, facts);
     }
 
     private static T Json<T>(TableEntity e, string name) where T : new() =>

@@ -67,6 +67,8 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var orgId = await RequireOrgAsync(a, ct);
         var workspace = Uuid(a.Required("workspace"), "workspace");
         if (!await Directory.SetDefaultWorkspaceAsync(orgId, workspace, ct)) return output.Fail($"Workspace {workspace} does not belong to organization {orgId}.");
+        // The fleet view shows deployments without a workspace in the default one, from their own records.
+        await services.GetRequiredService<DeploymentStore>().SetDefaultWorkspaceAsync(orgId, workspace, ct);
         await AuditAsync("org.set_default_workspace", "org:" + orgId, ct, ("workspace_id", workspace));
         output.Result(new { org_id = orgId, default_workspace_id = workspace },
             $"Usage reported without a workspace now shows in workspace {workspace} (all of it, earlier usage included).");

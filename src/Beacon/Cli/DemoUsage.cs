@@ -80,8 +80,9 @@ internal sealed class DemoUsage(IServiceProvider services, DemoCast cast, DateTi
         await services.GetRequiredService<WindowStore>().AddWindowsAsync(cast.OrgId, reports, now, ct);
         // The fleet view as the API would have built it, had the windows arrived one by one at their ends.
         var deploymentStore = services.GetRequiredService<DeploymentStore>();
+        var org = await directory.GetOrgAsync(cast.OrgId, ct) ?? throw new InvalidOperationException("The demo org is gone.");
         foreach (var (key, activity) in fleet.Where(kv => kv.Value.LastReportAt is not null))
-            await deploymentStore.MergeAsync(cast.OrgId, key, activity, now, ct);
+            await deploymentStore.MergeAsync(org, key, activity, now, ct);
 
         var batches = new List<List<TraceTransaction>>();
         foreach (var s in Sessions())

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Beacon.Cli;
 using Beacon.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +16,8 @@ public sealed class FleetTests(BeaconFixture f)
     public async Task Every_deployment_field_comes_from_the_windows_and_the_state_follows_the_clock()
     {
         var key = await Operators.NewKeyAsync(f);
-        var org = await f.NewOrgAsync();
+        var orgName = "Fleet org " + Guid.NewGuid().ToString("N")[..6];
+        var org = await f.NewOrgAsync(orgName);
         var project = Guid.NewGuid().ToString();
         await f.Services.GetRequiredService<DirectoryStore>().NameProjectAsync(org.OrgId, project, "Support Agent");
         var start = Minute(f.Clock.GetUtcNow()).AddMinutes(-30);
@@ -66,6 +68,7 @@ public sealed class FleetTests(BeaconFixture f)
         Assert.Equal((3.0, 0.0), (d.GetProperty("gauges").GetProperty("langgraph.platform.py_graphs").GetDouble(), d.GetProperty("gauges").GetProperty("langgraph.platform.js_graphs").GetDouble()));
         var unassigned = list.Single(x => x.GetProperty("project_id").GetString() == "");
         Assert.Equal(org.DefaultWorkspace, unassigned.GetProperty("workspace_id").GetString());
+        Assert.All(list, x => Assert.Equal(orgName, x.GetProperty("org_name").GetString()));
 
         var license = await Operators.LicenseAsync(f, key, org.OrgId, org.LicenseId);
         Assert.Equal("reporting", license.GetProperty("reporting_state").GetString());
@@ -77,6 +80,13 @@ public sealed class FleetTests(BeaconFixture f)
         Assert.Equal(0, list.Single(x => x.GetProperty("project_id").GetString() == project).GetProperty("replicas").GetInt32());
         Assert.Equal("silent", (await Operators.LicenseAsync(f, key, org.OrgId, org.LicenseId)).GetProperty("reporting_state").GetString());
         Assert.Empty((await Operators.GetJsonAsync(f.Http, $"/api/v1/operator/deployments?org_id={org.OrgId}&state=reporting", key)).GetProperty("deployments").EnumerateArray());
+
+        // The org's default workspace changes while no window comes (the records carry it): the view follows at once.
+        Assert.Equal(0, await CliApp.RunAsync(["admin", "org", "set-default-workspace", "--org", org.OrgId, "--workspace", org.WorkspaceB], TextWriter.Null, TextWriter.Null,
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = f.ConnectionString }));
+        list = await Operators.DeploymentsAsync(f, key, org.OrgId);
+        Assert.Equal(org.WorkspaceB, list.Single(x => x.GetProperty("project_id").GetString() == "").GetProperty("workspace_id").GetString());
+        Assert.Equal(org.WorkspaceA, list.Single(x => x.GetProperty("project_id").GetString() == project).GetProperty("workspace_id").GetString());
 
         // The index behind the state filter and the counts follows within 20 s (the sweep's 10 s buckets and cadence).
         using var settled = f.Clock.ShiftFor(TimeSpan.FromSeconds(20));

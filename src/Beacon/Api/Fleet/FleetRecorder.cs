@@ -15,7 +15,7 @@ namespace Beacon.Api.Fleet;
 /// fairly: an org never tracks more than its cap, and every org keeps a share even when the recorder is
 /// full, so one org's flood of new deployments cannot hide another org's (SPEC §15).
 /// </summary>
-internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IOptions<BeaconOptions> options, ILogger<FleetRecorder> logger)
+internal sealed class FleetRecorder(DeploymentStore store, DirectoryStore directory, TimeProvider time, IOptions<BeaconOptions> options, ILogger<FleetRecorder> logger)
 {
     public static readonly TimeSpan WriteInterval = TimeSpan.FromMinutes(1);
 
@@ -94,12 +94,16 @@ internal sealed class FleetRecorder(DeploymentStore store, TimeProvider time, IO
 
         // Each deployment is in the list once, so no two merges of one record race here; merges of one
         // license's deployments meet at its counter, whose conditional writes retry.
+        // Each record carries its org's name and default workspace (so a fleet page reads no org): one read per org per flush.
         int written = 0;
+        var orgs = new ConcurrentDictionary<string, Lazy<Task<Organization>>>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism }, async (d, _) =>
         {
             try
             {
-                await store.MergeAsync(d.OrgId, d.Key, d.Pending, now, ct);
+                var org = await orgs.GetOrAdd(d.OrgId, id => new(async () =>
+                    await directory.GetOrgAsync(id, ct) ?? throw new InvalidOperationException($"No organization {id}."))).Value;
+                await store.MergeAsync(org, d.Key, d.Pending, now, ct);
                 Interlocked.Increment(ref written);
             }
             catch (Exception e)

@@ -10,7 +10,7 @@ namespace Beacon.Api.Operator;
 
 /// <summary>
 /// Builds the operator's paged views (SPEC §15): a page of the fleet index, then one point read per entry
-/// and per org on the page, so a page costs the same whatever the fleet's size
+/// (and, for licenses, per org on the page), so a page costs the same whatever the fleet's size
 /// (docs/decisions/0015-fleet-paging.md). The state shown is the live one (from the last report); the index
 /// may list an entry under its previous state for up to two minutes, and a state-filtered page leaves such
 /// an entry out.
@@ -25,7 +25,7 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
         var now = time.GetUtcNow();
         var scope = orgId is null ? FleetIndexStore.AllScope : FleetIndexStore.OrgScope(orgId);
         var page = await index.PageAsync(FleetIndexStore.Licenses, scope, state, cursor, limit, ct);
-        var orgs = await OrgsAsync(page.Entries, ct);
+        var orgs = await OrgsAsync(page.Entries.Select(e => e.OrgId), ct);
         var usageByOrg = new ConcurrentDictionary<string, Lazy<Task<IReadOnlyDictionary<LineId, MeterTotals>>>>(StringComparer.Ordinal);
         var views = new LicenseView?[page.Entries.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, views.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
@@ -62,7 +62,6 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
         var scope = licenseId is not null ? FleetIndexStore.LicenseScope(licenseId) : orgId is not null ? FleetIndexStore.OrgScope(orgId) : FleetIndexStore.AllScope;
         var page = await index.PageAsync(FleetIndexStore.Deployments, scope, state, cursor, limit, ct);
         var entries = page.Entries.Where(e => orgId is null || e.OrgId == orgId).ToList();
-        var orgs = await OrgsAsync(entries, ct);
         var stored = new StoredDeployment?[entries.Count];
         var names = new string[entries.Count];
         // The page's own projects, one point read each: an org may have thousands of projects.
@@ -71,11 +70,15 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
             stored[i] = await deployments.GetAsync(entries[i].OrgId, entries[i].Row, token);
             names[i] = stored[i] is { } d ? await directory.GetProjectNameAsync(d.OrgId, d.Key.ProjectId, token) : "";
         });
+        // Each record carries its org's name and default workspace; only records older than that need their org read.
+        var orgs = await OrgsAsync(stored.Where(d => d is { Org: null }).Select(d => d!.OrgId), ct);
+        DeploymentOrg? OrgOf(StoredDeployment d) =>
+            d.Org ?? (orgs.GetValueOrDefault(d.OrgId) is { } o ? new DeploymentOrg(o.Name, o.DefaultWorkspaceId ?? "") : null);
         var views = stored.Select((d, i) => (Deployment: d, Name: names[i])).Where(x => x.Deployment is not null).Select(x =>
         {
             var d = x.Deployment!;
             var a = d.Activity;
-            var org = orgs.GetValueOrDefault(d.OrgId);
+            var org = OrgOf(d);
             var (runs, nodes) = a.Last24Hours(now);
             return new DeploymentView(d.Key.LicenseId, d.Key.ApiKeyId, d.OrgId, org?.Name ?? "",
                 // Usage without a workspace shows in the org's default workspace (ADR 0008).
@@ -89,10 +92,10 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
     }
 
     /// <summary>The orgs a page names: one point read each, never a listing of every org.</summary>
-    private async Task<Dictionary<string, Organization>> OrgsAsync(IEnumerable<FleetEntry> entries, CancellationToken ct)
+    private async Task<Dictionary<string, Organization>> OrgsAsync(IEnumerable<string> orgIds, CancellationToken ct)
     {
         var orgs = new Dictionary<string, Organization>(StringComparer.Ordinal);
-        foreach (var id in entries.Select(e => e.OrgId).Distinct(StringComparer.Ordinal))
+        foreach (var id in orgIds.Distinct(StringComparer.Ordinal))
             if (await directory.GetOrgAsync(id, ct) is { } org) orgs[id] = org;
         return orgs;
     }
