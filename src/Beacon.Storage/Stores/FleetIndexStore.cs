@@ -107,17 +107,20 @@ public sealed class FleetIndexStore(Tables tables)
     }
 
     /// <summary>Writes the entry under <paramref name="state"/>, then deletes it under every other state its kind has.</summary>
-    private async Task PlaceAsync(string kind, string scope, string key, string state, CancellationToken ct)
+    /// <param name="first">The entry's first state: it is under no other yet, so there is nothing to delete.</param>
+    private async Task PlaceAsync(string kind, string scope, string key, string state, CancellationToken ct, bool first = false)
     {
         var (orgId, row) = (key[..key.IndexOf('|', StringComparison.Ordinal)], key[(key.IndexOf('|', StringComparison.Ordinal) + 1)..]);
         await tables.FleetIndex.UpsertEntityAsync(new TableEntity(Section(kind, scope, state), key) { ["org_id"] = orgId, ["row"] = row }, TableUpdateMode.Replace, ct);
+        if (first) return;
         foreach (var other in (kind == Deployments ? [ReportingState.Reporting, ReportingState.Silent] : ReportingState.InOrder).Where(s => s != state))
             await tables.FleetIndex.TryDeleteAsync(Section(kind, scope, other), key, ETag.All, ct);
     }
 
     private async Task MoveAsync(string kind, string scope, string key, IndexedState state, string writer, CancellationToken ct, Action<TableEntity>? alsoOnCounter = null)
     {
-        await PlaceAsync(kind, scope, key, state.State, ct);
+        // (A first state has no earlier change whose entries could be anywhere: a new deployment costs no deletes.)
+        await PlaceAsync(kind, scope, key, state.State, ct, first: state.From.Length == 0);
         // A license's counter decides its state, so it is one entity; the fleet's and an org's are spread over
         // shards by entry, so that a mass silence's changes do not queue on one entity's ETag.
         var counter = scope.StartsWith("l:", StringComparison.Ordinal) ? kind + "|" + scope : $"{kind}|{scope}~{Shard(key)}";
