@@ -5,7 +5,7 @@ namespace Beacon.Api.Fleet;
 /// (a mass silence can take the sweep minutes, and new deployments must still appear within 60 s); flushes
 /// once more for everything pending at shutdown.
 /// </summary>
-internal sealed class FleetWriter(Deferred<FleetRecorder> recorder, ILogger<FleetWriter> logger) : BackgroundService
+internal sealed class FleetWriter(Deferred<FleetRecorder> recorder, TimeProvider time, ILogger<FleetWriter> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
@@ -15,9 +15,9 @@ internal sealed class FleetWriter(Deferred<FleetRecorder> recorder, ILogger<Flee
         await Task.WhenAll(LoopAsync(ct => recorder.Value.FlushAsync(all: false, ct), stoppingToken), LoopAsync(ct => recorder.Value.SweepIfDueAsync(ct), stoppingToken));
     }
 
-    private static async Task LoopAsync(Func<CancellationToken, Task<int>> work, CancellationToken stoppingToken)
+    private async Task LoopAsync(Func<CancellationToken, Task<int>> work, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Tick);
+        using var timer = new PeriodicTimer(Tick, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken)) await work(stoppingToken);
