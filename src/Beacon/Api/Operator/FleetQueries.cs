@@ -70,10 +70,12 @@ internal sealed class FleetQueries(DirectoryStore directory, CredentialStore cre
             stored[i] = await deployments.GetAsync(entries[i].OrgId, entries[i].Row, token);
             names[i] = stored[i] is { } d ? await directory.GetProjectNameAsync(d.OrgId, d.Key.ProjectId, token) : "";
         });
-        // Each record carries its org's name and default workspace; only records older than that need their org read.
-        var orgs = await OrgsAsync(stored.Where(d => d is { Org: null }).Select(d => d!.OrgId), ct);
+        // Each record carries its org's name and default workspace; only records older than that (or merged
+        // while their org had no default yet, before the upgrade step gave it one) need their org read.
+        static bool Carries(StoredDeployment d) => d.Org is { DefaultWorkspaceId.Length: > 0 };
+        var orgs = await OrgsAsync(stored.Where(d => d is not null && !Carries(d)).Select(d => d!.OrgId), ct);
         DeploymentOrg? OrgOf(StoredDeployment d) =>
-            d.Org ?? (orgs.GetValueOrDefault(d.OrgId) is { } o ? new DeploymentOrg(o.Name, o.DefaultWorkspaceId ?? "") : null);
+            Carries(d) ? d.Org : orgs.GetValueOrDefault(d.OrgId) is { } o ? new DeploymentOrg(o.Name, o.DefaultWorkspaceId ?? "") : d.Org;
         var views = stored.Select((d, i) => (Deployment: d, Name: names[i])).Where(x => x.Deployment is not null).Select(x =>
         {
             var d = x.Deployment!;
