@@ -123,7 +123,13 @@ public static class ServiceRegistration
             .AddPolicy(CredentialSchemes.OperatorPolicy, p => p.AddAuthenticationSchemes(CredentialSchemes.OperatorKey).RequireAuthenticatedUser())
             .AddPolicy(CredentialSchemes.LicensePolicy, p => p.AddAuthenticationSchemes(CredentialSchemes.LicenseHeader).RequireAuthenticatedUser());
         services.AddScoped<ReportingRequest>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        // Generated serialization only, no reflection: what the tests see is what natively compiled beacon does.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.TypeInfoResolverChain.Clear();
+            o.SerializerOptions.TypeInfoResolverChain.Add(ApiJson.Default);
+        });
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFaultHandler>();
         // Titled by the service, not by whichever process hosts it (beacon, the Functions worker, a test host).

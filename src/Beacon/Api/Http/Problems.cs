@@ -19,7 +19,7 @@ internal static class Problems
             unprocessable ? "unprocessable" : "validation",
             unprocessable ? "The request is well-formed but cannot be accepted." : "The request has invalid fields.",
             string.Join(" ", errors.Select(e => $"{e.Field}: {e.Message}")),
-            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray() });
+            new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 
     public static ProblemHttpResult Unauthenticated(string detail) =>
         Make(401, "unauthenticated", "A valid credential is required.", detail);

@@ -14,5 +14,5 @@ internal sealed record StatementLineView(string OrgId, string OrgName, string? L
     public string? Through { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, object?> Meters { get; init; } = [];
+    public Dictionary<string, object?> Meters { get; set; } = []; // settable: generated JSON metadata cannot bind extension data through init
 }

@@ -9,5 +9,5 @@ namespace Beacon.Api.Operator;
 internal sealed record StatementTotals(int Lines)
 {
     [JsonExtensionData]
-    public Dictionary<string, object?> Meters { get; init; } = [];
+    public Dictionary<string, object?> Meters { get; set; } = []; // settable: generated JSON metadata cannot bind extension data through init
 }
