@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Beacon;
 
 /// <summary>
@@ -6,4 +8,5 @@ namespace Beacon;
 /// building the storage clients there would delay the first answer (SPEC §10, cold start) for work that
 /// starts later anyway.
 /// </summary>
-internal sealed class Deferred<T>(IServiceProvider services) : Lazy<T>(services.GetRequiredService<T>) where T : notnull;
+// The annotation only satisfies Lazy<T>'s (for its parameterless constructor, which is not used: the factory is given).
+internal sealed class Deferred<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(IServiceProvider services) : Lazy<T>(services.GetRequiredService<T>) where T : notnull;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel.DataAnnotations;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -24,13 +25,17 @@ public sealed class StoragePipelineOptions
     public int MaxRetries { get; set; } = 4;
 
     /// <summary>The first pause before a retry (doubled each time, with jitter).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
 
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>How long one try may wait for storage's answer.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -7,7 +7,7 @@ namespace Beacon.Storage.Alerts;
 /// <summary>The events of SPEC §18 with the <c>data</c> it documents for each, built in one place.</summary>
 public static class AlertEvents
 {
-    private static string Json(Dictionary<string, object?> data) => JsonSerializer.Serialize(data);
+    private static string Json(Dictionary<string, object?> data) => JsonSerializer.Serialize(data, Stores.StorageJson.Default.DictionaryStringObject);
 
     /// <summary>A license event: <c>{license_id, org_id, status, expires_at}</c>, and for <c>license.expiring</c> the days before expiry it marks.</summary>
     public static WebhookEvent License(string id, string type, DateTimeOffset at, string licenseId, string orgId, string status, DateTimeOffset? expiresAt, int? daysBefore = null)
@@ -39,7 +39,7 @@ public static class AlertEvents
     public static WebhookEvent UsageReport(string reportId, DateTimeOffset at, string licenseId, IReadOnlyList<DateOnly> days, IReadOnlyDictionary<string, long> totals, string sha256, string? previous) =>
         new(EventIds.Of(EventTypes.UsageReportAccepted, reportId), EventTypes.UsageReportAccepted, at, Json(new Dictionary<string, object?>
         {
-            ["report_id"] = reportId, ["license_id"] = licenseId, ["days"] = days.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            ["totals"] = totals, ["sha256"] = sha256, ["previous_sha256"] = previous,
+            ["report_id"] = reportId, ["license_id"] = licenseId, ["days"] = days.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray(),
+            ["totals"] = new Dictionary<string, long>(totals), ["sha256"] = sha256, ["previous_sha256"] = previous,
         }));
 }

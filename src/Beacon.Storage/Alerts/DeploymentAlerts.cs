@@ -29,7 +29,7 @@ public sealed class DeploymentAlerts(AlertOutbox outbox, Tables tables, TimeProv
             ["workspace_id"] = record.GetString("workspace_id") ?? "",
             ["project_id"] = record.GetString("project_id") ?? "",
             ["last_report_at"] = record.GetDateTimeOffset("last_report_at"),
-        });
+        }, Stores.StorageJson.Default.DictionaryStringObject);
         await outbox.EmitAsync(new WebhookEvent(EventIds.Of(type, orgId, row, state.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)), type, time.GetUtcNow(), data), ct: ct);
     }
 }

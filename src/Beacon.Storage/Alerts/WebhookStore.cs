@@ -49,7 +49,7 @@ public sealed partial class WebhookStore(Tables tables)
 
     public async Task AddEndpointAsync(WebhookEndpoint e, CancellationToken ct = default) => await Table.AddEntityAsync(new TableEntity(Endpoints, e.Id)
     {
-        ["url"] = e.Url, ["events"] = JsonSerializer.Serialize(e.Events), ["description"] = e.Description, ["secret"] = e.Secret, ["created_at"] = e.CreatedAt,
+        ["url"] = e.Url, ["events"] = JsonSerializer.Serialize([.. e.Events], Stores.StorageJson.Default.StringArray), ["description"] = e.Description, ["secret"] = e.Secret, ["created_at"] = e.CreatedAt,
     }, ct);
 
     public async Task<WebhookEndpoint?> GetEndpointAsync(string id, CancellationToken ct = default) =>
@@ -77,7 +77,7 @@ public sealed partial class WebhookStore(Tables tables)
         await Table.TryUpdateAsync(new TableEntity(Endpoints, e.Id) { ["failing_since"] = failingSince, ["disabled_at"] = disabledAt }, e.ETag, TableUpdateMode.Merge, ct) is not null;
 
     private static WebhookEndpoint ReadEndpoint(TableEntity e) => new(
-        e.RowKey, e.GetString("url") ?? "", JsonSerializer.Deserialize<string[]>(e.GetString("events") ?? "[]") ?? [], e.GetString("description") ?? "",
+        e.RowKey, e.GetString("url") ?? "", JsonSerializer.Deserialize(e.GetString("events") ?? "[]", Stores.StorageJson.Default.StringArray) ?? [], e.GetString("description") ?? "",
         e.GetString("secret") ?? "", e.GetDateTimeOffset("created_at") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("failing_since"), e.GetDateTimeOffset("disabled_at"), e.ETag);
 
     // ---- events ----

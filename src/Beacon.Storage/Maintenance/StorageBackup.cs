@@ -60,11 +60,11 @@ public sealed class StorageBackup(Tables tables)
                     n++;
                 }
             }
-            await File.WriteAllTextAsync(Path.Combine(dir, ".content-types.json"), JsonSerializer.Serialize(types), ct);
+            await File.WriteAllTextAsync(Path.Combine(dir, ".content-types.json"), JsonSerializer.Serialize(types, BackupJson.Default.SortedDictionaryStringString), ct);
             blobs[container.Name] = n;
         }
         var summary = new Summary(counts, blobs);
-        await File.WriteAllTextAsync(Path.Combine(folder, Manifest), JsonSerializer.Serialize(new { format = 1, tables = counts, blobs }), ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, Manifest), JsonSerializer.Serialize(new BackupManifest(1, counts, blobs), BackupJson.Default.BackupManifest), ct);
         return summary;
     }
 
@@ -107,7 +107,7 @@ public sealed class StorageBackup(Tables tables)
             long n = 0;
             if (Directory.Exists(dir))
             {
-                var types = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(dir, ".content-types.json"), ct)) ?? [];
+                var types = JsonSerializer.Deserialize(await File.ReadAllTextAsync(Path.Combine(dir, ".content-types.json"), ct), BackupJson.Default.DictionaryStringString) ?? [];
                 foreach (var (name, type) in types)
                 {
                     await using var content = File.OpenRead(Path.Combine(dir, Uri.EscapeDataString(name)));

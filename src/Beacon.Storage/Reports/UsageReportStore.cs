@@ -98,8 +98,8 @@ public sealed class UsageReportStore(Tables tables)
         ["org_id"] = r.OrgId,
         ["seq"] = r.Seq,
         ["kind"] = UsageNames.Of(r.Kind),
-        ["days"] = JsonSerializer.Serialize(r.Days.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
-        ["totals"] = JsonSerializer.Serialize(r.Totals),
+        ["days"] = JsonSerializer.Serialize([.. r.Days.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))], StorageJson.Default.StringArray),
+        ["totals"] = JsonSerializer.Serialize(r.Totals, StorageJson.Default.IReadOnlyDictionaryStringInt64),
         ["sha256"] = r.Sha256,
         ["previous_sha256"] = r.PreviousSha256 ?? "",
         ["receipt"] = r.Receipt,
@@ -113,8 +113,8 @@ public sealed class UsageReportStore(Tables tables)
         var kind = UsageNames.TryParseKind(e.GetString("kind"), out var k) ? k : UsageKind.Deployments;
         return new StoredReport(
             e.GetString("report_id") ?? "", e.PartitionKey, e.GetString("org_id") ?? "", e.GetInt64("seq") ?? 0, kind,
-            [.. (JsonSerializer.Deserialize<string[]>(e.GetString("days") ?? "[]") ?? []).Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture))],
-            JsonSerializer.Deserialize<Dictionary<string, long>>(e.GetString("totals") ?? "{}") ?? [],
+            [.. (JsonSerializer.Deserialize(e.GetString("days") ?? "[]", StorageJson.Default.StringArray) ?? []).Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture))],
+            JsonSerializer.Deserialize(e.GetString("totals") ?? "{}", StorageJson.Default.DictionaryStringInt64) ?? [],
             e.GetString("sha256") ?? "", previous.Length == 0 ? null : previous, e.GetString("receipt") ?? "",
             e.GetString("reported_by") ?? "", e.GetDateTimeOffset("received_at") ?? DateTimeOffset.MinValue);
     }

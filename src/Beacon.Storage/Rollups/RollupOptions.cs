@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Beacon.Storage.Account;
 using System.ComponentModel.DataAnnotations;
 
 namespace Beacon.Storage.Rollups;
@@ -12,10 +14,12 @@ public sealed class RollupOptions
     /// once it is this old. Writers mark a day dirty before writing data for a day that is already
     /// over, and a write takes far less than this, so a rollup never misses data it should have read.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Lease on <c>beacon-locks/rollup</c> (15–60 s, Blob Storage's bounds); renewed at half this while a run works.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
     [Range(typeof(TimeSpan), "00:00:15", "00:01:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -35,6 +39,7 @@ public sealed class RollupOptions
     public int StepAttempts { get; set; } = 6;
 
     /// <summary>The first pause between attempts of a step (doubled each time).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan StepRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 

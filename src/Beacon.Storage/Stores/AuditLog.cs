@@ -30,7 +30,7 @@ public sealed class AuditLog(Tables tables, TimeProvider time)
             ["actor"] = actor,
             ["action"] = action,
             ["target"] = target,
-            ["detail"] = JsonSerializer.Serialize(detail ?? new Dictionary<string, string?>()),
+            ["detail"] = JsonSerializer.Serialize(detail ?? new Dictionary<string, string?>(), StorageJson.Default.DictionaryStringString),
         };
         await tables.Audit.TryAddAsync(entity, ct); // null = 409: this very row, written by a retry whose first answer was lost
     }
@@ -47,5 +47,5 @@ public sealed class AuditLog(Tables tables, TimeProvider time)
         e.GetString("actor") ?? "",
         e.GetString("action") ?? "",
         e.GetString("target") ?? "",
-        JsonSerializer.Deserialize<Dictionary<string, string?>>(e.GetString("detail") ?? "{}") ?? []);
+        JsonSerializer.Deserialize(e.GetString("detail") ?? "{}", StorageJson.Default.DictionaryStringString) ?? []);
 }

@@ -47,7 +47,7 @@ public sealed class CredentialStore(Tables tables, TimeProvider time, FleetIndex
         {
             ["hash"] = record.Hash,
             ["plan"] = plan,
-            ["entitlements"] = JsonSerializer.Serialize(entitlements),
+            ["entitlements"] = JsonSerializer.Serialize([.. entitlements], StorageJson.Default.StringArray),
             ["status"] = "active",
             ["created_at"] = record.CreatedAt,
             ["quotas"] = QuotasJson.Write(record.Quotas),
@@ -226,7 +226,7 @@ public sealed class CredentialStore(Tables tables, TimeProvider time, FleetIndex
         e.PartitionKey,
         e.RowKey["license|".Length..],
         e.GetString("plan") ?? "",
-        JsonSerializer.Deserialize<string[]>(e.GetString("entitlements") ?? "[]") ?? [],
+        JsonSerializer.Deserialize(e.GetString("entitlements") ?? "[]", StorageJson.Default.StringArray) ?? [],
         e.GetDateTimeOffset("expires_at"),
         Enum.Parse<LicenseStatus>(e.GetString("status") ?? "active", ignoreCase: true),
         e.GetDateTimeOffset("created_at") ?? DateTimeOffset.MinValue,

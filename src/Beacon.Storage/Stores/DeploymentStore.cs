@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Azure;
 using Azure.Data.Tables;
 using Beacon.Domain.Fleet;
@@ -216,11 +217,11 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
         ["first_report_at"] = a.FirstReportAt,
         ["last_report_at"] = a.LastReportAt,
         ["latest_to_us"] = a.LatestToMicros,
-        ["client"] = JsonSerializer.Serialize(a.Client),
-        ["features"] = JsonSerializer.Serialize(a.Features),
-        ["gauges"] = JsonSerializer.Serialize(a.Gauges),
-        ["chains"] = JsonSerializer.Serialize(a.Chains.Select(c => new long[] { c.FirstFromMicros, c.LastFromMicros, c.HeadMicros, c.LastSeenAt.ToUnixTimeMilliseconds() })),
-        ["hours"] = JsonSerializer.Serialize(a.Hours.ToDictionary(h => h.Key.ToString(CultureInfo.InvariantCulture), h => new[] { h.Value.Runs, h.Value.Nodes })),
+        ["client"] = JsonSerializer.Serialize(a.Client, StorageJson.Default.IReadOnlyDictionaryStringString),
+        ["features"] = JsonSerializer.Serialize(a.Features, StorageJson.Default.IReadOnlyDictionaryStringString),
+        ["gauges"] = JsonSerializer.Serialize(a.Gauges, StorageJson.Default.IReadOnlyDictionaryStringDouble),
+        ["chains"] = JsonSerializer.Serialize([.. a.Chains.Select(c => new long[] { c.FirstFromMicros, c.LastFromMicros, c.HeadMicros, c.LastSeenAt.ToUnixTimeMilliseconds() })], StorageJson.Default.Int64ArrayArray),
+        ["hours"] = JsonSerializer.Serialize(a.Hours.ToDictionary(h => h.Key.ToString(CultureInfo.InvariantCulture), h => new[] { h.Value.Runs, h.Value.Nodes }), StorageJson.Default.DictionaryStringInt64Array),
     };
 
     private static StoredDeployment Read(TableEntity e)
@@ -230,16 +231,16 @@ public sealed class DeploymentStore(Tables tables, FleetIndexStore index, TimePr
             e.GetDateTimeOffset("first_report_at"),
             e.GetDateTimeOffset("last_report_at"),
             e.GetInt64("latest_to_us") ?? long.MinValue,
-            Json<Dictionary<string, string>>(e, "client"),
-            Json<Dictionary<string, string>>(e, "features"),
-            Json<Dictionary<string, double>>(e, "gauges"),
-            Json<List<long[]>>(e, "chains").Select(c => new ReplicaChain(c[0], c[1], c[2], DateTimeOffset.FromUnixTimeMilliseconds(c[3]))),
-            Json<Dictionary<string, long[]>>(e, "hours").Select(h => KeyValuePair.Create(long.Parse(h.Key, CultureInfo.InvariantCulture), (h.Value[0], h.Value[1]))));
+            Json(e, "client", StorageJson.Default.DictionaryStringString),
+            Json(e, "features", StorageJson.Default.DictionaryStringString),
+            Json(e, "gauges", StorageJson.Default.DictionaryStringDouble),
+            Json(e, "chains", StorageJson.Default.ListInt64Array).Select(c => new ReplicaChain(c[0], c[1], c[2], DateTimeOffset.FromUnixTimeMilliseconds(c[3]))),
+            Json(e, "hours", StorageJson.Default.DictionaryStringInt64Array).Select(h => KeyValuePair.Create(long.Parse(h.Key, CultureInfo.InvariantCulture), (h.Value[0], h.Value[1]))));
         // (Records merged before they carried their org's facts have none: the view reads the org for them.)
         var facts = e.GetString("org_name") is { } name ? new DeploymentOrg(name, e.GetString("default_workspace_id") ?? "") : null;
         return new StoredDeployment(e.PartitionKey, key, activity, facts);
     }
 
-    private static T Json<T>(TableEntity e, string name) where T : new() =>
-        e.GetString(name) is { Length: > 0 } text ? JsonSerializer.Deserialize<T>(text) ?? new T() : new T();
+    private static T Json<T>(TableEntity e, string name, JsonTypeInfo<T> info) where T : new() =>
+        e.GetString(name) is { Length: > 0 } text ? JsonSerializer.Deserialize(text, info) ?? new T() : new T();
 }

@@ -7,7 +7,7 @@ namespace Beacon.Storage.Stores;
 internal static class QuotasJson
 {
     public static string Write(IReadOnlyList<Quota> quotas) =>
-        JsonSerializer.Serialize(quotas.Select(q => new Dictionary<string, object> { ["metric"] = q.Metric, ["limit"] = q.Limit }));
+        JsonSerializer.Serialize([.. quotas.Select(q => new Dictionary<string, object> { ["metric"] = q.Metric, ["limit"] = q.Limit })], StorageJson.Default.DictionaryStringObjectArray);
 
     public static IReadOnlyList<Quota> Read(string? json)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Azure.Data.Tables;
 using Beacon.Domain.Reports;
 using Beacon.Domain.Time;
@@ -21,11 +22,11 @@ public sealed class ReportedUsageStore(Tables tables)
     private const int ChunkBytes = 60_000;
 
     // Text as UTF-8, not \u escapes (six bytes a character): the rows of a day must fit one entity whatever the ids' script.
-    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonTypeInfo<ReportedUsageRow[]> Compact = (JsonTypeInfo<ReportedUsageRow[]>)new JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = StorageJson.Default,
+    }.GetTypeInfo(typeof(ReportedUsageRow[]));
     private const int MaxAttempts = 20;
-
-    /// <summary>One stored row: workspace id ("" for the org's default), project id and the counts in the export's column order.</summary>
-    private sealed record Row(string W, string P, long[] V);
 
     public static string PartitionOf(string orgId, UsageKind kind) => $"{orgId}|{(kind == UsageKind.Traces ? 't' : 'd')}";
 
@@ -35,7 +36,7 @@ public sealed class ReportedUsageStore(Tables tables)
         var pk = PartitionOf(orgId, kind);
         var rk = Timestamps.DayKey(day) + "|" + licenseId;
         var entity = new TableEntity(pk, rk) { ["seq"] = seq, ["report_id"] = reportId, ["license_id"] = licenseId };
-        var json = JsonSerializer.SerializeToUtf8Bytes(rows.Select(r => new Row(r.WorkspaceId, r.ProjectId, [.. r.Values])), Compact);
+        var json = JsonSerializer.SerializeToUtf8Bytes([.. rows.Select(r => new ReportedUsageRow(r.WorkspaceId, r.ProjectId, [.. r.Values]))], Compact);
         for (int i = 0; i * ChunkBytes < json.Length; i++)
             entity["rows" + i] = json.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, json.Length - i * ChunkBytes)).ToArray();
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
@@ -64,7 +65,7 @@ public sealed class ReportedUsageStore(Tables tables)
             var license = e.GetString("license_id") ?? "";
             using var bytes = new MemoryStream();
             for (int i = 0; e.GetBinary("rows" + i) is { } chunk; i++) bytes.Write(chunk);
-            foreach (var r in JsonSerializer.Deserialize<Row[]>(bytes.ToArray()) ?? [])
+            foreach (var r in JsonSerializer.Deserialize(bytes.ToArray(), StorageJson.Default.ReportedUsageRowArray) ?? [])
                 if (WorkspaceFilter.Accepts(workspaceIds, r.W))
                     yield return (day, license, new ReportedRow(day, r.W, "", r.P, "", r.V));
         }

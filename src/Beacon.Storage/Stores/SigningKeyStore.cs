@@ -17,7 +17,7 @@ public sealed class SigningKeyStore(Tables tables)
         try
         {
             var download = await tables.Keys.GetBlobClient(Blob).DownloadContentAsync(ct);
-            var keys = download.Value.Content.ToObjectFromJson<List<SigningKeyMaterial>>() ?? [];
+            var keys = JsonSerializer.Deserialize(download.Value.Content.ToMemory().Span, StorageJson.Default.ListSigningKeyMaterial) ?? [];
             return (keys, download.Value.Details.ETag);
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -32,7 +32,7 @@ public sealed class SigningKeyStore(Tables tables)
         var conditions = ifMatch is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
         try
         {
-            await tables.Keys.GetBlobClient(Blob).UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(keys)),
+            await tables.Keys.GetBlobClient(Blob).UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(keys, StorageJson.Default.IReadOnlyListSigningKeyMaterial)),
                 new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct);
             return true;
         }

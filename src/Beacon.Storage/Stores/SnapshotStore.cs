@@ -26,7 +26,7 @@ public sealed class SnapshotStore(Tables tables)
             ["org_id"] = orgId,
             ["from_us"] = snapshot.FromMicros,
             ["to_us"] = snapshot.ToMicros,
-            ["measures"] = JsonSerializer.Serialize(snapshot.Measures),
+            ["measures"] = JsonSerializer.Serialize(snapshot.Measures, StorageJson.Default.IReadOnlyDictionaryStringInt64),
             ["received_at"] = now,
         };
         for (int attempt = 0; attempt < 20; attempt++)
@@ -57,6 +57,6 @@ public sealed class SnapshotStore(Tables tables)
 
     private static StoredSnapshot Read(string licenseId, TableEntity e) => new(licenseId,
         Timestamps.ToDateTimeOffset(e.GetInt64("from_us") ?? 0), Timestamps.ToDateTimeOffset(e.GetInt64("to_us") ?? 0),
-        JsonSerializer.Deserialize<Dictionary<string, long>>(e.GetString("measures") ?? "{}") ?? [],
+        JsonSerializer.Deserialize(e.GetString("measures") ?? "{}", StorageJson.Default.DictionaryStringInt64) ?? [],
         e.GetDateTimeOffset("received_at") ?? DateTimeOffset.MinValue);
 }

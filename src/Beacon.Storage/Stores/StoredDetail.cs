@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Beacon.Domain.Telemetry;
 
 namespace Beacon.Storage.Stores;
@@ -14,13 +15,13 @@ public static class StoredDetail
     /// <summary>A table string property holds 64 KiB (32 K UTF-16 characters); this leaves room.</summary>
     public const int MaxChars = 30_000;
 
-    public static string Of(IReadOnlyDictionary<string, string> attributes, Func<IReadOnlyDictionary<string, string>, object> shape)
+    public static string Of<T>(IReadOnlyDictionary<string, string> attributes, Func<IReadOnlyDictionary<string, string>, T> shape, JsonTypeInfo<T> info)
     {
-        var json = JsonSerializer.Serialize(shape(attributes));
+        var json = JsonSerializer.Serialize(shape(attributes), info);
         if (json.Length <= MaxChars) return json;
         return JsonSerializer.Serialize(shape(new Dictionary<string, string>
         {
             [TelemetryPolicy.DroppedAttributes] = $"all {attributes.Count}: too large to store",
-        }));
+        }), info);
     }
 }

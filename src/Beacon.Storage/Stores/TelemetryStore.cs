@@ -69,8 +69,8 @@ public sealed class TelemetryStore(Tables tables)
         ["name"] = p.Name,
         ["unit"] = p.Unit,
         ["kind"] = p.Kind.ToString().ToLowerInvariant(),
-        ["attributes"] = StoredDetail.Of(p.Attributes, attributes => attributes),
-        ["value"] = p.Value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : JsonSerializer.Serialize(p.Histogram),
+        ["attributes"] = StoredDetail.Of(p.Attributes, attributes => attributes, StorageJson.Default.IReadOnlyDictionaryStringString),
+        ["value"] = p.Value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : JsonSerializer.Serialize(p.Histogram, StorageJson.Default.HistogramValue),
         ["at"] = p.TimeUnixNano > 0 ? Timestamps.ToDateTimeOffset(p.TimeUnixNano / 1000) : now,
         ["seen_at"] = now,
     };
@@ -169,14 +169,14 @@ public sealed class TelemetryStore(Tables tables)
     }
 
     private static StoredMetric Latest(TableEntity e) => new(e.GetString("instance") ?? "", e.GetString("name") ?? "", e.GetString("unit") ?? "", e.GetString("kind") ?? "",
-        JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("attributes") ?? "{}") ?? [], e.GetString("value") ?? "",
+        JsonSerializer.Deserialize(e.GetString("attributes") ?? "{}", StorageJson.Default.DictionaryStringString) ?? [], e.GetString("value") ?? "",
         e.GetDateTimeOffset("at") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("seen_at") ?? DateTimeOffset.MinValue);
 
     /// <summary>The 5-minute points of a license's series on one day.</summary>
     public async Task<IReadOnlyList<StoredMetric>> SeriesAsync(string licenseId, DateOnly day, CancellationToken ct = default) =>
         await tables.QueryAsync(tables.TelemetrySeries, TableClient.CreateQueryFilter($"PartitionKey eq {DayPartition(day, licenseId)}"), ct: ct)
             .Select(e => new StoredMetric(e.GetString("instance") ?? "", e.GetString("name") ?? "", e.GetString("unit") ?? "", e.GetString("kind") ?? "",
-                JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("attributes") ?? "{}") ?? [], e.GetString("value") ?? "",
+                JsonSerializer.Deserialize(e.GetString("attributes") ?? "{}", StorageJson.Default.DictionaryStringString) ?? [], e.GetString("value") ?? "",
                 e.GetDateTimeOffset("at") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("seen_at") ?? DateTimeOffset.MinValue))
             .ToListAsync(ct);
 

@@ -90,7 +90,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
             var pk = PartitionOf(orgId, first);
             var rk = RowOf(report.WorkspaceId, report.ProjectId, report.FromMicros);
             var entity = ToEntity(pk, rk, report, reporter, now);
-            var tags = JsonSerializer.Serialize(report.Tags);
+            var tags = JsonSerializer.Serialize(report.Tags, StorageJson.Default.IReadOnlyDictionaryStringString);
             if (report.LogCount > 0 || tags.Length > MaxInlineDiagnosticsChars || ((string)entity["measures"]).Length > MaxInlineDiagnosticsChars)
             {
                 alone.Add((report, reporter)); // diagnostics that go to a blob first
@@ -148,7 +148,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
     private async Task<TableEntity> BuildEntityAsync(string pk, string rk, UsageReport report, Reporter reporter, DateTimeOffset now, CancellationToken ct)
     {
         var e = ToEntity(pk, rk, report, reporter, now);
-        var tags = JsonSerializer.Serialize(report.Tags);
+        var tags = JsonSerializer.Serialize(report.Tags, StorageJson.Default.IReadOnlyDictionaryStringString);
         var measures = (string)e["measures"];
         if (report.LogCount == 0 && tags.Length <= MaxInlineDiagnosticsChars && measures.Length <= MaxInlineDiagnosticsChars)
         {
@@ -180,7 +180,7 @@ public sealed class WindowStore(Tables tables, DirtyDayStore dirty)
         ["credential"] = reporter.CredentialKind + ":" + reporter.CredentialId,
         ["license_id"] = reporter.LicenseId,
         ["host_kind"] = report.Tags.GetValueOrDefault(UsageReport.HostTag, ""),
-        ["measures"] = JsonSerializer.Serialize(report.OtherMeasures),
+        ["measures"] = JsonSerializer.Serialize(report.OtherMeasures, StorageJson.Default.IReadOnlyDictionaryStringDouble),
         ["log_count"] = report.LogCount,
         ["received_at"] = now,
     };

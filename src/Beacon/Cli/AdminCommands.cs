@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Beacon.Domain.Meters;
 using Beacon.Domain.Quotas;
 using Beacon.Domain;
@@ -57,7 +58,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     {
         var org = await Directory.CreateOrgAsync(a.Required("name"), ct);
         await AuditAsync("org.create", "org:" + org.OrgId, ct, ("name", org.Name), ("default_workspace_id", org.DefaultWorkspaceId));
-        output.Result(new { org_id = org.OrgId },
+        output.Result(new JsonObject { ["org_id"] = org.OrgId },
             $"Created organization {org.Name}: {org.OrgId} (default workspace {org.DefaultWorkspaceId})");
         return 0;
     }
@@ -70,7 +71,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         // The fleet view shows deployments without a workspace in the default one, from their own records.
         await services.GetRequiredService<DeploymentStore>().SetDefaultWorkspaceAsync(orgId, workspace, ct);
         await AuditAsync("org.set_default_workspace", "org:" + orgId, ct, ("workspace_id", workspace));
-        output.Result(new { org_id = orgId, default_workspace_id = workspace },
+        output.Result(new JsonObject { ["org_id"] = orgId, ["default_workspace_id"] = workspace },
             $"Usage reported without a workspace now shows in workspace {workspace} (all of it, earlier usage included).");
         return 0;
     }
@@ -101,7 +102,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var id = a.Optional("id") is { } given ? Uuid(given, "id") : Ids.NewId();
         await Directory.CreateWorkspaceAsync(orgId, id, a.Required("name"), ct);
         await AuditAsync("workspace.create", "workspace:" + id, ct, ("org_id", orgId), ("name", a.Required("name")));
-        output.Result(new { workspace_id = id }, $"Workspace {a.Required("name")}: {id}");
+        output.Result(new JsonObject { ["workspace_id"] = id }, $"Workspace {a.Required("name")}: {id}");
         return 0;
     }
 
@@ -111,7 +112,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var workspaces = await RequireWorkspacesAsync(orgId, a.All("workspace"), ct);
         var user = await Directory.CreateUserAsync(orgId, a.Required("email"), workspaces, ct);
         await AuditAsync("user.create", "user:" + user.UserId, ct, ("org_id", orgId), ("email", user.Email), ("workspace_ids", string.Join(',', workspaces)));
-        output.Result(new { user_id = user.UserId }, $"User {user.Email}: {user.UserId}");
+        output.Result(new JsonObject { ["user_id"] = user.UserId }, $"User {user.Email}: {user.UserId}");
         return 0;
     }
 
@@ -142,7 +143,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         await AuditAsync("apikey.create", "apikey:" + record.KeyId, ct, ("org_id", orgId), ("user_id", userId),
             ("permissions", string.Join(',', permissions)), ("workspace_ids", workspaces.Count == 0 ? "*" : string.Join(',', workspaces)));
         output.Result(
-            new { api_key = secret, api_key_id = record.KeyId, api_key_short_key = record.ShortKey },
+            new JsonObject { ["api_key"] = secret, ["api_key_id"] = record.KeyId, ["api_key_short_key"] = record.ShortKey },
             $"API key {record.ShortKey} ({record.KeyId}). Shown once, store it now:\n{secret}");
         return 0;
     }
@@ -153,7 +154,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var id = a.Required("id");
         if (!await Credentials.RevokeApiKeyAsync(orgId, id, ct)) return output.Fail($"No API key {id} in organization {orgId}.");
         await AuditAsync("apikey.revoke", "apikey:" + id, ct, ("org_id", orgId));
-        output.Result(new { api_key_id = id, revoked = true }, $"Revoked API key {id}. It stops working within a minute.");
+        output.Result(new JsonObject { ["api_key_id"] = id, ["revoked"] = true }, $"Revoked API key {id}. It stops working within a minute.");
         return 0;
     }
 
@@ -164,18 +165,18 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var lines = keys.Select(k => $"{k.ShortKey}  {k.KeyId}  {(k.IsRevoked ? $"revoked {k.RevokedAt:yyyy-MM-dd}" : "active")}  "
             + $"user {(k.UserId.Length > 0 ? k.UserId : "-")}  permissions {(k.Permissions.Count > 0 ? string.Join(',', k.Permissions) : "none (reporting only)")}  "
             + $"workspaces {(k.WorkspaceScope is null ? "all" : string.Join(',', k.WorkspaceScope))}  last used {(k.LastUsedAt is { } u ? u.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "never")}").ToList();
-        output.Listing(new
+        output.Listing(new JsonObject
         {
-            api_keys = keys.Select(k => new
+            ["api_keys"] = CliJson.Objects(keys, k => new JsonObject
             {
-                api_key_id = k.KeyId,
-                api_key_short_key = k.ShortKey,
-                user_id = NullIfEmpty(k.UserId),
-                permissions = k.Permissions,
-                workspace_ids = k.WorkspaceScope,
-                created_at = k.CreatedAt,
-                revoked_at = k.RevokedAt,
-                last_used_at = k.LastUsedAt,
+                ["api_key_id"] = k.KeyId,
+                ["api_key_short_key"] = k.ShortKey,
+                ["user_id"] = NullIfEmpty(k.UserId),
+                ["permissions"] = CliJson.Strings(k.Permissions),
+                ["workspace_ids"] = CliJson.Strings(k.WorkspaceScope),
+                ["created_at"] = k.CreatedAt,
+                ["revoked_at"] = k.RevokedAt,
+                ["last_used_at"] = k.LastUsedAt,
             }),
         }, lines, $"Organization {orgId} has no API keys.");
         return 0;
@@ -196,7 +197,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
             ("expires_at", record.ExpiresAt?.ToString("O")), ("entitlements", string.Join(',', record.Entitlements)),
             ("quotas", string.Join(',', record.Quotas.Select(q => $"{q.Metric}={q.Limit}"))));
         output.Result(
-            new { license_key = secret, license_id = record.LicenseId },
+            new JsonObject { ["license_key"] = secret, ["license_id"] = record.LicenseId },
             $"License {record.LicenseId} ({record.Plan}). Shown once, store it now:\n{secret}");
         return 0;
     }
@@ -207,7 +208,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var id = Uuid(a.Required("id"), "id");
         if (await Actions.SetStatusAsync(id, orgId, status, AuditLog.CliActor, ct) is null) return output.Fail($"No license {id} in organization {orgId}.");
         var name = LicenseActions.Name(status);
-        output.Result(new { license_id = id, status = name }, $"License {id} is now {name}.");
+        output.Result(new JsonObject { ["license_id"] = id, ["status"] = name }, $"License {id} is now {name}.");
         return 0;
     }
 
@@ -217,7 +218,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var id = Uuid(a.Required("id"), "id");
         if (Actions.ReadExpiry(a.Required("expires"), out var expires) is { } why) throw new CliUsageException("--expires " + why);
         if (await Actions.ExtendAsync(id, orgId, expires, AuditLog.CliActor, ct) is null) return output.Fail($"No license {id} in organization {orgId}.");
-        output.Result(new { license_id = id, expires_at = expires }, $"License {id} now expires at {expires:O}.");
+        output.Result(new JsonObject { ["license_id"] = id, ["expires_at"] = expires }, $"License {id} now expires at {expires:O}.");
         return 0;
     }
 
@@ -232,7 +233,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         if (outcome.Refused == OfflineKeyTerms.Refusal.BadExpiry) throw new CliUsageException("--expires " + outcome.Reason);
         if (outcome.Refused is not null) return output.Fail(outcome.Reason!);
         var key = outcome.Key!;
-        output.Result(new { license_key = key.LicenseKey, license_id = key.LicenseId, kid = key.Kid, expires_at = key.ExpiresAt },
+        output.Result(new JsonObject { ["license_key"] = key.LicenseKey, ["license_id"] = key.LicenseId, ["kid"] = key.Kid, ["expires_at"] = key.ExpiresAt },
             $"Offline key for license {key.LicenseId}, valid until {key.ExpiresAt:O} (signed by {key.Kid}). Shown once, store it now:\n{key.LicenseKey}");
         return 0;
     }
@@ -244,7 +245,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
             throw new CliUsageException($"--name must be 1 to 100 characters and not '{AuditLog.CliActor}' (it names the actor in the audit log).");
         var (secret, record) = await Credentials.CreateOperatorKeyAsync(name, ct);
         await AuditAsync("operator.create", "operator:" + record.OperatorId, ct, ("name", name));
-        output.Result(new { operator_key = secret, operator_id = record.OperatorId, name },
+        output.Result(new JsonObject { ["operator_key"] = secret, ["operator_id"] = record.OperatorId, ["name"] = name },
             $"Operator key for {name} ({record.OperatorId}). Shown once, store it now:\n{secret}");
         return 0;
     }
@@ -254,16 +255,16 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
         var id = a.Required("id");
         if (await Credentials.RevokeOperatorKeyAsync(id, ct) is not { } record) return output.Fail($"No operator key {id}.");
         await AuditAsync("operator.revoke", "operator:" + id, ct, ("name", record.Name));
-        output.Result(new { operator_id = id, revoked = true }, $"Revoked the operator key of {record.Name}. It stops working within a minute.");
+        output.Result(new JsonObject { ["operator_id"] = id, ["revoked"] = true }, $"Revoked the operator key of {record.Name}. It stops working within a minute.");
         return 0;
     }
 
     private async Task<int> ListOperatorsAsync(CancellationToken ct)
     {
         var keys = await Credentials.ListOperatorKeysAsync(ct);
-        output.Listing(new
+        output.Listing(new JsonObject
         {
-            operators = keys.Select(k => new { operator_id = k.OperatorId, name = k.Name, created_at = k.CreatedAt, revoked_at = k.RevokedAt }),
+            ["operators"] = CliJson.Objects(keys, k => new JsonObject { ["operator_id"] = k.OperatorId, ["name"] = k.Name, ["created_at"] = k.CreatedAt, ["revoked_at"] = k.RevokedAt }),
         }, [.. keys.Select(k => $"{k.OperatorId}  {k.Name}  created {k.CreatedAt:yyyy-MM-dd}{(k.RevokedAt is { } r ? $"  revoked {r:yyyy-MM-dd}" : "")}")], "No operator keys.");
         return 0;
     }
@@ -272,17 +273,17 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     {
         var orgId = await RequireOrgAsync(a, ct);
         var licenses = await Credentials.ListLicensesAsync(orgId, ct);
-        output.Listing(new
+        output.Listing(new JsonObject
         {
-            licenses = licenses.Select(l => new
+            ["licenses"] = CliJson.Objects(licenses, l => new JsonObject
             {
-                license_id = l.LicenseId,
-                plan = l.Plan,
-                entitlements = l.Entitlements,
-                status = l.Status.ToString().ToLowerInvariant(),
-                expires_at = l.ExpiresAt,
-                created_at = l.CreatedAt,
-                quotas = l.Quotas.Select(q => new { metric = q.Metric, limit = q.Limit }),
+                ["license_id"] = l.LicenseId,
+                ["plan"] = l.Plan,
+                ["entitlements"] = CliJson.Strings(l.Entitlements),
+                ["status"] = l.Status.ToString().ToLowerInvariant(),
+                ["expires_at"] = l.ExpiresAt,
+                ["created_at"] = l.CreatedAt,
+                ["quotas"] = CliJson.Objects(l.Quotas, q => new JsonObject { ["metric"] = q.Metric, ["limit"] = q.Limit }),
             }),
         }, [.. licenses.Select(l => $"{l.LicenseId}  {l.Plan}  {l.Status.ToString().ToLowerInvariant()}  expires {(l.ExpiresAt is { } e ? e.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "never")}"
             + (l.Quotas.Count > 0 ? "  quotas " + string.Join(',', l.Quotas.Select(q => $"{q.Metric}={q.Limit}")) : ""))], $"Organization {orgId} has no licenses.");
@@ -296,7 +297,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
             throw new CliUsageException("--id must be a project id.");
         await Directory.NameProjectAsync(orgId, projectId, a.Required("name"), ct);
         await AuditAsync("project.name", "project:" + projectId, ct, ("org_id", orgId), ("name", a.Required("name")));
-        output.Result(new { project_id = projectId, name = a.Required("name") }, $"Project {projectId} is now named {a.Required("name")}.");
+        output.Result(new JsonObject { ["project_id"] = projectId, ["name"] = a.Required("name") }, $"Project {projectId} is now named {a.Required("name")}.");
         return 0;
     }
 
@@ -304,7 +305,7 @@ internal sealed class AdminCommands(IServiceProvider services, CliOutput output)
     {
         var kid = await services.GetRequiredService<SigningKeyRing>().RotateAsync(ct);
         await AuditAsync("signing_key.rotate", "signing_key:" + kid, ct);
-        output.Result(new { kid }, $"New signing key {kid}. The previous key stays published until the next rotation.");
+        output.Result(new JsonObject { ["kid"] = kid }, $"New signing key {kid}. The previous key stays published until the next rotation.");
         return 0;
     }
 

@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using Azure;
 using Microsoft.Extensions.Options;
 using Beacon.Hosting;
+using Beacon.Settings;
 using Beacon.Storage.Stores;
 
 namespace Beacon.Cli;
@@ -70,7 +72,7 @@ public static class CliApp
                             .RunAsync(parsed.Optional("url") ?? DevCommand.DefaultUrl, ct);
                         await host.Services.GetRequiredService<AuditLog>().AppendAsync(AuditLog.CliActor, "demo.seed", "org:" + seeded.OrgId, ct: ct);
                         output.Result(
-                            new { org_id = seeded.OrgId, api_key = seeded.ApiKey, license_key = seeded.LicenseKey, dashboard_url = seeded.DashboardUrl, operator_key = seeded.OperatorKey, console_url = seeded.ConsoleUrl },
+                            new JsonObject { ["org_id"] = seeded.OrgId, ["api_key"] = seeded.ApiKey, ["license_key"] = seeded.LicenseKey, ["dashboard_url"] = seeded.DashboardUrl, ["operator_key"] = seeded.OperatorKey, ["console_url"] = seeded.ConsoleUrl },
                             DevCommand.Describe(seeded, host.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true"));
                         return 0;
                     }
@@ -84,7 +86,7 @@ public static class CliApp
                         var restore = parsed.Words[0] == "restore";
                         var folder = Path.GetFullPath(restore ? parsed.Required("from") : parsed.Required("to"));
                         var summary = restore ? await backup.RestoreAsync(folder, ct) : await backup.BackupAsync(folder, ct);
-                        output.Result(new { folder, tables = summary.Tables, blobs = summary.Blobs },
+                        output.Result(new JsonObject { ["folder"] = folder, ["tables"] = CliJson.Counts(summary.Tables), ["blobs"] = CliJson.Counts(summary.Blobs) },
                             $"{(restore ? "Restored" : "Backed up")} {summary.Tables.Values.Sum():N0} entities in {summary.Tables.Count} tables and {summary.Blobs.Values.Sum():N0} blobs {(restore ? "from" : "to")} {folder}.");
                         return 0;
                     }
@@ -131,25 +133,25 @@ public static class CliApp
         if (now > services.GetRequiredService<TimeProvider>().GetUtcNow())
             throw new CliUsageException("--now may not be later than the clock: progress would pass the real today and later writes to today would be missed.");
         var report = await services.GetRequiredService<Beacon.Storage.Maintenance.MaintenanceRun>().RunAsync(now, args.Optional("org"), ct);
-        output.Result(new
+        output.Result(new JsonObject
         {
-            ran = report.Ran,
-            skipped_reason = report.SkippedReason,
-            now = report.Now,
-            orgs = report.Orgs.Select(o => new
+            ["ran"] = report.Ran,
+            ["skipped_reason"] = report.SkippedReason,
+            ["now"] = report.Now,
+            ["orgs"] = CliJson.Objects(report.Orgs, o => new JsonObject
             {
-                org_id = o.OrgId,
-                days_recomputed = o.DaysRecomputed,
-                weeks_recomputed = o.WeeksRecomputed,
-                months_recomputed = o.MonthsRecomputed,
-                exports_staged = o.ExportsStaged,
-                exports_waiting = o.ExportsWaiting,
-                dirty_marks_cleared = o.MarksCleared,
-                first_day = o.FirstDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                rolled_through = o.RolledThrough.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                epoch = o.Epoch,
-                steps_deferred = o.StepsDeferred,
-                error = o.Error,
+                ["org_id"] = o.OrgId,
+                ["days_recomputed"] = o.DaysRecomputed,
+                ["weeks_recomputed"] = o.WeeksRecomputed,
+                ["months_recomputed"] = o.MonthsRecomputed,
+                ["exports_staged"] = o.ExportsStaged,
+                ["exports_waiting"] = o.ExportsWaiting,
+                ["dirty_marks_cleared"] = o.MarksCleared,
+                ["first_day"] = o.FirstDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["rolled_through"] = o.RolledThrough.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["epoch"] = o.Epoch,
+                ["steps_deferred"] = o.StepsDeferred,
+                ["error"] = o.Error,
             }),
         }, string.Join('\n', Hosting.RollupLog.Lines(report)));
         return report.Ran ? 0 : 3;
@@ -177,14 +179,19 @@ public static class CliApp
     };
 
     private static string SectionOf(Type options) =>
-        options.GetField("Section")?.GetRawConstantValue() as string ?? options.Name;
+        options == typeof(BeaconOptions) ? BeaconOptions.Section
+        : options == typeof(Beacon.Storage.Rollups.RollupOptions) ? Beacon.Storage.Rollups.RollupOptions.Section
+        : options == typeof(Beacon.Storage.Account.StoragePipelineOptions) ? Beacon.Storage.Account.StoragePipelineOptions.Section
+        : options.Name;
 
-    /// <summary>DataAnnotations' "DataAnnotation validation failed for 'X' members: 'P' with the error: '…'." → the error itself.</summary>
+    /// <summary>
+    /// The generated validators' "MaxRetries: The field StoragePipelineOptions.MaxRetries must be between 0 and 10." →
+    /// "The field MaxRetries must be between 0 and 10." (what the line said when DataAnnotations checked by reflection).
+    /// </summary>
     private static string Reason(string failure)
     {
-        const string marker = "with the error: '";
-        int at = failure.IndexOf(marker, StringComparison.Ordinal);
-        return at < 0 ? failure : failure[(at + marker.Length)..].TrimEnd('.').TrimEnd('\'') + ".";
+        var m = System.Text.RegularExpressions.Regex.Match(failure, @"^\w+: The field (?:\w+\.)?(\w+) (.*)$");
+        return m.Success ? $"The field {m.Groups[1].Value} {m.Groups[2].Value}" : failure;
     }
 
     /// <summary>A host with Beacon's services and no web server, for commands that run and exit.</summary>

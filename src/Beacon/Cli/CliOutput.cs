@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Beacon.Cli;
 
@@ -10,16 +10,16 @@ internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
 {
     public TextWriter Error => stderr;
 
-    public void Result(object value, string human)
+    public void Result(JsonObject value, string human)
     {
-        if (json) stdout.WriteLine(JsonSerializer.Serialize(value));
+        if (json) stdout.WriteLine(value.ToJsonString());
         else stdout.WriteLine(human);
     }
 
     /// <summary>A list: one JSON object with <c>--json</c>, else one readable line per item (or <paramref name="empty"/>).</summary>
-    public void Listing(object value, IReadOnlyList<string> lines, string empty)
+    public void Listing(JsonObject value, IReadOnlyList<string> lines, string empty)
     {
-        if (json) stdout.WriteLine(JsonSerializer.Serialize(value));
+        if (json) stdout.WriteLine(value.ToJsonString());
         else stdout.WriteLine(lines.Count == 0 ? empty : string.Join('\n', lines));
     }
 
@@ -32,7 +32,7 @@ internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
     public int Fail(string message, int code = 1)
     {
         stderr.WriteLine("error: " + message);
-        if (json) stdout.WriteLine(JsonSerializer.Serialize(new { error = message }));
+        if (json) stdout.WriteLine(new JsonObject { ["error"] = message }.ToJsonString());
         return code;
     }
 }

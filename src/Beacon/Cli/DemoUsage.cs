@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Beacon.Domain.Fleet;
 using Beacon.Domain.Time;
 using Beacon.Domain.Usage;
@@ -90,14 +91,14 @@ internal sealed class DemoUsage(IServiceProvider services, DemoCast cast, DateTi
             var project = await ProjectAsync(s.Name);
             for (var day = new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero); day < now; day = day.AddDays(1))
             {
-                var batch = new List<Dictionary<string, object?>>();
+                var batch = new JsonArray();
                 for (int slot = 0; slot < 6; slot++)
                 {
                     var start = day.AddHours(4 * slot).AddMinutes(_random.Next(0, 200));
                     if (start < from) continue;
                     if (start >= now) break;
                     var who = cast.People[_random.Next(cast.People.Count)];
-                    batch.Add(new Dictionary<string, object?>
+                    batch.Add((JsonNode)new JsonObject
                     {
                         ["id"] = Guid.NewGuid().ToString("D"),
                         ["tenant_id"] = s.Ws,
@@ -111,7 +112,7 @@ internal sealed class DemoUsage(IServiceProvider services, DemoCast cast, DateTi
                     });
                 }
                 if (batch.Count == 0) continue;
-                var parsed = TraceBatchParser.Parse(JsonSerializer.SerializeToElement(new { trace_transactions = batch }), Timestamps.FromDateTimeOffset(now));
+                var parsed = TraceBatchParser.Parse(JsonSerializer.SerializeToElement(new JsonObject { ["trace_transactions"] = batch }, CliFiles.Default.JsonObject), Timestamps.FromDateTimeOffset(now));
                 batches.Add([.. parsed.Value ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors))]);
             }
         }

@@ -98,7 +98,7 @@ internal static class DevCommand
     {
         if (File.Exists(file))
         {
-            var saved = JsonSerializer.Deserialize<SeedDemo.Result>(await File.ReadAllTextAsync(file, ct));
+            var saved = JsonSerializer.Deserialize(await File.ReadAllTextAsync(file, ct), CliFiles.Default.Result);
             if (saved is not null && await services.GetRequiredService<DirectoryStore>().GetOrgAsync(saved.OrgId, ct) is not null)
             {
                 saved = saved with { DashboardUrl = baseUrl + "/dashboard/" };
@@ -117,13 +117,13 @@ internal static class DevCommand
                     output.Info($"Adding demo usage from {through:yyyy-MM-dd HH:mm} UTC to now…");
                     saved = saved with { SeededThrough = await new SeedDemo(services, time).TopUpAsync(saved, through, ct) };
                 }
-                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(saved), ct);
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(saved, CliFiles.Default.Result), ct);
                 return saved;
             }
         }
         output.Info($"Seeding the demo organization ({SeedDemo.Days} days of usage; about a minute the first time)…");
         var demo = await new SeedDemo(services, services.GetRequiredService<TimeProvider>()).RunAsync(baseUrl, ct);
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(demo), ct);
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(demo, CliFiles.Default.Result), ct);
         return demo;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using Beacon.Domain.Statements;
 using Beacon.Storage.Statements;
@@ -18,7 +19,7 @@ internal sealed class StatementCommands(IServiceProvider services, CliOutput out
         var (outcome, reason, statement) = await services.GetRequiredService<Operations.StatementClosing>().CloseAsync(month, AuditLog.CliActor, ct);
         if (outcome != CloseOutcome.Closed) return output.Fail(reason!);
         var lines = statement!.Lines.Count.ToString(CultureInfo.InvariantCulture);
-        output.Result(new { month = month.ToString(), state = "closed", closed_at = statement.ClosedAt, lines = statement.Lines.Count },
+        output.Result(new JsonObject { ["month"] = month.ToString(), ["state"] = "closed", ["closed_at"] = statement.ClosedAt, ["lines"] = statement.Lines.Count },
             $"Closed {month}: {lines} lines frozen. Usage that arrives for it from now on is recorded as adjustments on the first open month.");
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Beacon.Domain;
 using Beacon.Domain.Reports;
 using Beacon.Storage.Stores;
@@ -31,10 +32,10 @@ internal sealed class UsageCommands(IServiceProvider services, CliOutput output)
         var r = outcome.Report!;
         var view = Api.Operator.UsageReportEndpoints.View(r);
         var days = r.Days.Count == 1 ? $"{r.Days[0]:yyyy-MM-dd}" : $"{r.Days.Count} days, {r.Days[0]:yyyy-MM-dd} to {r.Days[^1]:yyyy-MM-dd}";
-        output.Result(new
+        output.Result(new JsonObject
         {
-            report_id = view.ReportId, license_id = view.LicenseId, days = view.Days, totals = view.Totals, sha256 = view.Sha256,
-            previous_sha256 = view.PreviousSha256, receipt = view.Receipt, created = outcome.Created,
+            ["report_id"] = view.ReportId, ["license_id"] = view.LicenseId, ["days"] = CliJson.Strings(view.Days), ["totals"] = CliJson.Counts(view.Totals),
+            ["sha256"] = view.Sha256, ["previous_sha256"] = view.PreviousSha256, ["receipt"] = view.Receipt, ["created"] = outcome.Created,
         }, (outcome.Created ? "Recorded" : "Already recorded (identical to the latest report, nothing changed):")
            + $" report {r.ReportId} for license {r.LicenseId}, {days}: "
            + string.Join(", ", r.Totals.Select(t => $"{t.Key} {t.Value:N0}")) + $"\nsha256 {r.Sha256}\nReceipt (a JWS the JWKS verifies):\n{r.Receipt}");

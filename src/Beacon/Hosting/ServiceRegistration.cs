@@ -30,7 +30,6 @@ public static class ServiceRegistration
     {
         services.AddOptions<BeaconOptions>()
             .Bind(configuration.GetSection(BeaconOptions.Section))
-            .ValidateDataAnnotations()
             .Validate(o => CronSchedule.TryParse(o.RollupSchedule, out _), "Beacon:RollupSchedule must be a 6-field NCRONTAB expression.")
             .ValidateOnStart();
 
@@ -39,7 +38,11 @@ public static class ServiceRegistration
         services.AddSingleton(_ => MeterCatalog.Default); // built when first needed, not while the app starts
         // Options beside the features that use them (storage, rollups), bound and validated at start like
         // BeaconOptions. The stores take the plain objects: Beacon.Storage does not depend on the options pattern.
-        services.AddOptions<StoragePipelineOptions>().Bind(configuration.GetSection(StoragePipelineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Ranges are checked by validators generated at compile time (Settings/*Validator.cs), not by reflection.
+        services.AddSingleton<IValidateOptions<BeaconOptions>, BeaconOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StoragePipelineOptions>, StoragePipelineOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RollupOptions>, RollupOptionsValidator>();
+        services.AddOptions<StoragePipelineOptions>().Bind(configuration.GetSection(StoragePipelineOptions.Section)).ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StoragePipelineOptions>>().Value);
         services.AddSingleton(sp => new StorageAccount(
             StorageConnection.FromSettings(name => configuration[name]),
@@ -62,7 +65,7 @@ public static class ServiceRegistration
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RollupStore>();
-        services.AddOptions<RollupOptions>().Bind(configuration.GetSection(RollupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RollupOptions>().Bind(configuration.GetSection(RollupOptions.Section)).ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RollupOptions>>().Value);
         services.AddSingleton<StatementStore>();
         services.AddSingleton<MonthUsageReader>();

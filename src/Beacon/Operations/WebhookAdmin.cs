@@ -55,7 +55,7 @@ public sealed class WebhookAdmin(WebhookStore store, AlertOutbox outbox, AuditLo
     {
         if (!WebhookStore.IsEndpointId(id) || await store.GetEndpointAsync(id, ct) is not { } endpoint) return null;
         var now = time.GetUtcNow();
-        var data = JsonSerializer.Serialize(new Dictionary<string, string> { ["webhook_id"] = endpoint.Id, ["sent_at"] = now.ToString("O") });
+        var data = new System.Text.Json.Nodes.JsonObject { ["webhook_id"] = endpoint.Id, ["sent_at"] = now.ToString("O") }.ToJsonString();
         return await outbox.EmitAsync(new WebhookEvent("evt_" + Guid.NewGuid().ToString("N"), EventTypes.WebhookTest, now, data), endpoint.Id, ct);
     }
 

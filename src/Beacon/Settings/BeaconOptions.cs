@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Beacon.Storage.Account;
 using System.ComponentModel.DataAnnotations;
 
 namespace Beacon.Settings;
@@ -16,10 +18,12 @@ public sealed class BeaconOptions
     public string TokenAudience { get; set; } = "langgraph-platform";
 
     /// <summary>How long a license token from <c>/v1/beacon/verify</c> is valid.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long a credential lookup is cached; a revoked key stops working within this time (SPEC: ≤ 60 s).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan CredentialCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -36,6 +40,7 @@ public sealed class BeaconOptions
     /// 10-minute grace, so every acknowledged or abandoned write has landed (or not) before a rollup
     /// reads its day (SPEC §9).
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Why)]
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan StorageDeadline { get; set; } = TimeSpan.FromSeconds(30);
 

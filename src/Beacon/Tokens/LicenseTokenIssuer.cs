@@ -14,8 +14,6 @@ public sealed class LicenseTokenIssuer(SigningKeyRing keys, IOptions<BeaconOptio
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    private static readonly JsonSerializerOptions ClaimJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <param name="quotas">The license's quotas as they stand now: the token carries what the listing shows.</param>
     public async Task<string> IssueAsync(LicenseRecord license, IReadOnlyList<QuotaView> quotas, CancellationToken ct)
     {
@@ -37,7 +35,7 @@ public sealed class LicenseTokenIssuer(SigningKeyRing keys, IOptions<BeaconOptio
                 ["org_id"] = license.OrgId,
                 ["plan"] = license.Plan,
                 ["entitlements"] = license.Entitlements.ToList(),
-                ["quotas"] = JsonSerializer.SerializeToElement(quotas, ClaimJson),
+                ["quotas"] = JsonSerializer.SerializeToElement(quotas, TokenJson.Default.IReadOnlyListQuotaView),
             },
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
         });

@@ -50,7 +50,7 @@ public sealed class OfflineKeyIssuer(SigningKeyRing keys, CredentialStore creden
             ["org_name"] = orgName,
             ["plan"] = license.Plan,
             ["entitlements"] = license.Entitlements.ToList(),
-            ["quotas"] = JsonSerializer.SerializeToElement(license.Quotas.Select(q => new { metric = q.Metric, limit = q.Limit })),
+            ["quotas"] = JsonSerializer.SerializeToElement([.. license.Quotas.Select(q => new ClaimQuota(q.Metric, q.Limit))], TokenJson.Default.ClaimQuotaArray),
             ["offline"] = true,
         };
         // The platform reads one boolean per entitlement (lgp_enabled and the like).

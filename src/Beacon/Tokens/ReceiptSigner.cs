@@ -29,11 +29,11 @@ public sealed class ReceiptSigner(SigningKeyRing keys, IOptions<BeaconOptions> o
             ["iat"] = now.ToUnixTimeSeconds(),
             ["report_id"] = r.ReportId,
             ["license_id"] = r.LicenseId,
-            ["days"] = r.Days.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-            ["totals"] = r.Totals,
+            ["days"] = r.Days.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            ["totals"] = new Dictionary<string, long>(r.Totals),
             ["sha256"] = r.Sha256,
             ["previous_sha256"] = r.PreviousSha256,
-        });
+        }, TokenJson.Default.DictionaryStringObject);
         var (token, _) = await keys.SignOfflineAsync(key => _handler.CreateToken(payload, new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256)), now + KeptFor, ct);
         return token;
     }

@@ -165,7 +165,7 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
         var thumbprint = Base64UrlEncoder.Encode(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["crv"] = "P-256", ["kty"] = "EC", ["x"] = x, ["y"] = y,
-        })));
+        }, TokenJson.Default.SortedDictionaryStringString)));
         return new SigningKeyMaterial(thumbprint, time.GetUtcNow(), Base64UrlEncoder.Encode(p.D), x, y, activatesAt);
     }
 
@@ -177,10 +177,7 @@ public sealed class SigningKeyRing(SigningKeyStore store, TimeProvider time, ILo
             D = Base64UrlEncoder.DecodeBytes(k.D),
             Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(k.X), Y = Base64UrlEncoder.DecodeBytes(k.Y) },
         })) { KeyId = k.Kid })).ToList();
-        var jwks = JsonSerializer.Serialize(new
-        {
-            keys = keys.Select(k => new { kty = "EC", crv = "P-256", x = k.X, y = k.Y, kid = k.Kid, use = "sig", alg = "ES256" }),
-        });
+        var jwks = JsonSerializer.Serialize(new JwkSet([.. keys.Select(k => new Jwk("EC", "P-256", k.X, k.Y, k.Kid, "sig", "ES256"))]), TokenJson.Default.JwkSet);
         return new State(signers, jwks, time.GetUtcNow());
     }
 }

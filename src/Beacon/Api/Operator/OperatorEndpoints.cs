@@ -195,16 +195,23 @@ internal static class OperatorEndpoints
     private static object Number(string value) =>
         double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : value;
 
+    /// <summary>A kept record: <c>at</c> and <c>instance_id</c>, then its stored detail's own fields (a name seen already is skipped).</summary>
     private static JsonElement Record(StoredRecord r)
     {
         using var doc = JsonDocument.Parse(r.Detail);
-        var merged = new Dictionary<string, JsonElement>
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            ["at"] = JsonSerializer.SerializeToElement(r.At),
-            ["instance_id"] = JsonSerializer.SerializeToElement(r.Instance),
-        };
-        if (doc.RootElement.ValueKind == JsonValueKind.Object)
-            foreach (var p in doc.RootElement.EnumerateObject()) merged.TryAdd(p.Name, p.Value.Clone());
-        return JsonSerializer.SerializeToElement(merged);
+            w.WriteStartObject();
+            w.WriteString("at", r.At);
+            w.WriteString("instance_id", r.Instance);
+            var seen = new HashSet<string>(StringComparer.Ordinal) { "at", "instance_id" };
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                foreach (var p in doc.RootElement.EnumerateObject())
+                    if (seen.Add(p.Name)) p.WriteTo(w);
+            w.WriteEndObject();
+        }
+        using var merged = JsonDocument.Parse(buffer.WrittenMemory);
+        return merged.RootElement.Clone();
     }
 }

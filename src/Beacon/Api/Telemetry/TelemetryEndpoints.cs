@@ -54,11 +54,8 @@ internal static class TelemetryEndpoints
         var now = time.GetUtcNow();
         var drops = new OtlpDrops();
         await KeepAsync(store, caller, TelemetryStore.Logs, OtlpMapping.Logs(export, now, drops), TelemetryPolicy.Keeps, l => l.TimeUnixNano,
-            l => new TelemetryRecord(l.TimeUnixNano, l.Instance, StoredDetail.Of(l.Attributes, attributes => new
-            {
-                severity_number = l.SeverityNumber, severity_text = l.SeverityText, body = l.Body,
-                attributes, trace_id = l.TraceId, span_id = l.SpanId,
-            })), now, drops, "log records", ct);
+            l => new TelemetryRecord(l.TimeUnixNano, l.Instance, StoredDetail.Of(l.Attributes, attributes => new StoredLogDetail(l.SeverityNumber, l.SeverityText, l.Body, attributes, l.TraceId, l.SpanId),
+                TelemetryJson.Default.StoredLogDetail)), now, drops, "log records", ct);
         var response = new ExportLogsServiceResponse();
         if (drops.Count > 0) response.PartialSuccess = new ExportLogsPartialSuccess { RejectedLogRecords = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
         return new OtlpResult(response, payload.Encoding);
@@ -71,11 +68,8 @@ internal static class TelemetryEndpoints
         var now = time.GetUtcNow();
         var drops = new OtlpDrops();
         await KeepAsync(store, caller, TelemetryStore.Spans, OtlpMapping.Spans(export, now, drops), TelemetryPolicy.Keeps, s => s.StartUnixNano,
-            s => new TelemetryRecord(s.StartUnixNano, s.Instance, StoredDetail.Of(s.Attributes, attributes => new
-            {
-                name = s.Name, trace_id = s.TraceId, span_id = s.SpanId, duration_ms = s.Duration.TotalMilliseconds,
-                status_code = s.StatusCode, status_message = s.StatusMessage, attributes,
-            })), now, drops, "spans", ct);
+            s => new TelemetryRecord(s.StartUnixNano, s.Instance, StoredDetail.Of(s.Attributes, attributes => new StoredSpanDetail(s.Name, s.TraceId, s.SpanId, s.Duration.TotalMilliseconds, s.StatusCode, s.StatusMessage, attributes),
+                TelemetryJson.Default.StoredSpanDetail)), now, drops, "spans", ct);
         var response = new ExportTraceServiceResponse();
         if (drops.Count > 0) response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = drops.Count, ErrorMessage = "Not stored: " + drops.Message + "." };
         return new OtlpResult(response, payload.Encoding);
