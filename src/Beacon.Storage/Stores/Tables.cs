@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -99,6 +100,9 @@ public sealed class Tables(StorageAccount account)
     public IEnumerable<BlobContainerClient> AllContainers => [Keys, Locks, Exports, Diagnostics, Reports];
 
     /// <summary>Reads one entity by its keys; null when absent. <paramref name="select"/> always gets the keys added.</summary>
+    // The Tables SDK makes each entity it reads with Activator.CreateInstance<TableEntity>(); natively compiled, the
+    // constructor must be kept explicitly, or every read fails (ADR 0001).
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(TableEntity))]
     public async Task<TableEntity?> GetAsync(TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken ct = default)
     {
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, WithKeys(select), ct);
@@ -111,6 +115,9 @@ public sealed class Tables(StorageAccount account)
     /// Every entity matching <paramref name="filter"/> (build it with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>),
     /// page by page, following continuation tokens.
     /// </summary>
+    // The Tables SDK makes each entity it reads with Activator.CreateInstance<TableEntity>(); natively compiled, the
+    // constructor must be kept explicitly, or every read fails (ADR 0001).
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(TableEntity))]
     public async IAsyncEnumerable<TableEntity> QueryAsync(TableClient table, string filter, IEnumerable<string>? select = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await foreach (var page in table.QueryAsync<TableEntity>(filter, select: WithKeys(select), cancellationToken: ct).AsPages())
@@ -174,13 +181,29 @@ public sealed class Tables(StorageAccount account)
         var tables = TolerateForbiddenAsync(async () =>
         {
             var existing = await account.TableService.QueryAsync(cancellationToken: ct).Select(t => t.Name).ToHashSetAsync(StringComparer.OrdinalIgnoreCase, ct);
-            await Task.WhenAll(AllTables.Where(t => !existing.Contains(t.Name)).Select(t => t.CreateIfNotExistsAsync(ct)));
+            await Task.WhenAll(AllTables.Where(t => !existing.Contains(t.Name)).Select(t => CreateAsync(t, ct)));
         });
         var containers = Task.WhenAll(AllContainers.Select(c => TolerateForbiddenAsync(async () =>
         {
             if (!await c.ExistsAsync(ct)) await c.CreateIfNotExistsAsync(cancellationToken: ct);
         })));
         await Task.WhenAll(tables, containers);
+    }
+
+    /// <summary>
+    /// Creates a table, and is done when another instance created it first (409). Not the SDK's CreateIfNotExists,
+    /// which serializes its request by reflection and so fails in natively compiled beacon (ADR 0001).
+    /// </summary>
+    private static async Task CreateAsync(TableClient table, CancellationToken ct)
+    {
+        try
+        {
+            await table.CreateAsync(ct);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 409)
+        {
+            // created by someone else meanwhile
+        }
     }
 
     private static async Task TolerateForbiddenAsync(Func<Task> create)
