@@ -51,14 +51,14 @@ public sealed class InfraTests(BeaconFixture f)
     [Fact]
     public void Main_bicep_builds_and_lints_without_a_single_diagnostic()
     {
+        // Building main.bicep reports the linter's diagnostics for it and every module it uses, as `bicep lint` does
+        // (tried: an unused variable in modules/roles.bicep is reported by both), and Bicep() fails on any: the one
+        // build is the lint (each CLI start costs seconds of CPU). So every module must be one main.bicep uses.
         Assert.Equal("Microsoft.Resources/deployments", Resources(Template.Value).First().GetProperty("type").GetString());
-        // Linting main.bicep lints every module it uses (one CLI start, not one per file: each costs seconds of
-        // CPU), so every module must be one main.bicep uses.
         var main = File.ReadAllText(Path.Combine(Infra, "main.bicep"));
         foreach (var module in Directory.GetFiles(Path.Combine(Infra, "modules"), "*.bicep"))
             Assert.Contains($"'modules/{Path.GetFileName(module)}'", main, StringComparison.Ordinal);
         Assert.Equal(["main.bicep"], Directory.GetFiles(Infra, "*.bicep").Select(Path.GetFileName));
-        Assert.Equal("", Bicep("lint", Path.Combine(Infra, "main.bicep")).Trim());
     }
 
     [Fact]
