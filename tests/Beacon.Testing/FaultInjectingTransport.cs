@@ -27,11 +27,14 @@ public sealed class FaultInjectingTransport : HttpPipelineTransport
         /// <summary>A refusal no retry can fix: 400 PropertyValueTooLarge, as Table Storage answers an oversized property.</summary>
         Refused,
 
-        /// <summary>The service answers, but only after two seconds (the caller's cancellation still applies).</summary>
+        /// <summary>The service answers, but only after <see cref="SlowFor"/> (the caller's cancellation still applies).</summary>
         Slow,
     }
 
     public int Injected => Volatile.Read(ref _injected);
+
+    /// <summary>How long a <see cref="Fault.Slow"/> answer takes: 2 s unless a test needs it longer than its deadline by more.</summary>
+    public TimeSpan SlowFor { get; set; } = TimeSpan.FromSeconds(2);
 
     public void Set(Func<Request, Fault>? rule) => _rule = rule;
 
@@ -52,8 +55,8 @@ public sealed class FaultInjectingTransport : HttpPipelineTransport
                 message.Response = new FaultResponse(400, "Bad Request", "PropertyValueTooLarge");
                 return;
             case Fault.Slow:
-                // A storage answer that takes 2 s: longer than the tests' short storage deadlines, not a clock.
-                await Task.Delay(TimeSpan.FromSeconds(2), message.CancellationToken);
+                // A storage answer slower than the tests' short storage deadlines, not a clock.
+                await Task.Delay(SlowFor, message.CancellationToken);
                 await _inner.ProcessAsync(message);
                 return;
             case Fault.Timeout:
