@@ -32,8 +32,8 @@ internal sealed class FleetWriter(Deferred<FleetRecorder> recorder, TimeProvider
         await base.StopAsync(cancellationToken);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            using var timer = new CancellationTokenSource(TimeSpan.FromSeconds(10), time);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             if (recorder.IsValueCreated) await recorder.Value.FlushAsync(all: true, deadline.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or Azure.RequestFailedException)

@@ -13,21 +13,23 @@ namespace Beacon.Api.Http;
 /// the deadline protects, and cutting a long CSV export mid-stream would only break the download (a
 /// 1,000,000-row export takes longer than 30 s). Before its first byte, a read still gets its 503.
 /// </summary>
-internal sealed class RequestDeadline(RequestDelegate next, IOptions<BeaconOptions> options)
+internal sealed class RequestDeadline(RequestDelegate next, IOptions<BeaconOptions> options, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var client = context.RequestAborted;
-        // Disposed with the response, not here: OnStarting below may run after this method returns.
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(client);
+        // Disposed with the response, not here: OnStarting below may run after this method returns. The timer is
+        // the app's TimeProvider's, like every other clock-driven behaviour.
+        var timer = new CancellationTokenSource(options.Value.StorageDeadline, time);
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(client, timer.Token);
         context.Response.RegisterForDispose(deadline);
-        deadline.CancelAfter(options.Value.StorageDeadline);
+        context.Response.RegisterForDispose(timer);
         context.RequestAborted = deadline.Token;
         if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         {
             context.Response.OnStarting(() =>
             {
-                deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                timer.CancelAfter(Timeout.InfiniteTimeSpan);
                 return Task.CompletedTask;
             });
         }
