@@ -79,12 +79,12 @@ public sealed class BeaconFixture : AzuriteFixture
         var args = Settings(extra).Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
         var app = BeaconApp.Build(args, b =>
         {
-            services?.Invoke(b.Services);
             b.Services.AddSingleton<TimeProvider>(Clock);
             b.Services.AddSingleton(new StoragePipelineOptions
             {
                 Transport = Faults, MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20),
             });
+            services?.Invoke(b.Services); // after the defaults, so a test can replace one (its own clock, say)
             b.Logging.ClearProviders();
             b.Logging.AddProvider(Logs);
             b.Logging.SetMinimumLevel(LogLevel.Trace);

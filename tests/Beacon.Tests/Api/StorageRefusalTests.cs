@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Beacon.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Beacon.Tests.Usage;
 
 namespace Beacon.Tests.Api;
@@ -138,5 +140,81 @@ public sealed class StorageRefusalTests(BeaconFixture f)
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + 600 + 1, lines.Length); // header, January's projects, February's one
         Assert.Contains(lines, l => l.Contains("busy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_deadline_that_passes_just_as_an_export_starts_streaming_neither_cuts_it_nor_lets_it_start_then_fail()
+    {
+        // The deadline passes at the export's first byte, when no storage call is in flight to notice it (600 rows
+        // of January are formatted, then February is read after the answer has started). Either the answer starts
+        // and the deadline no longer applies, or it does not start: here the export's gate starts it first, so the
+        // deadline that passes right after cuts nothing and the file ends whole. (Before, the deadline cancelled the
+        // token just before the answer started, and February's read then broke the download.)
+        var org = await f.NewOrgAsync();
+        var windows = Enumerable.Range(0, 600).Select(i => (At: new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: $"project-{i:D3}"))
+            .Concat(Enumerable.Range(0, 20).Select(i => (At: new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: "busy")));
+        await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (w, _) =>
+            Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, w.At, w.At.AddSeconds(1), 1, 1, org.WorkspaceA, w.Project))).StatusCode));
+        var deadline = TimeSpan.FromSeconds(30);
+        var timers = new ManualTimers(f.Clock);
+        int hooked = 0;
+        var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:StorageDeadline"] = "00:00:30" }, s =>
+        {
+            s.AddSingleton<TimeProvider>(timers);
+            s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new FirstByteHook(() =>
+            {
+                Interlocked.Increment(ref hooked);
+                timers.Fire(deadline); // the export's deadline passes now, if it still can
+            }));
+        });
+        await using var stopped = app;
+        var export = "/api/v1/orgs/current/billing/granular-usage/export?" + UsageClient.QueryString("langsmith_deployments", "project", null, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", [org.WorkspaceA]);
+
+        var response = await UsageClient.GetAsync(http, export, org.ApiKey);
+        await response.Content.LoadIntoBufferAsync();
+
+        Assert.Equal(1, hooked); // the deadline was made to pass at the first byte
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + 600 + 1, lines.Length);
+        Assert.Contains(lines, l => l.Contains("busy", StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs <paramref name="onFirstByte"/> when an answer's first byte reaches the server, before it is sent.</summary>
+    private sealed class FirstByteHook(Action onFirstByte) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                context.Response.Body = new HookStream(context.Response.Body, onFirstByte);
+                await nextMiddleware(context);
+            });
+            next(app);
+        };
+
+        private sealed class HookStream(Stream inner, Action onFirstByte) : Stream
+        {
+            private int _hooked;
+
+            private void Hook()
+            {
+                if (Interlocked.Exchange(ref _hooked, 1) == 0) onFirstByte();
+            }
+
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Flush() { Hook(); inner.Flush(); }
+            public override Task FlushAsync(CancellationToken cancellationToken) { Hook(); return inner.FlushAsync(cancellationToken); }
+            public override void Write(byte[] buffer, int offset, int count) { Hook(); inner.Write(buffer, offset, count); }
+            public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) { Hook(); return inner.WriteAsync(buffer, cancellationToken); }
+            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        }
     }
 }

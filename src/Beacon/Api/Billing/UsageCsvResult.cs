@@ -1,4 +1,5 @@
 using System.Reflection;
+using Beacon.Api.Http;
 using Beacon.Domain.Csv;
 using Beacon.Domain.Query;
 using Beacon.Storage.Exports;
@@ -36,18 +37,20 @@ internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine en
     {
         var (orgId, query, names, coverage, defaultWorkspace) = prepared;
         var ct = http.RequestAborted;
+        // Storage is read while the answer streams: it starts only if the request's deadline has not passed.
+        var body = new FirstWriteGate(http.Response.Body, http.Features.Get<StorageDeadline>());
         await using (var file = await staged.TryOpenAsync(orgId, query, names, coverage, defaultWorkspace, ct))
         {
             if (file is not null)
             {
                 SetHeaders(http.Response, query, "staged");
                 http.Response.ContentLength = file.Length;
-                await file.Content.CopyToAsync(http.Response.Body, ct);
+                await file.Content.CopyToAsync(body, ct);
                 return;
             }
         }
         SetHeaders(http.Response, query, "live");
-        await csv.WriteAsync(http.Response.Body, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), names.Label, ct);
+        await csv.WriteAsync(body, query, engine.RunAsync(orgId, query, coverage, defaultWorkspace, ct), names.Label, ct);
     }
 
     private static void SetHeaders(HttpResponse response, UsageQuery query, string source)
