@@ -109,14 +109,10 @@ public sealed class StorageRefusalTests(BeaconFixture f)
         // February, whose read is slower than the app's 5 s deadline: the export still ends whole. (With a 1 s
         // deadline, a loaded machine could take longer than that over January alone: the deadline then fires
         // before the first byte, which is a different case.)
-        var org = await f.NewOrgAsync();
-        var windows = Enumerable.Range(0, 600).Select(i => (At: new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: $"project-{i:D3}"))
-            .Concat(Enumerable.Range(0, 20).Select(i => (At: new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: "busy")));
-        await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (w, _) =>
-            Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, w.At, w.At.AddSeconds(1), 1, 1, org.WorkspaceA, w.Project))).StatusCode));
+        var org = await JanuaryAndFebruaryAsync();
         var (app, http) = await f.StartAppAsync(new Dictionary<string, string> { ["Beacon:StorageDeadline"] = "00:00:05" });
         await using var stopped = app; // its background loops stop with the test
-        var export = "/api/v1/orgs/current/billing/granular-usage/export?" + UsageClient.QueryString("langsmith_deployments", "project", null, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", [org.WorkspaceA]);
+        var export = ExportOf(org);
 
         f.Faults.SlowFor = TimeSpan.FromSeconds(7);
         var response = await WithFaultsAsync(
@@ -136,10 +132,7 @@ public sealed class StorageRefusalTests(BeaconFixture f)
                 }
             });
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(1 + 600 + 1, lines.Length); // header, January's projects, February's one
-        Assert.Contains(lines, l => l.Contains("busy", StringComparison.Ordinal));
+        await AssertWholeAsync(response);
     }
 
     [Fact]
@@ -150,11 +143,7 @@ public sealed class StorageRefusalTests(BeaconFixture f)
         // and the deadline no longer applies, or it does not start: here the export's gate starts it first, so the
         // deadline that passes right after cuts nothing and the file ends whole. (Before, the deadline cancelled the
         // token just before the answer started, and February's read then broke the download.)
-        var org = await f.NewOrgAsync();
-        var windows = Enumerable.Range(0, 600).Select(i => (At: new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: $"project-{i:D3}"))
-            .Concat(Enumerable.Range(0, 20).Select(i => (At: new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: "busy")));
-        await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (w, _) =>
-            Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, w.At, w.At.AddSeconds(1), 1, 1, org.WorkspaceA, w.Project))).StatusCode));
+        var org = await JanuaryAndFebruaryAsync();
         var deadline = TimeSpan.FromSeconds(30);
         var timers = new ManualTimers(f.Clock);
         int hooked = 0;
@@ -168,53 +157,49 @@ public sealed class StorageRefusalTests(BeaconFixture f)
             }));
         });
         await using var stopped = app;
-        var export = "/api/v1/orgs/current/billing/granular-usage/export?" + UsageClient.QueryString("langsmith_deployments", "project", null, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", [org.WorkspaceA]);
+        var export = ExportOf(org);
 
         var response = await UsageClient.GetAsync(http, export, org.ApiKey);
         await response.Content.LoadIntoBufferAsync();
 
         Assert.Equal(1, hooked); // the deadline was made to pass at the first byte
+        await AssertWholeAsync(response);
+    }
+
+    /// <summary>600 projects' usage in January (more than one flush of CSV rows) and one project's in February.</summary>
+    private async Task<TestOrg> JanuaryAndFebruaryAsync()
+    {
+        var org = await f.NewOrgAsync();
+        var windows = Enumerable.Range(0, 600).Select(i => (At: new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: $"project-{i:D3}"))
+            .Concat(Enumerable.Range(0, 20).Select(i => (At: new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: "busy")));
+        await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (w, _) =>
+            Assert.Equal(HttpStatusCode.NoContent, (await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, w.At, w.At.AddSeconds(1), 1, 1, org.WorkspaceA, w.Project))).StatusCode));
+        return org;
+    }
+
+    private static string ExportOf(TestOrg org) =>
+        "/api/v1/orgs/current/billing/granular-usage/export?" + UsageClient.QueryString("langsmith_deployments", "project", null, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", [org.WorkspaceA]);
+
+    /// <summary>The whole file: header, January's 600 projects, February's one.</summary>
+    private static async Task AssertWholeAsync(HttpResponseMessage response)
+    {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + 600 + 1, lines.Length);
         Assert.Contains(lines, l => l.Contains("busy", StringComparison.Ordinal));
     }
 
-    /// <summary>Runs <paramref name="onFirstByte"/> when an answer's first byte reaches the server, before it is sent.</summary>
+    /// <summary>Runs <paramref name="onFirstByte"/> when an answer's first byte reaches the server, before it is sent (the app's own <see cref="Beacon.Api.Http.FirstWriteGate"/>, outermost).</summary>
     private sealed class FirstByteHook(Action onFirstByte) : Microsoft.AspNetCore.Hosting.IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use(async (context, nextMiddleware) =>
             {
-                context.Response.Body = new HookStream(context.Response.Body, onFirstByte);
+                context.Response.Body = new Beacon.Api.Http.FirstWriteGate(context.Response.Body, onFirstByte);
                 await nextMiddleware(context);
             });
             next(app);
         };
-
-        private sealed class HookStream(Stream inner, Action onFirstByte) : Stream
-        {
-            private int _hooked;
-
-            private void Hook()
-            {
-                if (Interlocked.Exchange(ref _hooked, 1) == 0) onFirstByte();
-            }
-
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Flush() { Hook(); inner.Flush(); }
-            public override Task FlushAsync(CancellationToken cancellationToken) { Hook(); return inner.FlushAsync(cancellationToken); }
-            public override void Write(byte[] buffer, int offset, int count) { Hook(); inner.Write(buffer, offset, count); }
-            public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) { Hook(); return inner.WriteAsync(buffer, cancellationToken); }
-            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-        }
     }
 }

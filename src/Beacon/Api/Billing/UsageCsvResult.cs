@@ -38,7 +38,7 @@ internal sealed class UsageCsvResult(PreparedQuery prepared, UsageQueryEngine en
         var (orgId, query, names, coverage, defaultWorkspace) = prepared;
         var ct = http.RequestAborted;
         // Storage is read while the answer streams: it starts only if the request's deadline has not passed.
-        var body = new FirstWriteGate(http.Response.Body, http.Features.Get<StorageDeadline>());
+        var body = http.Features.Get<StorageDeadline>() is { } deadline ? new FirstWriteGate(http.Response.Body, deadline.StartStreaming) : http.Response.Body;
         await using (var file = await staged.TryOpenAsync(orgId, query, names, coverage, defaultWorkspace, ct))
         {
             if (file is not null)

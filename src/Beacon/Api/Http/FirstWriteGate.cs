@@ -1,18 +1,19 @@
 namespace Beacon.Api.Http;
 
 /// <summary>
-/// A response body that asks the request's <see cref="StorageDeadline"/> before its first byte (write or flush): an
-/// answer that streams storage reads after it starts (the CSV export) starts only if the deadline has not passed,
-/// and is otherwise a 503 like any answer that has not started.
+/// A response body that runs <paramref name="beforeFirstByte"/> once, before its first byte (write or flush); the
+/// action may refuse the start by throwing, and nothing is sent. The CSV export, which reads storage while it
+/// streams, passes <see cref="StorageDeadline.StartStreaming"/>: it starts only if the request's deadline has not
+/// passed, and is otherwise a 503 like any answer that has not started.
 /// </summary>
-internal sealed class FirstWriteGate(Stream inner, StorageDeadline? deadline) : Stream
+internal sealed class FirstWriteGate(Stream inner, Action beforeFirstByte) : Stream
 {
-    private bool _open = deadline is null;
+    private bool _open;
 
     private void Open()
     {
         if (_open) return;
-        if (!deadline!.TryStartStreaming()) throw new OperationCanceledException("The storage deadline passed before the answer started.", deadline.Token);
+        beforeFirstByte();
         _open = true;
     }
 

@@ -39,6 +39,12 @@ internal sealed class StorageDeadline : IDisposable
         return true;
     }
 
+    /// <summary><see cref="TryStartStreaming"/>, refusing the start with the deadline's cancellation when it has passed.</summary>
+    public void StartStreaming()
+    {
+        if (!TryStartStreaming()) throw new OperationCanceledException("The storage deadline passed before the answer started.", Token);
+    }
+
     private void Pass()
     {
         lock (_gate)
