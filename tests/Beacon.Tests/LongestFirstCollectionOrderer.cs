@@ -10,18 +10,16 @@ namespace Beacon.Tests;
 /// long one started last runs alone at the end: with xunit's default order (by a hash of the name) the
 /// main collection, about a third of the suite, started after the demo's and ran on its own for two and
 /// a half minutes. Longest-first keeps every slot busy until the end. The ranking is by each collection's
-/// time in a full run, publishing included; a collection not listed (a test class without one) runs
+/// time in a full run; a collection not listed (a test class without one) runs
 /// after the ranked ones.
 /// </summary>
 public sealed class LongestFirstCollectionOrderer : ITestCollectionOrderer
 {
     private static readonly string[] Ranking =
     [
-        // The worker collection is short in test time, but it first publishes the function app (a Release
-        // build of five projects with ReadyToRun, about a minute and a half of CPU).
-        WorkerCollection.Name, LedgerCollection.Name, EdgeCollection.Name, DashboardCollection.Name,
+        LedgerCollection.Name, EdgeCollection.Name, DashboardCollection.Name,
         RollupPropertyCollection.Name, BeaconCollection.Name, PropertyCollection.Name, DemoCollection.Name,
-        FleetCollection.Name, CalendarCollection.Name, ReportsCollection.Name, AlertsCollection.Name,
+        FleetCollection.Name, CalendarCollection.Name, WorkerCollection.Name, ReportsCollection.Name, AlertsCollection.Name,
     ];
 
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>

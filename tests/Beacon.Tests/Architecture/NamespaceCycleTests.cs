@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Beacon.Tests.Architecture;
 
 /// <summary>
@@ -16,13 +14,8 @@ public sealed class NamespaceCycleTests
     [MemberData(nameof(Assemblies))]
     public void No_namespace_of_a_project_depends_on_itself_through_others(string assembly)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, assembly + ".dll");
-        if (assembly == "Beacon.Functions")
-        {
-            // The worker is not copied next to the tests (it is an executable with its own host); it is built first.
-            var configuration = typeof(NamespaceCycleTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-            path = Path.Combine(Beacon.Azurite.Azurite.FindRepositoryRoot(), "src", "Beacon.Functions", "bin", configuration, "net10.0", "Beacon.Functions.dll");
-        }
+        // The worker is not copied next to the tests (it is an executable with its own host); it is built first.
+        var path = Path.Combine(assembly == "Beacon.Functions" ? FunctionsHost.BuiltApp.WorkerFolder(typeof(NamespaceCycleTests).Assembly) : AppContext.BaseDirectory, assembly + ".dll");
         var graph = NamespaceGraph.Of(path, "Beacon");
         Assert.NotEmpty(graph.Edges); // read something: an empty graph has no cycles for the wrong reason
         Assert.All(graph.Edges.Keys, ns => Assert.StartsWith("Beacon", ns, StringComparison.Ordinal));
