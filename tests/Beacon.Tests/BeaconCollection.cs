@@ -10,7 +10,7 @@ namespace Beacon.Tests;
 /// one never makes another's deployments silent, and the collections run side by side (four at a time, longest first: <see cref="LongestFirstCollectionOrderer"/>).
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class BeaconCollection : ICollectionFixture<BeaconFixture>
+public sealed class BeaconCollection : ICollectionFixture<NoFleetWriterFixture>
 {
     public const string Name = "beacon";
 }

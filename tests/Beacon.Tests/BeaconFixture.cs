@@ -19,8 +19,11 @@ namespace Beacon.Tests;
 /// Azurite plus the real Beacon app on Kestrel (loopback, free port), with a shiftable clock, a
 /// fault-injecting storage transport and a capture of every log line.
 /// </summary>
-public sealed class BeaconFixture : AzuriteFixture
+public class BeaconFixture : AzuriteFixture
 {
+    /// <summary>Whether the apps write the fleet view in the background (<c>FleetWriter</c>), as deployed.</summary>
+    protected virtual bool WritesFleetView => true;
+
     private readonly List<WebApplication> _apps = [];
 
     public ShiftableClock Clock { get; } = new();
@@ -84,6 +87,7 @@ public sealed class BeaconFixture : AzuriteFixture
             {
                 Transport = Faults, MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20),
             });
+            if (!WritesFleetView) b.Services.Remove(b.Services.Single(d => d.ImplementationType == typeof(Beacon.Api.Fleet.FleetWriter)));
             services?.Invoke(b.Services); // after the defaults, so a test can replace one (its own clock, say)
             b.Logging.ClearProviders();
             b.Logging.AddProvider(Logs);

@@ -5,7 +5,7 @@ namespace Beacon.Tests;
 /// other collections' clocks (and their deployments' reporting states) never jump.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class CalendarCollection : ICollectionFixture<BeaconFixture>
+public sealed class CalendarCollection : ICollectionFixture<NoFleetWriterFixture>
 {
     public const string Name = "calendar";
 }

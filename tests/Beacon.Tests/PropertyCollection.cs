@@ -6,7 +6,7 @@ namespace Beacon.Tests;
 /// slow the others' queries (Azurite's table queries scan the whole table).
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class PropertyCollection : ICollectionFixture<BeaconFixture>
+public sealed class PropertyCollection : ICollectionFixture<NoFleetWriterFixture>
 {
     public const string Name = "properties";
 }

@@ -5,7 +5,7 @@ namespace Beacon.Tests;
 /// (the ledger is one per storage account) and upload many reports.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class ReportsCollection : ICollectionFixture<BeaconFixture>
+public sealed class ReportsCollection : ICollectionFixture<NoFleetWriterFixture>
 {
     public const string Name = "reports";
 }

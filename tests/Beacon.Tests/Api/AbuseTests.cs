@@ -15,7 +15,7 @@ namespace Beacon.Tests.Api;
 /// counts and times, reusing another org's workspace id, guessing keys, JSON that cannot be text.
 /// </summary>
 [Collection(BeaconCollection.Name)]
-public sealed class AbuseTests(BeaconFixture f)
+public sealed class AbuseTests(NoFleetWriterFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 

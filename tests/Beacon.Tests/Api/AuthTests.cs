@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.Api;
 
 [Collection(BeaconCollection.Name)]
-public sealed class AuthTests(BeaconFixture f)
+public sealed class AuthTests(NoFleetWriterFixture f)
 {
     private async Task<HttpResponseMessage> AuthAsync(string? key)
     {

@@ -15,7 +15,7 @@ namespace Beacon.Tests.Api;
 /// Every write Beacon makes must still end in exactly the right stored counts.
 /// </summary>
 [Collection(BeaconCollection.Name)]
-public sealed class CommitUnknownTests(BeaconFixture f) : IDisposable
+public sealed class CommitUnknownTests(NoFleetWriterFixture f) : IDisposable
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 

@@ -15,7 +15,7 @@ namespace Beacon.Tests.Api;
 
 /// <summary>The verify → JWKS flow, checked with the standard JWT library a deployment would use.</summary>
 [Collection(CalendarCollection.Name)]
-public sealed class LicenseTokenTests(BeaconFixture f)
+public sealed class LicenseTokenTests(NoFleetWriterFixture f)
 {
     private async Task<string> VerifyAsync(string licenseKey, string field = "license")
     {

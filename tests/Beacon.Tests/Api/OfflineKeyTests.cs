@@ -15,7 +15,7 @@ namespace Beacon.Tests.Api;
 /// library Beacon does not use (Node's <c>jose</c>, through the README's own script).
 /// </summary>
 [Collection(CalendarCollection.Name)]
-public sealed class OfflineKeyTests(BeaconFixture f)
+public sealed class OfflineKeyTests(NoFleetWriterFixture f)
 {
     private async Task<HttpResponseMessage> IssueAsync(string key, string licenseId, object body) => await IssueAsync(f.Http, key, licenseId, body);
 

@@ -15,7 +15,7 @@ namespace Beacon.Tests.Api;
 /// API-key copies, its empty tenant and project ids, its graph gauges; and where that usage shows.
 /// </summary>
 [Collection(BeaconCollection.Name)]
-public sealed class PlatformClientTests(BeaconFixture f)
+public sealed class PlatformClientTests(NoFleetWriterFixture f)
 {
     private static readonly DateTimeOffset From = new(2026, 4, 2, 8, 0, 0, 654, 321, TimeSpan.Zero);
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace Beacon.Tests.Api;
 
 [Collection(BeaconCollection.Name)]
-public sealed class RateLimitTests(BeaconFixture f)
+public sealed class RateLimitTests(NoFleetWriterFixture f)
 {
     [Fact]
     public async Task A_credential_over_its_token_bucket_gets_429_with_retry_after_and_others_are_unaffected()

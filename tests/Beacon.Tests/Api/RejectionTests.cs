@@ -10,7 +10,7 @@ namespace Beacon.Tests.Api;
 
 /// <summary>Every rejection of SPEC §4.4, §4.5 and §9: the right status, a problem body, and nothing stored.</summary>
 [Collection(BeaconCollection.Name)]
-public sealed class RejectionTests(BeaconFixture f)
+public sealed class RejectionTests(NoFleetWriterFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 

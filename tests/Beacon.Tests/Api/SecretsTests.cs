@@ -6,7 +6,7 @@ namespace Beacon.Tests.Api;
 
 /// <summary>Secrets are hashed at rest and never logged, whatever path a request takes.</summary>
 [Collection(BeaconCollection.Name)]
-public sealed class SecretsTests(BeaconFixture f)
+public sealed class SecretsTests(NoFleetWriterFixture f)
 {
     [Fact]
     public async Task No_table_holds_a_plaintext_license_key_or_api_key_and_no_log_line_holds_any_secret()

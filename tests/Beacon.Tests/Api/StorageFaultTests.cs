@@ -9,7 +9,7 @@ namespace Beacon.Tests.Api;
 
 /// <summary>Throttling, timeouts and an unreachable account: 503 + Retry-After, and never a success for unwritten data.</summary>
 [Collection(BeaconCollection.Name)]
-public sealed class StorageFaultTests(BeaconFixture f) : IDisposable
+public sealed class StorageFaultTests(NoFleetWriterFixture f) : IDisposable
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 

@@ -14,7 +14,7 @@ namespace Beacon.Tests.Api;
 /// </summary>
 [Collection(BeaconCollection.Name)]
 [Trait("Tier", "Slow")] // fault runs over large answers
-public sealed class StorageRefusalTests(BeaconFixture f)
+public sealed class StorageRefusalTests(NoFleetWriterFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.Api;
 
 [Collection(BeaconCollection.Name)]
-public sealed class SubmitTests(BeaconFixture f)
+public sealed class SubmitTests(NoFleetWriterFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 

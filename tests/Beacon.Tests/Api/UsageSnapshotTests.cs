@@ -8,7 +8,7 @@ namespace Beacon.Tests.Api;
 
 /// <summary><c>POST /v1/beacon/usage-snapshot</c> (SPEC §4.6): stored, superseded by key, refused whole when bad.</summary>
 [Collection(BeaconCollection.Name)]
-public sealed class UsageSnapshotTests(BeaconFixture f)
+public sealed class UsageSnapshotTests(NoFleetWriterFixture f)
 {
     private static string Body(string credentialField, string key, string from, string to, object measures) =>
         JsonSerializer.Serialize(new Dictionary<string, object> { [credentialField] = key, ["from_timestamp"] = from, ["to_timestamp"] = to, ["measures"] = measures });

@@ -7,7 +7,7 @@ namespace Beacon.Tests.Api;
 
 /// <summary>Every verification is counted per license and UTC day, accepted and refused apart (SPEC §4.1).</summary>
 [Collection(CalendarCollection.Name)]
-public sealed class VerificationCountTests(BeaconFixture f) : IDisposable
+public sealed class VerificationCountTests(NoFleetWriterFixture f) : IDisposable
 {
     private VerificationStore Store => f.Services.GetRequiredService<VerificationStore>();
 

@@ -9,7 +9,7 @@ namespace Beacon.Tests.Cli;
 
 /// <summary>The operator CLI: field names scripts rely on (SPEC §8), secrets shown once and stored hashed.</summary>
 [Collection(BeaconCollection.Name)]
-public sealed class AdminCliTests(BeaconFixture f)
+public sealed class AdminCliTests(NoFleetWriterFixture f)
 {
     private async Task<(int Code, JsonElement Json, string Stdout, string Stderr)> RunAsync(params string[] args)
     {

@@ -14,7 +14,7 @@ namespace Beacon.Tests.Dashboard;
 /// </summary>
 [Collection(DashboardCollection.Name)]
 [Trait("Tier", "Slow")] // Chromium
-public sealed class DashboardTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class DashboardTests(NoFleetWriterFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private static readonly SemaphoreSlim SeedLock = new(1, 1);
     private static string? _demoKey;

@@ -14,7 +14,7 @@ namespace Beacon.Tests.Meters;
 
 /// <summary>The meter catalog is the one list everything reads (SPEC §14): served as data, and a new entry shows everywhere.</summary>
 [Collection(CalendarCollection.Name)]
-public sealed class MeterCatalogTests(BeaconFixture f)
+public sealed class MeterCatalogTests(NoFleetWriterFixture f)
 {
     [Fact]
     public async Task The_catalog_is_served_as_data_with_where_each_meter_shows()

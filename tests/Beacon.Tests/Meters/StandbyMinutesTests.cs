@@ -18,7 +18,7 @@ namespace Beacon.Tests.Meters;
 /// workspace, and data stored before the meter existed.
 /// </summary>
 [Collection(CalendarCollection.Name)]
-public sealed class StandbyMinutesTests(BeaconFixture f)
+public sealed class StandbyMinutesTests(NoFleetWriterFixture f)
 {
     private static DateTimeOffset Start(Month m, int day) => new(m.FirstDay.AddDays(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 

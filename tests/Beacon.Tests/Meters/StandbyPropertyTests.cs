@@ -15,7 +15,7 @@ namespace Beacon.Tests.Meters;
 /// </summary>
 [Collection(CalendarCollection.Name)]
 [Trait("Tier", "Slow")] // property datasets
-public sealed class StandbyPropertyTests(BeaconFixture f)
+public sealed class StandbyPropertyTests(NoFleetWriterFixture f)
 {
     private static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_STANDBY_DATASETS"), out var n) ? Math.Min(n, 4) : 3;
 

@@ -15,7 +15,7 @@ namespace Beacon.Tests.Reports;
 /// standby minutes derived from uptime, late-usage adjustments for a closed month, and quotas.
 /// </summary>
 [Collection(ReportsCollection.Name)]
-public sealed class SelfReportedBillingTests(BeaconFixture f)
+public sealed class SelfReportedBillingTests(NoFleetWriterFixture f)
 {
     private const string Header = "Time Bucket Start,Time Bucket End,Workspace ID,Workspace Name,Project ID,Project Name,User ID,User Email,API Key Short Key,Nodes Executed,Agent Runs,Agent Uptime (seconds)";
 

@@ -14,7 +14,7 @@ namespace Beacon.Tests.Reports;
 /// </summary>
 [Collection(ReportsCollection.Name)]
 [Trait("Tier", "Slow")] // property datasets
-public sealed class SelfReportedPropertyTests(BeaconFixture f)
+public sealed class SelfReportedPropertyTests(NoFleetWriterFixture f)
 {
     private const int Datasets = 10;
     private const string Header = "Time Bucket Start,Time Bucket End,Workspace ID,Workspace Name,Project ID,Project Name,User ID,User Email,API Key Short Key,Nodes Executed,Agent Runs,Agent Uptime (seconds)";

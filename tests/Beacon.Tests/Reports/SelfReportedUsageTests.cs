@@ -15,7 +15,7 @@ namespace Beacon.Tests.Reports;
 /// reports win per day; identical bytes change nothing; receipts verify with the JWKS and chain.
 /// </summary>
 [Collection(ReportsCollection.Name)]
-public sealed class SelfReportedUsageTests(BeaconFixture f)
+public sealed class SelfReportedUsageTests(NoFleetWriterFixture f)
 {
     private DateOnly Today => DateOnly.FromDateTime(f.Clock.GetUtcNow().UtcDateTime);
 

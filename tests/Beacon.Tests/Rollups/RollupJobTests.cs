@@ -8,7 +8,7 @@ namespace Beacon.Tests.Rollups;
 
 [Collection(LedgerCollection.Name)]
 [Trait("Tier", "Slow")] // waits out Azurite's 15 s lease
-public sealed class RollupJobTests(BeaconFixture f)
+public sealed class RollupJobTests(NoFleetWriterFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 

@@ -12,7 +12,7 @@ namespace Beacon.Tests.Rollups;
 /// </summary>
 [Collection(RollupPropertyCollection.Name)]
 [Trait("Tier", "Slow")] // property datasets
-public sealed class RollupPropertyTests(BeaconFixture f)
+public sealed class RollupPropertyTests(NoFleetWriterFixture f)
 {
     private static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_ROLLUP_PROPERTY_DATASETS"), out var n) ? n : 20;
 

@@ -12,7 +12,7 @@ namespace Beacon.Tests.Rollups;
 /// one org failing, one org with far more work than the others, sustained throttling.
 /// </summary>
 [Collection(BeaconCollection.Name)]
-public sealed class RollupResilienceTests(BeaconFixture f)
+public sealed class RollupResilienceTests(NoFleetWriterFixture f)
 {
     private static RollupOptions Options(int maxSteps = 24) => new()
     {

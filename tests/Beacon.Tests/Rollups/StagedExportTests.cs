@@ -9,7 +9,7 @@ namespace Beacon.Tests.Rollups;
 
 [Collection(LedgerCollection.Name)]
 [Trait("Tier", "Slow")] // stages 95 presets per run
-public sealed class StagedExportTests(BeaconFixture f)
+public sealed class StagedExportTests(NoFleetWriterFixture f)
 {
     private Storage.Maintenance.MaintenanceRun Job() => f.Run(new RollupOptions { Grace = TimeSpan.Zero });
 

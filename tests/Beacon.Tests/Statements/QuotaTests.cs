@@ -11,7 +11,7 @@ namespace Beacon.Tests.Statements;
 
 /// <summary>License quotas (SPEC §13): watched in the listing and the verify token, never enforced on reporting.</summary>
 [Collection(CalendarCollection.Name)]
-public sealed class QuotaTests(BeaconFixture f)
+public sealed class QuotaTests(NoFleetWriterFixture f)
 {
     private Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args) => StatementDataset.CliAsync(f, args);
 

@@ -12,7 +12,7 @@ namespace Beacon.Tests.Statements;
 /// <summary>The console's Statements tab and quota bars in headless Chromium (SPEC §13).</summary>
 [Collection(LedgerCollection.Name)]
 [Trait("Tier", "Slow")] // Chromium
-public sealed class StatementConsoleTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class StatementConsoleTests(NoFleetWriterFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private Month Back(int months) => StatementDataset.MonthsBack(f, months);
 

@@ -8,7 +8,7 @@ namespace Beacon.Tests.Statements;
 /// <summary>The ledger's transactions when storage commits a write but its answer is lost (the SDK then retries).</summary>
 [Collection(LedgerCollection.Name)]
 [Trait("Tier", "Slow")] // fault runs
-public sealed class StatementFaultTests(BeaconFixture f) : IDisposable
+public sealed class StatementFaultTests(NoFleetWriterFixture f) : IDisposable
 {
     public void Dispose() => f.Faults.Set(null);
 

@@ -13,7 +13,7 @@ namespace Beacon.Tests.Statements;
 /// Each test works in months of its own.
 /// </summary>
 [Collection(LedgerCollection.Name)]
-public sealed class StatementPagingTests(BeaconFixture f)
+public sealed class StatementPagingTests(NoFleetWriterFixture f)
 {
     private Month Back(int months) => StatementDataset.MonthsBack(f, months);
 

@@ -14,7 +14,7 @@ namespace Beacon.Tests.Statements;
 /// </summary>
 [Collection(LedgerCollection.Name)]
 [Trait("Tier", "Slow")] // month datasets against a brute-force model
-public sealed class StatementTests(BeaconFixture f)
+public sealed class StatementTests(NoFleetWriterFixture f)
 {
     private Month Back(int months) => StatementDataset.MonthsBack(f, months);
 

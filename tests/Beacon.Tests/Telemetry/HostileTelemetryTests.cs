@@ -22,7 +22,7 @@ namespace Beacon.Tests.Telemetry;
 /// what was dropped named in <c>partial_success</c>, or refused whole; the operator view keeps working.
 /// </summary>
 [Collection(CalendarCollection.Name)]
-public sealed class HostileTelemetryTests(BeaconFixture f) : IDisposable
+public sealed class HostileTelemetryTests(NoFleetWriterFixture f) : IDisposable
 {
     private TelemetryStore Store => f.Services.GetRequiredService<TelemetryStore>();
 

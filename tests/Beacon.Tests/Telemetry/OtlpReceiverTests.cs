@@ -22,7 +22,7 @@ namespace Beacon.Tests.Telemetry;
 /// self-hosted install sends its operational telemetry; and the limits a hostile body meets.
 /// </summary>
 [Collection(CalendarCollection.Name)]
-public sealed class OtlpReceiverTests(BeaconFixture f)
+public sealed class OtlpReceiverTests(NoFleetWriterFixture f)
 {
     private TelemetryStore Store => f.Services.GetRequiredService<TelemetryStore>();
 

@@ -12,7 +12,7 @@ namespace Beacon.Tests.Usage;
 /// same windows one by one bills, also when it meets windows that are stored already.
 /// </summary>
 [Collection(BeaconCollection.Name)]
-public sealed class BulkWindowTests(BeaconFixture f)
+public sealed class BulkWindowTests(NoFleetWriterFixture f)
 {
     private UsageReport Parse(TestOrg org, DateTimeOffset from, DateTimeOffset to, long runs, string project)
     {

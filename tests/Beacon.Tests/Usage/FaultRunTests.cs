@@ -15,7 +15,7 @@ namespace Beacon.Tests.Usage;
 /// </summary>
 [Collection(BeaconCollection.Name)]
 [Trait("Tier", "Slow")] // fault runs
-public sealed class FaultRunTests(BeaconFixture f)
+public sealed class FaultRunTests(NoFleetWriterFixture f)
 {
     private const int Replicas = 8, WindowsPerReplica = 12, TraceClients = 2, BatchesPerClient = 6, BatchSize = 40;
 

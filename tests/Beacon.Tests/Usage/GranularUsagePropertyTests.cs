@@ -9,7 +9,7 @@ namespace Beacon.Tests.Usage;
 /// </summary>
 [Collection(PropertyCollection.Name)]
 [Trait("Tier", "Slow")] // property datasets
-public sealed class GranularUsagePropertyTests(BeaconFixture f)
+public sealed class GranularUsagePropertyTests(NoFleetWriterFixture f)
 {
     public static int Datasets => int.TryParse(Environment.GetEnvironmentVariable("BEACON_PROPERTY_DATASETS"), out var n) ? n : 60;
 

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.Usage;
 
 [Collection(BeaconCollection.Name)]
-public sealed class GranularUsageTests(BeaconFixture f)
+public sealed class GranularUsageTests(NoFleetWriterFixture f)
 {
     private const string UsagePath = "/api/v1/orgs/current/billing/granular-usage";
     private static readonly DateTimeOffset Jan1 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

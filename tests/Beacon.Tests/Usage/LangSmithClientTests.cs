@@ -9,7 +9,7 @@ namespace Beacon.Tests.Usage;
 /// totals as one granular query over every workspace (and as the brute-force model).
 /// </summary>
 [Collection(BeaconCollection.Name)]
-public sealed class LangSmithClientTests(BeaconFixture f)
+public sealed class LangSmithClientTests(NoFleetWriterFixture f)
 {
     private async Task<JsonElement> GetAsync(string path, string apiKey, string? organization = null)
     {

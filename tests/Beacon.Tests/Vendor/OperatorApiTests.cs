@@ -11,7 +11,7 @@ namespace Beacon.Tests.Vendor;
 
 /// <summary>The operator API's license actions, telemetry and snapshots, and the audit log (SPEC §12).</summary>
 [Collection(BeaconCollection.Name)]
-public sealed class OperatorApiTests(BeaconFixture f)
+public sealed class OperatorApiTests(NoFleetWriterFixture f)
 {
     private readonly List<HttpStatusCode> _verified = [];
 

@@ -12,7 +12,7 @@ namespace Beacon.Tests.Vendor;
 /// table, so a route added later is covered without touching this test.
 /// </summary>
 [Collection(BeaconCollection.Name)]
-public sealed class OperatorAuthTests(BeaconFixture f)
+public sealed class OperatorAuthTests(NoFleetWriterFixture f)
 {
     // Pages and public documents need no credential at all.
     private static readonly HashSet<string> Public = ["Health", "Jwks", "OpenApi", "Dashboard", "Console", "Meters"];
