@@ -58,16 +58,19 @@ public sealed class DevCommandTests
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/v1/beacon/verify", new { license })).StatusCode);
 
-            // The replicas report every 2 s here: Support Agent's last report keeps moving, over HTTP like the client's.
-            async Task<DateTimeOffset> LastReportAsync()
+            // The replicas report every 2 s here, over HTTP like the client's: the org's billed uptime keeps growing.
+            // (Their fleet record moves too, but at most once a minute: FleetRecorder.WriteInterval.)
+            var workspaces = (await (await Usage.UsageClient.GetAsync(http, "/api/v1/orgs/current/workspaces", apiKey)).Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("workspaces").EnumerateArray().Select(w => w.GetProperty("workspace_id").GetString()!).ToList();
+            async Task<long> UptimeAsync()
             {
-                var page = await Operators.GetJsonAsync(http, $"/api/v1/operator/deployments?org_id={demo.GetProperty("OrgId").GetString()}", operatorKey);
-                return page.GetProperty("deployments").EnumerateArray().Single(d => d.GetProperty("project_name").GetString() == "Support Agent")
-                    .GetProperty("last_report_at").GetDateTimeOffset();
+                var today = DateTime.UtcNow.Date;
+                var query = Usage.UsageClient.QueryString("langsmith_deployments", "project", null, $"{today.AddDays(-1):yyyy-MM-dd}", $"{today.AddDays(1):yyyy-MM-dd}", workspaces);
+                return (await Usage.UsageClient.QueryAsync(http, apiKey, query, "project")).Rows.Sum(r => r.Uptime);
             }
-            var first = await LastReportAsync();
-            var later = await Operators.EventuallyAsync(LastReportAsync, t => t > first.AddSeconds(1));
-            Assert.True(later > first.AddSeconds(1), $"Support Agent's last report stayed at {first:O}");
+            var first = await UptimeAsync();
+            var later = await Operators.EventuallyAsync(UptimeAsync, u => u > first);
+            Assert.True(later > first, $"the demo's uptime stayed at {first} s");
         }
         finally
         {
