@@ -360,17 +360,28 @@ public sealed class DashboardTests(NoFleetWriterFixture f, BrowserFixture browse
         Assert.True(examples.Count >= 14, $"found {examples.Count} examples");
 
         var workDir = Directory.CreateTempSubdirectory("readme-").FullName;
-        var outputs = new Dictionary<string, string>();
-        foreach (var example in examples)
+        async Task<(int Exit, string Stdout, string Stderr)> BashAsync(string script)
         {
             var run = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
             run.ArgumentList.Add("-c");
-            run.ArgumentList.Add("set -euo pipefail\n" + setup + "\n" + example);
+            run.ArgumentList.Add("set -euo pipefail\n" + script);
             using var process = System.Diagnostics.Process.Start(run)!;
-            var stdout = await process.StandardOutput.ReadToEndAsync();
-            var stderr = await process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, $"{example}\nexit {process.ExitCode}: {stderr}");
+            return (process.ExitCode, await stdout, await stderr);
+        }
+        // The setup block runs once, as written (its five node calls are most of an example's cost), and every
+        // example then runs in a shell of its own with the variables it set.
+        var names = System.Text.RegularExpressions.Regex.Matches(setup, @"(?m)(?:^|\s)([A-Z]+)=").Select(m => m.Groups[1].Value).Distinct().ToList();
+        var variables = await BashAsync(setup + "\ndeclare -p " + string.Join(' ', names));
+        Assert.True(variables.Exit == 0, $"the setup block: exit {variables.Exit}: {variables.Stderr}");
+        Assert.Contains("declare -- WS=", variables.Stdout, StringComparison.Ordinal);
+        var outputs = new Dictionary<string, string>();
+        foreach (var example in examples)
+        {
+            var (exit, stdout, stderr) = await BashAsync(variables.Stdout + "\n" + example);
+            Assert.True(exit == 0, $"{example}\nexit {exit}: {stderr}");
             Assert.DoesNotContain("urn:beacon:problem", stdout, StringComparison.Ordinal);
             if (example.Contains(" -i ", StringComparison.Ordinal)) Assert.StartsWith("HTTP/1.1 204", stdout, StringComparison.Ordinal);
             else if (!example.Contains("-OJ", StringComparison.Ordinal)) Assert.False(string.IsNullOrWhiteSpace(stdout), example);
