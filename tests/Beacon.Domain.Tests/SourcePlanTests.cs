@@ -41,6 +41,44 @@ public sealed class SourcePlanTests
         Assert.Equal([new SourceRun(false, BlockSize.Day, from, to)], SourcePlan.For(from, to, _ => false, BlockSize.Month));
     }
 
+    [Fact]
+    public void Buckets_read_together_read_what_each_bucket_would_and_a_daily_month_is_one_read()
+    {
+        for (int seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            var from = new DateOnly(2026, 1, 1).AddDays(random.Next(0, 60));
+            var stride = new[] { 1, 7, 30 }[random.Next(3)];
+            var buckets = Enumerable.Range(0, random.Next(1, 15)).Select(i => (Start: from.AddDays(i * stride), End: from.AddDays((i + 1) * stride))).ToList();
+            var dirty = Enumerable.Range(0, random.Next(0, 4)).Select(_ => from.AddDays(random.Next(0, 400))).ToHashSet();
+            var coveredTo = from.AddDays(random.Next(0, 450));
+            bool Usable(Block b) => b.End <= coveredTo && !b.Days().Any(dirty.Contains);
+            foreach (var largest in Enum.GetValues<BlockSize>())
+            {
+                var together = SourcePlan.ForBuckets(buckets, Usable, largest);
+                var apart = buckets.SelectMany(b => SourcePlan.For(b.Start, b.End, Usable, largest)).ToList();
+                // The same day comes from the same source in blocks of the same size: no block straddles a bucket's end.
+                Assert.Equal(Days(apart), Days(together));
+                Assert.True(together.Count <= apart.Count);
+                // A read that goes on into a later bucket spans at most a month, so a long answer starts after its first month.
+                foreach (var run in together.Where(r => buckets.Count(b => b.Start < r.End && b.End > r.Start) > 1))
+                    Assert.InRange(run.End.DayNumber - run.Start.DayNumber, 1, SourcePlan.MaxDaysAcrossBuckets);
+            }
+        }
+
+        var month = Enumerable.Range(0, 30).Select(i => (new DateOnly(2026, 6, 1).AddDays(i), new DateOnly(2026, 6, 1).AddDays(i + 1))).ToList();
+        Assert.Equal([new SourceRun(true, BlockSize.Day, new DateOnly(2026, 6, 1), new DateOnly(2026, 7, 1))], SourcePlan.ForBuckets(month, _ => true, BlockSize.Month));
+        Assert.Equal([new SourceRun(false, BlockSize.Day, new DateOnly(2026, 6, 1), new DateOnly(2026, 7, 1))], SourcePlan.ForBuckets(month, _ => false, BlockSize.Month));
+
+        var weeks = Enumerable.Range(0, 9).Select(i => (new DateOnly(2025, 1, 1).AddDays(7 * i), new DateOnly(2025, 1, 1).AddDays(Math.Min(7 * i + 7, 59)))).ToList();
+        Assert.Equal(
+            [new SourceRun(false, BlockSize.Day, new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 29)), new SourceRun(false, BlockSize.Day, new DateOnly(2025, 1, 29), new DateOnly(2025, 3, 1))],
+            SourcePlan.ForBuckets(weeks, _ => false, BlockSize.Month));
+
+        static List<(DateOnly, bool, BlockSize)> Days(IEnumerable<SourceRun> runs) =>
+            [.. runs.SelectMany(r => Enumerable.Range(0, r.End.DayNumber - r.Start.DayNumber).Select(d => (r.Start.AddDays(d), r.FromRollup, r.Size)))];
+    }
+
     [Theory]
     [InlineData("lic-a", "", "lic-a")]
     [InlineData("", "lic-a", "lic-a")]

@@ -29,11 +29,17 @@ public sealed class UsageCellReader(RawUsage raw, RollupStore rollups, DirtyDayS
         IReadOnlyCollection<string>? workspaceIds, [EnumeratorCancellation] CancellationToken ct = default)
     {
         foreach (var run in SourcePlan.For(from, to, coverage.IsUsable, largest))
-        {
-            var cells = run.FromRollup
-                ? rollups.ReadCellsAsync(orgId, kind, run.Size, run.Start, run.End, workspaceIds, ct)
-                : raw.ReadDayCellsAsync(orgId, kind, run.Start, run.End, defaultWorkspace, workspaceIds, ct);
-            await foreach (var c in cells) yield return c;
-        }
+            await foreach (var c in ReadRunAsync(orgId, kind, run, defaultWorkspace, workspaceIds, ct))
+                yield return c;
     }
+
+    /// <summary>
+    /// One run of a <see cref="SourcePlan"/>: rollup cells in order of their period, or raw day cells (windows' days in
+    /// order, then the self-reported rows' days in order).
+    /// </summary>
+    public IAsyncEnumerable<(DateOnly Period, UsageCell Cell)> ReadRunAsync(
+        string orgId, UsageKind kind, SourceRun run, DefaultWorkspace defaultWorkspace, IReadOnlyCollection<string>? workspaceIds, CancellationToken ct = default) =>
+        run.FromRollup
+            ? rollups.ReadCellsAsync(orgId, kind, run.Size, run.Start, run.End, workspaceIds, ct)
+            : raw.ReadDayCellsAsync(orgId, kind, run.Start, run.End, defaultWorkspace, workspaceIds, ct);
 }

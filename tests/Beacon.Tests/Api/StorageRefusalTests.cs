@@ -82,7 +82,8 @@ public sealed class StorageRefusalTests(NoFleetWriterFixture f)
     public async Task A_json_answer_interrupted_by_a_fault_is_a_503_never_a_200_with_a_cut_body()
     {
         // 400 projects in January (a bucket of ~100 KiB of JSON, more than a writer would buffer) and usage
-        // in February: the query reads week by week, and the February read fails after January is written.
+        // in February: the query reads about a month at a time (SourcePlan.ForBuckets), and the read of the weeks
+        // after January's first four fails after those are written.
         var org = await f.NewOrgAsync();
         var windows = Enumerable.Range(0, 400).Select(i => (At: new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: $"project-{i:D3}-".PadRight(120, 'p')))
             .Concat(Enumerable.Range(0, 20).Select(i => (At: new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero).AddSeconds(i), Project: "busy")));
@@ -94,10 +95,11 @@ public sealed class StorageRefusalTests(NoFleetWriterFixture f)
         Assert.True((await whole.Content.ReadAsByteArrayAsync()).Length > 64 * 1024);
 
         f.Faults.SlowFor = TimeSpan.FromSeconds(7);
+        var faulted = 0;
         var response = await WithFaultsAsync(
-            r => r.Method == Azure.Core.RequestMethod.Get && r.Uri.Path.Contains("UsageWindows", StringComparison.Ordinal)
-                 && r.Uri.Query.Contains("%7C20250205", StringComparison.Ordinal) ? FaultInjectingTransport.Fault.ServerBusy : FaultInjectingTransport.Fault.None,
+            r => Counted(ReadsWindowsAfterJanuary10(r), ref faulted) ? FaultInjectingTransport.Fault.ServerBusy : FaultInjectingTransport.Fault.None,
             () => UsageClient.GetAsync(f.Http, query, org.ApiKey));
+        Assert.True(faulted > 0, "no read began after January's usage");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -115,9 +117,9 @@ public sealed class StorageRefusalTests(NoFleetWriterFixture f)
         var export = ExportOf(org);
 
         f.Faults.SlowFor = TimeSpan.FromSeconds(7);
+        var slowed = 0;
         var response = await WithFaultsAsync(
-            r => r.Method == Azure.Core.RequestMethod.Get && r.Uri.Path.Contains("UsageWindows", StringComparison.Ordinal)
-                 && r.Uri.Query.Contains("%7C20250205", StringComparison.Ordinal) ? FaultInjectingTransport.Fault.Slow : FaultInjectingTransport.Fault.None,
+            r => Counted(ReadsWindowsAfterJanuary10(r), ref slowed) ? FaultInjectingTransport.Fault.Slow : FaultInjectingTransport.Fault.None,
             async () =>
             {
                 try
@@ -132,6 +134,7 @@ public sealed class StorageRefusalTests(NoFleetWriterFixture f)
                 }
             });
 
+        Assert.True(slowed > 0, "no read began after January's usage");
         await AssertWholeAsync(response);
     }
 
@@ -159,11 +162,34 @@ public sealed class StorageRefusalTests(NoFleetWriterFixture f)
         await using var stopped = app;
         var export = ExportOf(org);
 
-        var response = await UsageClient.GetAsync(http, export, org.ApiKey);
-        await response.Content.LoadIntoBufferAsync();
+        var laterReads = 0;
+        var response = await WithFaultsAsync(
+            r => { Counted(ReadsWindowsAfterJanuary10(r), ref laterReads); return FaultInjectingTransport.Fault.None; }, // counted, not faulted
+            async () =>
+            {
+                var answer = await UsageClient.GetAsync(http, export, org.ApiKey);
+                await answer.Content.LoadIntoBufferAsync();
+                return answer;
+            });
 
         Assert.Equal(1, hooked); // the deadline was made to pass at the first byte
+        Assert.True(laterReads > 0, "no read began after January's usage"); // so one was made after the answer started
         await AssertWholeAsync(response);
+    }
+
+    /// <summary>
+    /// A read of raw windows that begins after January 10th, where the tests' January usage is: the query reads about a
+    /// month of buckets at a time, so the one that begins on January 29th comes after January's rows are written.
+    /// </summary>
+    private static bool ReadsWindowsAfterJanuary10(Azure.Core.Request r) =>
+        r.Method == Azure.Core.RequestMethod.Get && r.Uri.Path.Contains("UsageWindows", StringComparison.Ordinal)
+        && System.Text.RegularExpressions.Regex.Match(r.Uri.Query, "%7C(2025[0-9]{4})") is { Success: true } m
+        && string.CompareOrdinal(m.Groups[1].Value, "20250110") > 0;
+
+    private static bool Counted(bool matches, ref int count)
+    {
+        if (matches) Interlocked.Increment(ref count);
+        return matches;
     }
 
     /// <summary>600 projects' usage in January (more than one flush of CSV rows) and one project's in February.</summary>
