@@ -87,8 +87,7 @@ public sealed class StatementConsoleTests(NoFleetWriterFixture f, BrowserFixture
         await WaitReadyAsync(page, () => page.ClickAsync("#tab-licenses"));
         await page.FillAsync("#org-filter", quotaLicense.OrgId); // the Licenses tab pages the whole fleet; the filter finds the org
         await WaitReadyAsync(page, () => page.PressAsync("#org-filter", "Enter"));
-        await page.Locator("#table tbody tr", new() { HasText = quotaLicense.LicenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
-        await page.WaitForSelectorAsync("#detail[data-ready]", new() { Timeout = 30_000 });
+        await Vendor.ConsolePage.OpenDetailAsync(page, quotaLicense.LicenseId);
         var runs = page.Locator(".quota[data-metric=agent_runs]");
         Assert.Equal("warning", await runs.GetAttributeAsync("data-state"));
         Assert.Contains("85 of 100 (85%)", await runs.TextContentAsync(), StringComparison.Ordinal);

@@ -28,23 +28,6 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         return page;
     }
 
-    /// <summary>
-    /// Opens a license's detail from the licenses table. A detail that did not load shows the console's own
-    /// message: the test fails with it. One retry, as an operator would click again: under a loaded CI machine
-    /// a request can meet the storage deadline (503), which is the console's documented answer, not a bug.
-    /// </summary>
-    private static async Task OpenDetailAsync(IPage page, string licenseId)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            await page.Locator("#table tbody tr", new() { HasText = licenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
-            await page.WaitForSelectorAsync("#detail[data-ready], #detail-body .error", new() { Timeout = 60_000 });
-            var error = page.Locator("#detail-body .error:not([data-part-error])");
-            if (await error.CountAsync() == 0) return;
-            if (attempt == 1) Assert.Fail("The license detail did not load: " + await error.TextContentAsync());
-        }
-    }
-
     private static async Task SelectOrgAsync(IPage page, string orgId)
     {
         await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
@@ -139,7 +122,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         await page.WaitForSelectorAsync("#status.ready");
         var listOverflow = await page.EvaluateAsync<int>("() => { const w = document.querySelector('#table').parentElement; return w.scrollWidth - w.clientWidth; }");
         Assert.True(listOverflow <= 0, $"the Licenses table is {listOverflow} px wider than its box at 1,280 px");
-        await OpenDetailAsync(page, org.LicenseId);
+        await ConsolePage.OpenDetailAsync(page, org.LicenseId);
         var detail = (await page.TextContentAsync("#detail"))!;
         foreach (var expected in new[] { "Silent Agent", "Live Agent", "2 verified, 0 refused", "lg_api_workers_available", "pod-7", "postgres connection refused" })
             Assert.Contains(expected, detail, StringComparison.Ordinal);
@@ -215,7 +198,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
             Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
             Body = """{"type":"about:blank","title":"Storage is unavailable.","status":503,"detail":"Storage did not answer in time; try again shortly."}""",
         }));
-        await OpenDetailAsync(page, org.LicenseId);
+        await ConsolePage.OpenDetailAsync(page, org.LicenseId);
 
         var failed = page.Locator("#detail-body [data-part-error]");
         Assert.Equal(1, await failed.CountAsync());
@@ -243,7 +226,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         await page.ClickAsync("#tab-licenses");
         await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
         await SelectOrgAsync(page, org.OrgId);
-        await OpenDetailAsync(page, org.LicenseId);
+        await ConsolePage.OpenDetailAsync(page, org.LicenseId);
 
         var rows = page.Locator("#detail-body td.log");
         Assert.Equal(100, await rows.CountAsync());
@@ -266,7 +249,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         await page.ClickAsync("#tab-licenses");
         await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
         await SelectOrgAsync(page, org.OrgId);
-        await OpenDetailAsync(page, org.LicenseId);
+        await ConsolePage.OpenDetailAsync(page, org.LicenseId);
         var posts = new List<string>();
         page.Request += (_, r) => { if (r.Method == "POST") posts.Add(r.Url); };
 
@@ -338,7 +321,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
             await page.ClickAsync("#tab-licenses");
             await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
             await SelectOrgAsync(page, org.OrgId);
-            await OpenDetailAsync(page, org.LicenseId);
+            await ConsolePage.OpenDetailAsync(page, org.LicenseId);
             Assert.Equal("No usage reported by hand.", await page.TextContentAsync("#no-reports"));
 
             // A bad file: every bad row is listed, and nothing is recorded.
@@ -406,7 +389,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         await page.ClickAsync("#tab-licenses");
         await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
         await SelectOrgAsync(page, org.OrgId);
-        await OpenDetailAsync(page, org.LicenseId);
+        await ConsolePage.OpenDetailAsync(page, org.LicenseId);
         await page.ClickAsync("#detail-actions [data-action=suspend]");
         await page.WaitForSelectorAsync("#detail-actions [data-action=activate]", new() { Timeout = 30_000 });
 
