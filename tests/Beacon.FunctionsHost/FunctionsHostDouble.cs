@@ -67,18 +67,30 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
     public TimeSpan StartedIn { get; private set; }
 
     /// <summary>Starts the worker published in <paramref name="appDirectory"/> with <paramref name="settings"/> as app settings, up to ready for invocations.</summary>
+    /// <remarks>
+    /// The worker's ASP.NET Core integration picks its HTTP port by looking for a free one and binds it later, so
+    /// another process can take it in between and the worker exits ("address already in use"). The real host
+    /// restarts a worker that dies while starting; the double starts it once more in that case only.
+    /// </remarks>
     public static async Task<FunctionsHostDouble> StartAsync(string appDirectory, IReadOnlyDictionary<string, string> settings)
     {
-        var host = new FunctionsHostDouble();
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            await host.StartWorkerAsync(appDirectory, settings);
-            return host;
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
+            var host = new FunctionsHostDouble();
+            try
+            {
+                await host.StartWorkerAsync(appDirectory, settings);
+                return host;
+            }
+            catch when (attempt == 0 && host.Output.Any(l => l.Contains("Address already in use", StringComparison.Ordinal)))
+            {
+                await host.DisposeAsync();
+            }
+            catch
+            {
+                await host.DisposeAsync();
+                throw;
+            }
         }
     }
 
