@@ -51,7 +51,7 @@ public sealed class MeterCatalogTests(NoFleetWriterFixture f)
         var org = await f.NewOrgAsync();
         var (licenseKey, license) = await f.Services.GetRequiredService<CredentialStore>().CreateLicenseAsync(org.OrgId, "enterprise", null, [], [new Quota("runs_for_review", 40)]);
         // The quota reads the current month: the clock stands in a month of this test's own.
-        var month = StatementDataset.MonthsBack(f, 76);
+        var month = StatementDataset.MonthsBack(f, 8);
         var from = new DateTimeOffset(month.FirstDay.AddDays(14).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
         f.Clock.Freeze(from.AddHours(2));
         try

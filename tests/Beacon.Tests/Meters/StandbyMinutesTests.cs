@@ -35,7 +35,7 @@ public sealed class StandbyMinutesTests(NoFleetWriterFixture f)
     [Fact]
     public async Task Three_replicas_up_a_whole_day_bill_1440_standby_minutes_and_259200_uptime_seconds_in_the_api_the_statement_and_the_quota()
     {
-        var month = StatementDataset.MonthsBack(f, 70);
+        var month = StatementDataset.MonthsBack(f, 2);
         var org = await f.NewOrgAsync();
         var (licenseKey, license) = await f.Services.GetRequiredService<CredentialStore>().CreateLicenseAsync(org.OrgId, "enterprise", null, [], [new Quota("standby_minutes", 1500)]);
         var day = Start(month, 9);
@@ -85,7 +85,7 @@ public sealed class StandbyMinutesTests(NoFleetWriterFixture f)
     public async Task The_current_clients_body_gives_the_minute_counts_of_the_specs_example()
     {
         var org = await f.NewOrgAsync();
-        var day = Start(StatementDataset.MonthsBack(f, 71), 3);
+        var day = Start(StatementDataset.MonthsBack(f, 3), 3);
         var nine = day.AddHours(9);
         async Task Send(DateTimeOffset from, DateTimeOffset to, string project)
         {
@@ -110,7 +110,7 @@ public sealed class StandbyMinutesTests(NoFleetWriterFixture f)
         var credentials = f.Services.GetRequiredService<CredentialStore>();
         var second = await f.Services.GetRequiredService<DirectoryStore>().CreateUserAsync(org.OrgId, "grace@example.com", [org.WorkspaceA]);
         var (otherKey, otherRecord) = await credentials.CreateApiKeyAsync(org.OrgId, second.UserId, [], null);
-        var day = Start(StatementDataset.MonthsBack(f, 72), 5);
+        var day = Start(StatementDataset.MonthsBack(f, 4), 5);
         // Two replicas of one deployment (no license: API-key usage), overlapping for half an hour.
         await SubmitAsync(null, org.ApiKey, day.AddHours(9), day.AddHours(10), 3, org.WorkspaceA);
         await SubmitAsync(null, otherKey, day.AddHours(9.5), day.AddHours(10.5), 4, org.WorkspaceA);
@@ -127,7 +127,7 @@ public sealed class StandbyMinutesTests(NoFleetWriterFixture f)
     public async Task The_api_key_copy_of_a_licensed_window_keeps_its_minutes_on_the_license()
     {
         var org = await f.NewOrgAsync();
-        var day = Start(StatementDataset.MonthsBack(f, 73), 5);
+        var day = Start(StatementDataset.MonthsBack(f, 5), 5);
         await SubmitAsync(org.LicenseKey, null, day.AddHours(9), day.AddHours(10), 5, org.WorkspaceA);
         await SubmitAsync(null, org.ApiKey, day.AddHours(9), day.AddHours(10), 5, org.WorkspaceA);
         // A second replica of the same licensed deployment overlaps by half an hour.
@@ -141,7 +141,7 @@ public sealed class StandbyMinutesTests(NoFleetWriterFixture f)
     public async Task Changing_the_default_workspace_recounts_the_minutes_it_joins_and_never_reads_cells_counted_for_the_old_default()
     {
         var org = await f.NewOrgAsync();
-        var day = Start(StatementDataset.MonthsBack(f, 74), 5);
+        var day = Start(StatementDataset.MonthsBack(f, 6), 5);
         // A deployment without a tenant id (its usage shows in the default workspace) and one naming workspace A, same project.
         await SubmitAsync(org.LicenseKey, null, day.AddHours(9), day.AddHours(10), 1, "");
         await SubmitAsync(org.LicenseKey, null, day.AddHours(9.5), day.AddHours(10.5), 1, org.WorkspaceA);

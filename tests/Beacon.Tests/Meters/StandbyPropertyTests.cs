@@ -11,7 +11,7 @@ namespace Beacon.Tests.Meters;
 /// Standby minutes against a brute-force model over minute slots (SPEC §14): the granular API in every
 /// grouping, the statement line and the quota's <c>used</c>, before and after rollups, and late windows
 /// after a close becoming <c>standby_minutes</c> adjustments. BEACON_STANDBY_DATASETS sets how many datasets
-/// (at most 4: each closes a month of its own, and the months before 2020 cannot hold usage).
+/// (at most 4: each closes a month of its own, 10–13 months back, before the months the calendar collection's other tests use).
 /// </summary>
 [Collection(CalendarCollection.Name)]
 [Trait("Tier", "Slow")] // property datasets
@@ -27,7 +27,7 @@ public sealed class StandbyPropertyTests(NoFleetWriterFixture f)
         for (int seed = 0; seed < Datasets; seed++)
         {
             // Months of this test's own, oldest first: each month's late usage lands on the next, still open, month.
-            var month = StatementDataset.MonthsBack(f, 80 - seed);
+            var month = StatementDataset.MonthsBack(f, 14 - seed);
             var data = await ReplicaDataset.CreateAsync(f, month);
             var random = new Random(1900 + seed);
             try

@@ -27,7 +27,7 @@ public sealed class StatementConsoleTests(NoFleetWriterFixture f, BrowserFixture
     public async Task The_statements_tab_shows_a_closed_month_the_adjustments_on_the_next_and_exports_the_apis_csv()
     {
         var key = await Operators.NewKeyAsync(f, "console-statements");
-        var closed = Back(61);
+        var closed = Back(21);
         var data = await StatementDataset.CreateAsync(f, closed);
         await data.AddUsageAsync(new Random(61), windows: 8, traceBatches: 1);
         Assert.Equal(HttpStatusCode.OK, (await Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/statements/{closed}/close", key)).StatusCode);

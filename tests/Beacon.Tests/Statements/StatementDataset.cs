@@ -168,7 +168,13 @@ internal sealed class StatementDataset
         statement.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("org_id").GetString() == orgId)
             .ToDictionary(l => l.GetProperty("license_id").GetString() ?? "", TotalsOf);
 
-    /// <summary>The month <paramref name="months"/> before the clock's: each test works in months of its own.</summary>
+    /// <summary>
+    /// The month <paramref name="months"/> before the clock's. Closing is for every org of a storage account, so the
+    /// tests that share a collection (one Azurite) each work in months of their own, with the month after a closed one
+    /// left open where a test reads adjustments there. The months are near the clock, from two back (a dataset reaches
+    /// days past its month's end): a test org is created today and its rollup backfills every month from its usage to
+    /// today, so each month further back costs a backfill step and an open-line refresh (ADR 0019).
+    /// </summary>
     public static Month MonthsBack(BeaconFixture f, int months)
     {
         var m = Month.Of(f.Clock.GetUtcNow());

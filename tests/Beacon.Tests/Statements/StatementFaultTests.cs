@@ -28,7 +28,7 @@ public sealed class StatementFaultTests(NoFleetWriterFixture f) : IDisposable
     public async Task Late_usage_whose_adjustment_answer_is_lost_is_recorded_once()
     {
         var key = await Operators.NewKeyAsync(f, "ops-faults");
-        var month = Back(66);
+        var month = Back(23);
         var data = await StatementDataset.CreateAsync(f, month);
         var random = new Random(66);
         await data.AddUsageAsync(random, windows: 8, traceBatches: 1);
@@ -56,7 +56,7 @@ public sealed class StatementFaultTests(NoFleetWriterFixture f) : IDisposable
     {
         var key = await Operators.NewKeyAsync(f, "ops-faults-2");
         var org = await f.NewOrgAsync();
-        var month = Back(68);
+        var month = Back(25);
         var reason = "Goodwill " + Guid.NewGuid().ToString("N")[..8];
         var lost = LoseFirstAdjustmentAnswer();
         var response = await Operators.SendAsync(f.Http, HttpMethod.Post, "/api/v1/operator/adjustments", key,

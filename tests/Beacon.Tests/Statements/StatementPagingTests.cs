@@ -48,7 +48,7 @@ public sealed class StatementPagingTests(NoFleetWriterFixture f)
     public async Task Pages_of_lines_cover_the_month_once_in_key_order_with_its_totals_and_a_cursor_goes_on_after_the_close()
     {
         var key = await Operators.NewKeyAsync(f, "ops-pages");
-        var month = Back(81);
+        var month = Back(27);
         var orgs = new List<TestOrg>();
         long runs = 0;
         for (int i = 0; i < 3; i++)
@@ -107,7 +107,7 @@ public sealed class StatementPagingTests(NoFleetWriterFixture f)
     public async Task An_open_months_lines_count_the_days_that_are_over_and_late_usage_from_the_next_run_equal_to_the_usage_api()
     {
         var key = await Operators.NewKeyAsync(f, "ops-through");
-        var month = Back(82);
+        var month = Back(28);
         var org = await f.NewOrgAsync();
         try
         {

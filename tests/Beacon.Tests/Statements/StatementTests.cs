@@ -35,7 +35,7 @@ public sealed class StatementTests(NoFleetWriterFixture f)
         var key = await Operators.NewKeyAsync(f);
         for (int seed = 1; seed <= 2; seed++)
         {
-            var data = await StatementDataset.CreateAsync(f, Back(29 + seed));
+            var data = await StatementDataset.CreateAsync(f, Back(2 + seed));
             await data.AddUsageAsync(new Random(seed), windows: 30, traceBatches: 3);
             var expected = data.Expected();
             Assert.True(expected.Count >= 2, $"seed {seed}: the dataset should bill at least two lines");
@@ -71,7 +71,7 @@ public sealed class StatementTests(NoFleetWriterFixture f)
         var key = await Operators.NewKeyAsync(f, "ops-close");
         for (int seed = 1; seed <= 2; seed++)
         {
-            var closedMonth = Back(36 + 3 * seed);
+            var closedMonth = Back(6 + 3 * seed);
             var data = await StatementDataset.CreateAsync(f, closedMonth);
             var random = new Random(100 + seed);
             await data.AddUsageAsync(random, windows: 20, traceBatches: 2);
@@ -134,14 +134,14 @@ public sealed class StatementTests(NoFleetWriterFixture f)
         Assert.Equal(HttpStatusCode.BadRequest, (await Operators.SendAsync(f.Http, HttpMethod.Get, "/api/v1/operator/statements?month=October", key)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Operators.SendAsync(f.Http, HttpMethod.Get, $"/api/v1/operator/statements?month={current.Next}", key)).StatusCode);
 
-        var month = Back(50);
+        var month = Back(14);
         var ok = await Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/statements/{month}/close", key);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         var again = await Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/statements/{month}/close", key);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
 
         // The CLI closes too, as "cli"; closing a closed month there fails with the reason.
-        var cliMonth = Back(51);
+        var cliMonth = Back(15);
         var (code, stdout, _) = await CliAsync("statement", "close", "--month", cliMonth.ToString(), "--json");
         Assert.Equal(0, code);
         Assert.Equal("closed", JsonDocument.Parse(stdout).RootElement.GetProperty("state").GetString());
@@ -172,7 +172,7 @@ public sealed class StatementTests(NoFleetWriterFixture f)
         var key = await Operators.NewKeyAsync(f, "ops-adjuster");
         var orgName = "Credited Co " + Guid.NewGuid().ToString("N")[..6];
         var org = await f.NewOrgAsync(orgName);
-        var closed = Back(53);
+        var closed = Back(17);
         Assert.Equal(HttpStatusCode.OK, (await Operators.SendAsync(f.Http, HttpMethod.Post, $"/api/v1/operator/statements/{closed}/close", key)).StatusCode);
         var before = (await StatementAsync(key, closed.Next)).GetProperty("adjustments").GetArrayLength();
 
@@ -218,7 +218,7 @@ public sealed class StatementTests(NoFleetWriterFixture f)
     public async Task The_csv_export_lists_every_line_then_every_adjustment_with_the_same_numbers()
     {
         var key = await Operators.NewKeyAsync(f, "ops-csv");
-        var month = Back(57);
+        var month = Back(19);
         var data = await StatementDataset.CreateAsync(f, month);
         await data.AddUsageAsync(new Random(7), windows: 10, traceBatches: 1);
         Assert.Equal(HttpStatusCode.Created, (await Operators.SendAsync(f.Http, HttpMethod.Post, "/api/v1/operator/adjustments", key,
