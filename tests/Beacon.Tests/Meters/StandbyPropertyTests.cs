@@ -11,7 +11,7 @@ namespace Beacon.Tests.Meters;
 /// Standby minutes against a brute-force model over minute slots (SPEC §14): the granular API in every
 /// grouping, the statement line and the quota's <c>used</c>, before and after rollups, and late windows
 /// after a close becoming <c>standby_minutes</c> adjustments. BEACON_STANDBY_DATASETS sets how many datasets
-/// (at most 4: each closes a month of its own, 10–13 months back, before the months the calendar collection's other tests use).
+/// (at most 4: each closes a month of its own, 11–14 months back, before the months the calendar collection's other tests use).
 /// </summary>
 [Collection(CalendarCollection.Name)]
 [Trait("Tier", "Slow")] // property datasets
