@@ -46,22 +46,25 @@ public sealed class DashboardTests(NoFleetWriterFixture f, BrowserFixture browse
         {
             SeedLock.Release();
         }
-        _context = await NewContextAsync(Desktop);
+        _context = await browser.ContextAsync(ContextOptions);
     }
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
+    public async Task DisposeAsync() => await browser.ClosePagesAsync();
 
-    private Task<IBrowserContext> NewContextAsync(ViewportSize size) => browser.Browser.NewContextAsync(new BrowserNewContextOptions
+    private BrowserNewContextOptions ContextOptions => new()
     {
         BaseURL = f.Http.BaseAddress!.ToString(),
-        ViewportSize = size,
+        ViewportSize = Desktop,
         AcceptDownloads = true,
         TimezoneId = "America/Los_Angeles", // the page must work in UTC whatever the browser's zone
-    });
+    };
 
-    private static async Task<IPage> SignInAsync(IBrowserContext context, string key, string path = "/dashboard/")
+    private static Task<IPage> SignInAsync(IBrowserContext context, string key, string path = "/dashboard/") =>
+        SignInAsync(context.NewPageAsync(), key, path);
+
+    private static async Task<IPage> SignInAsync(Task<IPage> newPage, string key, string path = "/dashboard/")
     {
-        var page = await context.NewPageAsync();
+        var page = await newPage;
         await page.GotoAsync(path);
         await page.FillAsync("#api-key", key);
         await page.ClickAsync("#sign-in-form button[type=submit]");
@@ -466,8 +469,7 @@ public sealed class DashboardTests(NoFleetWriterFixture f, BrowserFixture browse
     {
         foreach (var (name, size) in new[] { ("desktop", Desktop), ("phone", Phone) })
         {
-            await using var context = await NewContextAsync(size);
-            var page = await SignInAsync(context, _demoKey!);
+            var page = await SignInAsync(browser.NewPageAsync(ContextOptions, size), _demoKey!);
             foreach (var tab in new[] { "traces", "deployments" })
             {
                 await page.ClickAsync($"#tab-{tab}");

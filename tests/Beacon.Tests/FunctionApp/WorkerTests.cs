@@ -16,19 +16,25 @@ namespace Beacon.Tests.FunctionApp;
 /// <see cref="FunctionsHostDouble"/> over the Functions host's gRPC protocol against the fixture's Azurite.
 /// </summary>
 [Collection(WorkerCollection.Name)]
-[Trait("Tier", "Slow")] // starts the worker process for each test
+[Trait("Tier", "Slow")] // starts worker processes
 public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
 {
-    private FunctionsHostDouble _host = null!;
-    private string _folder = null!;
+    private readonly string _folder = BuiltApp.WorkerFolder(typeof(WorkerTests).Assembly);
+    private FunctionsHostDouble? _worker;
 
-    public async Task InitializeAsync()
+    /// <summary>
+    /// A worker on the fixture's storage, started by the first test step that needs it: a worker process costs
+    /// seconds of CPU to start (ADR 0019), and half of these tests start their own or none.
+    /// </summary>
+    private async Task<FunctionsHostDouble> WorkerAsync() =>
+        _worker ??= await FunctionsHostDouble.StartAsync(_folder, f.Settings().Where(kv => kv.Key != "urls").ToDictionary());
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        _folder = BuiltApp.WorkerFolder(typeof(WorkerTests).Assembly);
-        _host = await FunctionsHostDouble.StartAsync(_folder, f.Settings().Where(kv => kv.Key != "urls").ToDictionary());
+        if (_worker is not null) await _worker.DisposeAsync();
     }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task The_function_app_has_a_function_per_route_of_the_route_table_and_the_two_timers()
@@ -47,7 +53,7 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
             .Select(m => (m.Name, m.Trigger.GetProperty("schedule").GetString()!)).Order());
 
         // What the worker told the host, and the OpenAPI document: the same operations.
-        Assert.Equal(metadata.Select(m => m.Name).Order(), _host.Functions.Select(fn => fn.Name).Order());
+        Assert.Equal(metadata.Select(m => m.Name).Order(), (await WorkerAsync()).Functions.Select(fn => fn.Name).Order());
         var openApi = JsonDocument.Parse(await f.Http.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!)).Order().ToList();
         Assert.Equal(routes.Select(r => r.Name).Where(n => n != "OpenApi").Order(), openApi);
@@ -170,11 +176,12 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
             if (r.Header is { } h) m.Headers.Add(h.Item1, h.Item2);
             return m;
         }
+        var host = await WorkerAsync();
         var differ = new List<string>();
         foreach (var recipe in recipes)
         {
             using var standalone = await f.Http.SendAsync(Build(recipe));
-            var (worker, invocation) = await _host.SendAsync(Build(recipe));
+            var (worker, invocation) = await host.SendAsync(Build(recipe));
             using (worker)
             {
                 Assert.True(invocation.Result.Status == StatusResult.Types.Status.Success, $"{recipe.Name}: {invocation.Result.Exception?.Message}");
@@ -249,9 +256,10 @@ public sealed class WorkerTests(BeaconFixture f) : IAsyncLifetime
     [Fact]
     public async Task The_alerts_timer_runs_through_the_worker()
     {
-        var invocation = await _host.InvokeTimerAsync("Alerts");
+        var host = await WorkerAsync();
+        var invocation = await host.InvokeTimerAsync("Alerts");
         Assert.True(invocation.Result.Status == StatusResult.Types.Status.Success, invocation.Result.Exception?.Message);
-        Assert.Contains(_host.Logs, l => l.Message.Contains("Alerts run:", StringComparison.Ordinal));
+        Assert.Contains(host.Logs, l => l.Message.Contains("Alerts run:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -9,18 +9,22 @@ namespace Beacon.Tests.Vendor;
 /// <summary>The vendor console in headless Chromium (SPEC §12): sign in, the fleet, a license's detail, an action.</summary>
 [Collection(FleetCollection.Name)]
 [Trait("Tier", "Slow")] // Chromium
-public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    private Task<IBrowserContext> NewContextAsync(int width, int height) => browser.Browser.NewContextAsync(new BrowserNewContextOptions
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.ClosePagesAsync();
+
+    /// <summary>A new page, at <paramref name="width"/> by <paramref name="height"/>, of the class's browser context.</summary>
+    private Task<IPage> NewPageAsync(int width, int height) => browser.NewPageAsync(new BrowserNewContextOptions
     {
         BaseURL = f.Http.BaseAddress!.ToString(),
-        ViewportSize = new ViewportSize { Width = width, Height = height },
         TimezoneId = "America/Los_Angeles",
-    });
+    }, new ViewportSize { Width = width, Height = height });
 
-    private static async Task<IPage> SignInAsync(IBrowserContext context, string key, string path = "/console/")
+    private static async Task<IPage> SignInAsync(Task<IPage> newPage, string key, string path = "/console/")
     {
-        var page = await context.NewPageAsync();
+        var page = await newPage;
         await page.GotoAsync(path);
         await page.FillAsync("#operator-key", key);
         await page.ClickAsync("#sign-in-form button[type=submit]");
@@ -46,8 +50,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         foreach (var p in projects) await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(5), 1, org.WorkspaceA, p);
         await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId), l => l.Count == 5);
 
-        await using var context = await NewContextAsync(1280, 900);
-        var page = await SignInAsync(context, key, "/console/?limit=2");
+        var page = await SignInAsync(NewPageAsync(1280, 900), key, "/console/?limit=2");
         await SelectOrgAsync(page, org.OrgId);
         var shown = new List<string>();
         async Task<List<string>> RowsAsync() =>
@@ -104,9 +107,8 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         await Operators.PostOtlpJsonAsync(f, org.LicenseKey, "logs",
             $$$"""{"resourceLogs":[{"resource":{"attributes":[{"key":"service.instance.id","value":{"stringValue":"pod-7"}}]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"{{{nanos}}}","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"postgres connection refused"}}]}]}]}""");
 
-        await using var context = await NewContextAsync(1280, 900);
         // ?limit=1000: the audit tab below looks for this test's record, and tests elsewhere write records dated ahead of it.
-        var page = await SignInAsync(context, key, "/console/?limit=1000");
+        var page = await SignInAsync(NewPageAsync(1280, 900), key, "/console/?limit=1000");
         await SelectOrgAsync(page, org.OrgId);
         var rows = page.Locator("#table tbody tr");
         Assert.Equal(2, await rows.CountAsync());
@@ -153,8 +155,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         Assert.Contains("console-operator", await audit.First.TextContentAsync(), StringComparison.Ordinal);
         Assert.Contains("license.suspend", await audit.First.TextContentAsync(), StringComparison.Ordinal);
 
-        await using var phone = await NewContextAsync(390, 844);
-        var small = await SignInAsync(phone, key);
+        var small = await SignInAsync(NewPageAsync(390, 844), key);
         await SelectOrgAsync(small, org.OrgId);
         Assert.Equal("silent", await small.Locator("#table tbody tr").First.GetAttributeAsync("data-state"));
         // Readable at phone width: the page does not scroll sideways, and no cell of any tab's table is cut.
@@ -186,8 +187,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         var org = await f.NewOrgAsync();
         var now = f.Clock.GetUtcNow();
         await Operators.SubmitAsync(f, org.LicenseKey, now.AddMinutes(-10), now.AddMinutes(-5), 7, org.WorkspaceA, "p-partial");
-        await using var context = await NewContextAsync(1280, 900);
-        var page = await SignInAsync(context, key);
+        var page = await SignInAsync(NewPageAsync(1280, 900), key);
         await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
         await page.ClickAsync("#tab-licenses");
         await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
@@ -220,8 +220,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         var records = string.Join(',', Enumerable.Range(0, 130).Select(i =>
             $$$"""{"timeUnixNano":"{{{nanos - i * 1_000_000_000L}}}","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"failure {{{i}}}"}}"""));
         await Operators.PostOtlpJsonAsync(f, org.LicenseKey, "logs", $$$"""{"resourceLogs":[{"scopeLogs":[{"logRecords":[{{{records}}}]}]}]}""");
-        await using var context = await NewContextAsync(1280, 900);
-        var page = await SignInAsync(context, key);
+        var page = await SignInAsync(NewPageAsync(1280, 900), key);
         await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
         await page.ClickAsync("#tab-licenses");
         await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
@@ -243,8 +242,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
     {
         var key = await Operators.NewKeyAsync(f, "console-offline");
         var org = await f.NewOrgAsync();
-        await using var context = await NewContextAsync(1280, 900);
-        var page = await SignInAsync(context, key);
+        var page = await SignInAsync(NewPageAsync(1280, 900), key);
         await page.EvaluateAsync("() => document.getElementById('status').className = 'status'"); // so the wait below is for this tab
         await page.ClickAsync("#tab-licenses");
         await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
@@ -287,8 +285,8 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         var t = f.Clock.GetUtcNow().AddMinutes(-5);
         await Operators.SubmitAsync(f, org.LicenseKey, t, t.AddMinutes(5), 1, org.WorkspaceA, "scrolled");
         await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId), l => l.Count == 1);
-        await using var context = await NewContextAsync(700, 900); // wider than a phone: the table keeps its columns and scrolls in its box
-        var page = await SignInAsync(context, key);
+        // Wider than a phone: the table keeps its columns and scrolls in its box.
+        var page = await SignInAsync(NewPageAsync(700, 900), key);
         await SelectOrgAsync(page, org.OrgId);
         const string Wrap = "document.querySelector('#table').parentElement";
         Assert.True(await page.EvaluateAsync<bool>($"() => {Wrap}.scrollWidth > {Wrap}.clientWidth"), "the fleet table fits at 700 px: nothing to scroll");
@@ -315,8 +313,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
             var badFile = Path.Combine(folder.FullName, "bad.csv");
             await File.WriteAllBytesAsync(goodFile, good);
             await File.WriteAllBytesAsync(badFile, bad);
-            await using var context = await NewContextAsync(1280, 900);
-            var page = await SignInAsync(context, key);
+            var page = await SignInAsync(NewPageAsync(1280, 900), key);
             await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
             await page.ClickAsync("#tab-licenses");
             await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
@@ -366,8 +363,7 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
         var org = await f.NewOrgAsync();
         await using var receiver = await Alerts.WebhookReceiver.StartAsync();
         await receiver.ClockAsync(f.Clock.GetUtcNow());
-        await using var context = await NewContextAsync(1280, 900);
-        var page = await SignInAsync(context, key);
+        var page = await SignInAsync(NewPageAsync(1280, 900), key);
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
 
         await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
