@@ -43,8 +43,12 @@ public sealed class FleetTests(BeaconFixture f)
         // A license-only deployment (no tenant id) shows in the org's default workspace.
         await Operators.SubmitAsync(f, org.LicenseKey, start, start.AddMinutes(5), 4, "", "");
 
-        var list = await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId),
-            l => l.Count == 2 && l.Any(d => d.GetProperty("runs_24h").GetInt64() == runs));
+        // The writer merges a deployment at most once a minute (FleetRecorder.WriteInterval), and its first merge may
+        // have caught only the first of these windows: a minute later, by the app's clock, it has written them all.
+        List<JsonElement> list;
+        using (f.Clock.ShiftFor(TimeSpan.FromSeconds(61)))
+            list = await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId),
+                l => l.Count == 2 && l.Any(d => d.GetProperty("runs_24h").GetInt64() == runs));
         var d = list.Single(x => x.GetProperty("project_id").GetString() == project);
         Assert.Equal(org.LicenseId, d.GetProperty("license_id").GetString());
         Assert.Equal(JsonValueKind.Null, d.GetProperty("api_key_id").ValueKind);
