@@ -44,7 +44,7 @@ public sealed class FleetTests(BeaconFixture f)
         await Operators.SubmitAsync(f, org.LicenseKey, start, start.AddMinutes(5), 4, "", "");
 
         // The writer merges a deployment at most once a minute (FleetRecorder.WriteInterval), and its first merge may
-        // have caught only the first of these windows: a minute later, by the app's clock, it has written them all.
+        // have caught only some of these windows: a minute later, by the app's clock, it has written them all.
         List<JsonElement> list;
         using (f.Clock.ShiftFor(TimeSpan.FromSeconds(61)))
             list = await Operators.EventuallyAsync(() => Operators.DeploymentsAsync(f, key, org.OrgId),
