@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -12,23 +11,28 @@ namespace Beacon.Storage.Maintenance;
 /// renew was *sent*, less a safety margin. <see cref="Lost"/> is cancelled at that moment unless a
 /// renewal succeeded first, and every renewal must finish before it, so slow or retried renewals can
 /// never let work continue after another instance could have taken the lease. A crashed holder stops
-/// renewing and the lease expires after its duration.
+/// renewing and the lease expires after its duration. The renewals and the deadline run on the
+/// <see cref="TimeProvider"/>'s timestamps and timers, so tests move them without waiting.
 /// </summary>
 public sealed class BlobLease : IAsyncDisposable
 {
     private readonly BlobLeaseClient _client;
+    private readonly TimeProvider _time;
     private readonly TimeSpan _duration;
     private readonly TimeSpan _margin;
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ITimer _deadline;
     private readonly Task _renewal;
-    private long _validUntil; // Stopwatch ticks
+    private long _validUntil; // the time provider's timestamps
 
-    private BlobLease(BlobLeaseClient client, TimeSpan duration, long sentAt)
+    private BlobLease(BlobLeaseClient client, TimeProvider time, TimeSpan duration, long sentAt)
     {
         _client = client;
+        _time = time;
         _duration = duration;
         _margin = duration / 6;
+        _deadline = time.CreateTimer(static state => CancelQuietly((CancellationTokenSource)state!), _lost, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Extend(sentAt);
         _renewal = RenewAsync(duration / 3);
     }
@@ -37,7 +41,7 @@ public sealed class BlobLease : IAsyncDisposable
     public CancellationToken Lost => _lost.Token;
 
     /// <summary>Takes the lease (15–60 s), creating the blob if needed; null when another holder has it.</summary>
-    public static async Task<BlobLease?> TryAcquireAsync(BlobClient blob, TimeSpan duration, CancellationToken ct)
+    public static async Task<BlobLease?> TryAcquireAsync(BlobClient blob, TimeSpan duration, TimeProvider time, CancellationToken ct)
     {
         try
         {
@@ -48,7 +52,7 @@ public sealed class BlobLease : IAsyncDisposable
             // Exists already (and may be leased): fine.
         }
         var client = blob.GetBlobLeaseClient(Guid.NewGuid().ToString("D"));
-        long sentAt = Stopwatch.GetTimestamp();
+        long sentAt = time.GetTimestamp();
         try
         {
             await client.AcquireAsync(duration, cancellationToken: ct);
@@ -57,19 +61,32 @@ public sealed class BlobLease : IAsyncDisposable
         {
             return null;
         }
-        return new BlobLease(client, duration, sentAt);
+        return new BlobLease(client, time, duration, sentAt);
     }
 
     private void Extend(long sentAt)
     {
-        var until = sentAt + (long)((_duration - _margin).TotalSeconds * Stopwatch.Frequency);
+        var until = sentAt + (long)((_duration - _margin).TotalSeconds * _time.TimestampFrequency);
         Volatile.Write(ref _validUntil, until);
         var left = Remaining();
         if (left <= TimeSpan.Zero) _lost.Cancel();
-        else _lost.CancelAfter(left);
+        else _deadline.Change(left, Timeout.InfiniteTimeSpan);
     }
 
-    private TimeSpan Remaining() => TimeSpan.FromSeconds((double)(Volatile.Read(ref _validUntil) - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+    private TimeSpan Remaining() => TimeSpan.FromSeconds((double)(Volatile.Read(ref _validUntil) - _time.GetTimestamp()) / _time.TimestampFrequency);
+
+    // The deadline's timer may fire while the lease is being disposed.
+    private static void CancelQuietly(CancellationTokenSource lost)
+    {
+        try
+        {
+            lost.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Released already.
+        }
+    }
 
     private async Task RenewAsync(TimeSpan every)
     {
@@ -77,8 +94,8 @@ public sealed class BlobLease : IAsyncDisposable
         {
             while (!_lost.IsCancellationRequested)
             {
-                await Task.Delay(every, _stop.Token);
-                long sentAt = Stopwatch.GetTimestamp();
+                await Task.Delay(every, _time, _stop.Token);
+                long sentAt = _time.GetTimestamp();
                 // The renewal (with the SDK's retries) must finish while the lease is certainly still held.
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, _lost.Token);
                 await _client.RenewAsync(cancellationToken: deadline.Token);
@@ -100,6 +117,7 @@ public sealed class BlobLease : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _renewal;
+        await _deadline.DisposeAsync();
         if (!_lost.IsCancellationRequested)
         {
             try

@@ -35,7 +35,7 @@ public sealed class MaintenanceRun(
         // then never be marked dirty: refused. An earlier time is safe (it recomputes less).
         if (at > startedAt)
             throw new ArgumentOutOfRangeException(nameof(now), at, $"--now may not be later than the clock ({startedAt:O}).");
-        await using var lease = await BlobLease.TryAcquireAsync(tables.Locks.GetBlobClient(LeaseBlob), options.LeaseDuration, ct);
+        await using var lease = await BlobLease.TryAcquireAsync(tables.Locks.GetBlobClient(LeaseBlob), options.LeaseDuration, time, ct);
         if (lease is null) return RollupReport.Skipped(at, "Another rollup run holds the lease.");
         using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
 

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.Tests.Rollups;
 
 [Collection(LedgerCollection.Name)]
-[Trait("Tier", "Slow")] // waits out Azurite's 15 s lease
 public sealed class RollupJobTests(NoFleetWriterFixture f)
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
@@ -40,21 +39,39 @@ public sealed class RollupJobTests(NoFleetWriterFixture f)
     }
 
     [Fact]
-    public async Task A_crashed_runs_lease_expires_and_the_next_run_proceeds()
+    public async Task A_run_holds_a_lease_that_ends_on_its_own_so_a_crashed_run_blocks_the_next_only_until_it_ends()
     {
         var org = await f.NewOrgAsync();
-        // A run that took the lease and died: nobody renews or releases it.
+        await f.PostJsonAsync("/v1/metadata/submit", Payloads.Window(org.LicenseKey, null, Nine, Nine.AddHours(1), 1, 1, org.WorkspaceA));
         var blob = f.Tables.Locks.GetBlobClient(Storage.Maintenance.MaintenanceRun.LeaseBlob);
-        await blob.UploadAsync(BinaryData.Empty, overwrite: true);
-        await Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(blob).AcquireAsync(TimeSpan.FromSeconds(15));
 
+        // While a run works, the lease it holds has a fixed duration (RollupOptions.LeaseDuration, 15–60 s), never an
+        // infinite one: a run that crashes stops renewing, and storage ends the lease by itself.
+        var inside = new TaskCompletionSource<Azure.Storage.Blobs.Models.BlobProperties>();
+        var release = new TaskCompletionSource();
+        var running = f.Run(afterStep: async (_, ct) =>
+        {
+            inside.TrySetResult((await blob.GetPropertiesAsync(cancellationToken: ct)).Value);
+            await release.Task;
+        }).RunAsync(onlyOrg: org.OrgId);
+        var held = await inside.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        release.SetResult();
+        Assert.True((await running).Ran);
+        Assert.Equal(Azure.Storage.Blobs.Models.LeaseState.Leased, held.LeaseState);
+        Assert.Equal(Azure.Storage.Blobs.Models.LeaseDurationType.Fixed, held.LeaseDuration);
+
+        // A run that took the lease and died: nobody renews or releases it, and runs are skipped while it lasts.
+        var crashed = Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(blob);
+        await crashed.AcquireAsync(TimeSpan.FromSeconds(15));
         var during = await Job().RunAsync(onlyOrg: org.OrgId);
-        // The one wall-clock wait in the suite: a blob lease expires on Azurite's clock, not the app's
-        // TimeProvider, and 15 s is the shortest lease Blob Storage grants (ADR 0019).
-        await Task.Delay(TimeSpan.FromSeconds(16));
+        // Its end, without waiting the 15 s out on Azurite's clock (no test waits on a wall clock, ADR 0019): a break
+        // with no break period leaves the lease as storage leaves an expired one: ended, held by no one. Taking the
+        // lease does not depend on how the last one ended (BlobLease.TryAcquireAsync).
+        await crashed.BreakAsync(TimeSpan.Zero);
         var after = await Job().RunAsync(onlyOrg: org.OrgId);
 
         Assert.False(during.Ran);
+        Assert.Contains("lease", during.SkippedReason, StringComparison.Ordinal);
         Assert.True(after.Ran);
     }
 
