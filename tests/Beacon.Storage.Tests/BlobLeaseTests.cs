@@ -38,7 +38,7 @@ public sealed class BlobLeaseTests(AzuriteFixture azurite)
         var container = await NewContainerAsync(new StoragePipelineOptions { Transport = faults, Delay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(50) });
         await using var lease = await BlobLease.TryAcquireAsync(container.GetBlobClient("lock"), TimeSpan.FromSeconds(15), clock, default);
         // Every renewal is throttled, retried, throttled again.
-        faults.Set(r => r.Uri.Query.Contains("comp=lease", StringComparison.Ordinal) ? FaultInjectingTransport.Fault.ServerBusy : FaultInjectingTransport.Fault.None);
+        faults.Set(r => IsRenewal(r) ? FaultInjectingTransport.Fault.ServerBusy : FaultInjectingTransport.Fault.None);
 
         clock.Advance(TimeSpan.FromSeconds(4.9));
         Assert.False(lease!.Lost.IsCancellationRequested);
@@ -59,7 +59,7 @@ public sealed class BlobLeaseTests(AzuriteFixture azurite)
         await using var lease = await BlobLease.TryAcquireAsync(container.GetBlobClient("lock"), TimeSpan.FromSeconds(15), clock, default);
         // The renewal is sent and hangs: another instance may take the lease once 15 s have passed since the
         // acquire was sent, so the holder must stop first, with a margin (a sixth of the lease).
-        faults.Set(r => r.Uri.Query.Contains("comp=lease", StringComparison.Ordinal) ? FaultInjectingTransport.Fault.Slow : FaultInjectingTransport.Fault.None);
+        faults.Set(r => IsRenewal(r) ? FaultInjectingTransport.Fault.Slow : FaultInjectingTransport.Fault.None);
 
         clock.Advance(TimeSpan.FromSeconds(5));
         // The renewal is sent on the thread pool once its timer fires; this waits for it (a timeout, not a clock).
@@ -71,4 +71,38 @@ public sealed class BlobLeaseTests(AzuriteFixture azurite)
 
         Assert.True(lease.Lost.IsCancellationRequested); // at 12.5 s: 15 s less the margin
     }
+
+    [Fact]
+    public async Task A_release_that_cannot_get_through_neither_fails_the_holder_nor_outlasts_the_lease()
+    {
+        var clock = new FakeTimeProvider();
+        var faults = new FaultInjectingTransport { SlowFor = Timeout.InfiniteTimeSpan };
+        var container = await NewContainerAsync(new StoragePipelineOptions { Transport = faults, Delay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(50) });
+
+        // Every try times out: the SDK gives up with an AggregateException, which the release must not throw.
+        var timedOut = await BlobLease.TryAcquireAsync(container.GetBlobClient("a"), TimeSpan.FromSeconds(15), clock, default);
+        faults.Set(r => IsRelease(r) ? FaultInjectingTransport.Fault.Timeout : FaultInjectingTransport.Fault.None);
+        await timedOut!.DisposeAsync();
+        Assert.True(faults.Injected > 1);
+
+        // The release hangs: it is given up once the lease would have ended anyway.
+        var hung = await BlobLease.TryAcquireAsync(container.GetBlobClient("b"), TimeSpan.FromSeconds(15), clock, default);
+        var before = faults.Injected;
+        faults.Set(r => IsRelease(r) ? FaultInjectingTransport.Fault.Slow : FaultInjectingTransport.Fault.None);
+        var disposing = hung!.DisposeAsync().AsTask();
+        // The release is sent on the thread pool; this waits for it (a timeout, not a clock).
+        for (var sent = DateTime.UtcNow; faults.Injected == before; await Task.Delay(10))
+            Assert.True(DateTime.UtcNow - sent < TimeSpan.FromSeconds(30), "The release was never sent.");
+        clock.Advance(TimeSpan.FromSeconds(14.9));
+        Assert.False(disposing.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static bool IsRenewal(Azure.Core.Request r) => LeaseAction(r) == "renew";
+
+    private static bool IsRelease(Azure.Core.Request r) => LeaseAction(r) == "release";
+
+    private static string? LeaseAction(Azure.Core.Request r) =>
+        r.Uri.Query.Contains("comp=lease", StringComparison.Ordinal) && r.Headers.TryGetValue("x-ms-lease-action", out var action) ? action : null;
 }

@@ -120,11 +120,14 @@ public sealed class BlobLease : IAsyncDisposable
         await _deadline.DisposeAsync();
         if (!_lost.IsCancellationRequested)
         {
+            // Releasing only saves the next run the rest of the lease, so it is not worth waiting longer than that.
+            using var worthIt = new CancellationTokenSource(_duration, _time);
             try
             {
-                await _client.ReleaseAsync(cancellationToken: CancellationToken.None);
+                await _client.ReleaseAsync(cancellationToken: worthIt.Token);
             }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException)
+            // AggregateException: the SDK's "retry failed" after every try timed out or broke.
+            catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException or AggregateException)
             {
                 // It expires on its own.
             }
