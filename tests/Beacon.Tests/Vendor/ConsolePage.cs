@@ -37,6 +37,9 @@ internal static class ConsolePage
                                 $"title: {await page.TextContentAsync("#detail-title")}; body: {await page.TextContentAsync("#detail-body")}; " +
                                 $"status: {await page.TextContentAsync("#status")}; the page reported: [{string.Join(" | ", reported)}]");
                 }
+                var broken = page.Locator("#detail-body .error[data-render-error]");
+                if (await broken.CountAsync() > 0)
+                    Assert.Fail($"The console could not draw the license detail: {await broken.TextContentAsync()}; the page reported: [{string.Join(" | ", reported)}]");
                 var error = page.Locator("#detail-body .error:not([data-part-error])");
                 if (await error.CountAsync() == 0) return;
                 if (attempt == 1) Assert.Fail("The license detail did not load: " + await error.TextContentAsync());

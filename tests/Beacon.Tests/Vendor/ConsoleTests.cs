@@ -212,6 +212,30 @@ public sealed class ConsoleTests(BeaconFixture f, BrowserFixture browser) : ICla
     }
 
     [Fact]
+    public async Task A_license_detail_that_cannot_be_drawn_says_so_instead_of_loading_forever()
+    {
+        var key = await Operators.NewKeyAsync(f, "console-undrawable");
+        var org = await f.NewOrgAsync();
+        var page = await SignInAsync(NewPageAsync(1280, 900), key);
+        await page.EvaluateAsync("() => document.getElementById('status').className = 'status'");
+        await page.ClickAsync("#tab-licenses");
+        await page.WaitForSelectorAsync("#status.ready", new() { Timeout = 30_000 });
+        await SelectOrgAsync(page, org.OrgId);
+        // A license answer the page cannot draw (no fields at all), as a proxy or a half-deployed server might send.
+        await page.RouteAsync($"**/api/v1/operator/licenses/{org.LicenseId}", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200, ContentType = "application/json", Body = "{}",
+        }));
+        await page.Locator("#table tbody tr", new() { HasText = org.LicenseId[..8] }).Locator("button", new() { HasText = "Details" }).ClickAsync();
+
+        var broken = page.Locator("#detail-body .error[data-render-error]");
+        await broken.WaitForAsync(new() { Timeout = 30_000 });
+        Assert.StartsWith("The license could not be shown: ", await broken.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("alert", await broken.GetAttributeAsync("role"));
+        Assert.Null(await page.GetAttributeAsync("#detail", "data-ready"));
+    }
+
+    [Fact]
     public async Task A_licenses_error_logs_show_a_page_at_a_time_and_show_more_appends_the_next()
     {
         var key = await Operators.NewKeyAsync(f, "console-more-logs");

@@ -182,7 +182,18 @@ async function showLicenses() {
   setStatus(licenses.length === 0 ? 'No licenses yet. Create one with beacon admin license create.' : `${num(counts.reporting + counts.silent + counts.never)} license(s), silent ones first.`, 'ready');
 }
 
+// A detail that cannot be drawn says so in its place instead of "Loading…" forever; the message carries
+// data-render-error so the tests tell it from a storage answer an operator would simply retry.
 async function openLicense(id) {
+  try {
+    await showLicenseDetail(id);
+  } catch (e) {
+    if (e.message === 'signed out') return;
+    $('detail-body').replaceChildren(el('p', { class: 'error', role: 'alert', 'data-render-error': '' }, `The license could not be shown: ${e.message}`));
+  }
+}
+
+async function showLicenseDetail(id) {
   const detail = $('detail');
   detail.hidden = false;
   detail.removeAttribute('data-ready');
